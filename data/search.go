@@ -1,0 +1,281 @@
+package data
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Query is a full-text search with optional filters. Any text is accepted: it is
+// reduced to words (see Tokens), so no input can make a search fail.
+type Query struct {
+	Text       string
+	Types      []string // tool, guide, practice, comment, org; empty means all
+	Category   string   // tool category id
+	Competence string   // DigComp code, e.g. "4.2"
+	Area       string   // DigComp area, e.g. "4"
+	Org        string
+	Country    string
+	Lang       string // content language
+	Tag        string
+	Tool       string // practices and guides that use this tool id
+	Since      time.Time
+	Until      time.Time
+	Limit      int    // default 50
+	UILang     string // language of snippets from multi-language records; default en
+}
+
+// Hit is one search result.
+type Hit struct {
+	Summary
+	Score   float64  `json:"score"`
+	Snippet string   `json:"snippet"`
+	Matches [][2]int `json:"matches"` // byte offsets of matched words in Snippet
+}
+
+// MatchExpr turns free text into a safe FTS5 expression: every word quoted, all
+// required, the last one a prefix (search as you type) unless the text ends in a space.
+func MatchExpr(text string) string {
+	toks := Tokens(text)
+	if len(toks) == 0 {
+		return ""
+	}
+	if len(toks) > 16 {
+		toks = toks[:16]
+	}
+	var b strings.Builder
+	for i, t := range toks {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteByte('"')
+		b.WriteString(t)
+		b.WriteByte('"')
+	}
+	last, _ := utf8.DecodeLastRuneInString(text)
+	if !unicode.IsSpace(last) {
+		b.WriteByte('*')
+	}
+	return b.String()
+}
+
+// filterSQL appends the WHERE conditions shared by search and listings.
+func filterSQL(q Query, where []string, args []any) ([]string, []any) {
+	if len(q.Types) > 0 {
+		ph := strings.TrimSuffix(strings.Repeat("?,", len(q.Types)), ",")
+		where = append(where, "r.type IN ("+ph+")")
+		for _, t := range q.Types {
+			args = append(args, t)
+		}
+	}
+	eq := func(col, v string) {
+		if v != "" {
+			where = append(where, col+" = ?")
+			args = append(args, v)
+		}
+	}
+	eq("r.category", q.Category)
+	eq("r.org", q.Org)
+	eq("r.country", strings.ToUpper(q.Country))
+	term := func(kind, v string) {
+		if v != "" {
+			where = append(where, "EXISTS (SELECT 1 FROM record_terms t WHERE t.kind = ? AND t.value = ? AND t.rid = r.rid)")
+			args = append(args, kind, v)
+		}
+	}
+	term("competence", q.Competence)
+	term("area", q.Area)
+	term("tag", Fold(strings.TrimSpace(q.Tag)))
+	term("tool", q.Tool)
+	term("lang", q.Lang)
+	if !q.Since.IsZero() {
+		where = append(where, "r.updated >= ?")
+		args = append(args, fmtTime(q.Since))
+	}
+	if !q.Until.IsZero() {
+		where = append(where, "r.updated < ?")
+		args = append(args, fmtTime(q.Until))
+	}
+	return where, args
+}
+
+// Search finds records matching q, best first (bm25, titles weigh more).
+func (s *Store) Search(ctx context.Context, q Query) ([]Hit, error) {
+	expr := MatchExpr(q.Text)
+	if expr == "" {
+		return []Hit{}, nil
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	where, args := filterSQL(q, []string{"search MATCH ?", "r.deleted = 0"}, []any{expr})
+	args = append(args, limit)
+	rows, err := s.db.QueryContext(ctx, "SELECT "+summaryCols+", r.body, bm25(search, 4.0, 1.0) AS score"+
+		" FROM search JOIN records r ON r.rid = search.rowid WHERE "+strings.Join(where, " AND ")+
+		" ORDER BY score LIMIT ?", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	toks := Tokens(q.Text)
+	prefix := strings.HasSuffix(expr, "*")
+	hits := []Hit{}
+	for rows.Next() {
+		var h Hit
+		var body string
+		dest := append(h.Summary.scanDest(), &body, &h.Score)
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		h.Summary.fix()
+		if r, err := Decode([]byte(body)); err == nil {
+			h.Snippet, h.Matches = snippet(displayTexts(r, q.UILang), toks, prefix)
+		}
+		hits = append(hits, h)
+	}
+	return hits, rows.Err()
+}
+
+// displayTexts are the texts of r a snippet may come from, most telling first.
+func displayTexts(r Record, lang string) []string {
+	if lang == "" {
+		lang = "en"
+	}
+	in := func(t Text) string { s, _ := t.In(lang); return s }
+	switch v := r.(type) {
+	case *Practice:
+		return []string{v.Title, v.Summary, v.Context, v.TargetGroup, v.Objectives, v.Activities,
+			v.Resources, v.Results, v.Lessons, v.Transferability, strings.Join(v.Tags, ", ")}
+	case *Comment:
+		return []string{v.Text}
+	case *Tool:
+		out := []string{in(v.Name), in(v.Summary), in(v.Description), in(v.UseCases)}
+		for _, l := range sortedKeys(v.Summary) {
+			out = append(out, v.Name[l], v.Summary[l], v.Description[l], v.UseCases[l])
+		}
+		return out
+	case *Guide:
+		out := []string{in(v.Title), in(v.Summary), in(v.Steps)}
+		for _, l := range sortedKeys(v.Title) {
+			out = append(out, v.Title[l], v.Summary[l], v.Steps[l])
+		}
+		return out
+	case *Organisation:
+		return []string{v.Name, v.City, v.Kind}
+	}
+	return nil
+}
+
+const snippetWidth = 180
+
+// snippet picks a window of the first text that contains a query word and returns
+// it with the byte offsets of every matched word inside it. The title (texts[0])
+// is used only when nothing else matches, since it is shown anyway.
+func snippet(texts []string, toks []string, prefix bool) (string, [][2]int) {
+	order := append(append([]string{}, texts[min(1, len(texts)):]...), texts[:min(1, len(texts))]...)
+	for _, t := range order {
+		if t == "" {
+			continue
+		}
+		folded, offs := foldMap(t)
+		ms := findWords(folded, toks, prefix)
+		if len(ms) == 0 {
+			continue
+		}
+		first := offs[ms[0][0]]
+		start := 0
+		if first > snippetWidth/3 {
+			start = wordStart(t, first-snippetWidth/3)
+		}
+		end := len(t)
+		if end-start > snippetWidth {
+			end = wordEnd(t, start+snippetWidth)
+		}
+		text := strings.Join(strings.Fields(t[start:end]), " ")
+		// Offsets are recomputed on the whitespace-collapsed window.
+		f2, o2 := foldMap(text)
+		var out [][2]int
+		for _, m := range findWords(f2, toks, prefix) {
+			out = append(out, [2]int{o2[m[0]], o2[m[1]]})
+		}
+		if start > 0 {
+			text = "…" + text
+			for i := range out {
+				out[i][0] += len("…")
+				out[i][1] += len("…")
+			}
+		}
+		if end < len(t) {
+			text += "…"
+		}
+		return text, out
+	}
+	return "", nil
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }
+
+// findWords returns [start, end) byte ranges in folded text of words equal to a
+// token (or starting with the last token, for a prefix query), in text order.
+func findWords(folded string, toks []string, prefix bool) [][2]int {
+	var out [][2]int
+	i := 0
+	for i < len(folded) {
+		r, size := utf8.DecodeRuneInString(folded[i:])
+		if !isWordRune(r) {
+			i += size
+			continue
+		}
+		j := i
+		for j < len(folded) {
+			r2, s2 := utf8.DecodeRuneInString(folded[j:])
+			if !isWordRune(r2) {
+				break
+			}
+			j += s2
+		}
+		word := folded[i:j]
+		for k, t := range toks {
+			if word == t || (prefix && k == len(toks)-1 && strings.HasPrefix(word, t)) {
+				out = append(out, [2]int{i, j})
+				break
+			}
+		}
+		i = j
+	}
+	return out
+}
+
+func wordStart(s string, i int) int {
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	for j := i; j < len(s) && j < i+30; {
+		r, size := utf8.DecodeRuneInString(s[j:])
+		if unicode.IsSpace(r) {
+			return j + size
+		}
+		j += size
+	}
+	return i
+}
+
+func wordEnd(s string, i int) int {
+	if i >= len(s) {
+		return len(s)
+	}
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	for j := i; j > 0 && j > i-30; {
+		r, size := utf8.DecodeLastRuneInString(s[:j])
+		if unicode.IsSpace(r) {
+			return j - size
+		}
+		j -= size
+	}
+	return i
+}

@@ -1,0 +1,266 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	sqlite "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+//go:embed schema/*.sql
+var schemaFS embed.FS
+
+// DBFile is the database's file name inside the data directory.
+const DBFile = "vademecum.db"
+
+// ErrNotFound is returned when no record has the asked id.
+var ErrNotFound = errors.New("not found")
+
+// Store is the local database. It is safe for concurrent use.
+type Store struct {
+	db  *sql.DB
+	dir string
+}
+
+// Open opens the store in dir, creating the database file (but not the directory)
+// when it does not exist yet, and upgrades an older schema.
+func Open(dir string) (*Store, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("data directory %s does not exist: run 'vademecum-cli init' or pass --data", dir)
+		}
+		return nil, fmt.Errorf("cannot open data directory %s: %w", dir, err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("data directory %s is a file, not a directory", dir)
+	}
+	if err := checkWritable(dir); err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dir, DBFile)
+	dsn := "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)" +
+		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	// Bounded pool: WAL lets readers run beside the one writer.
+	db.SetMaxOpenConns(4)
+	db.SetMaxIdleConns(4)
+	s := &Store{db: db, dir: dir}
+	if err := s.migrate(context.Background()); err != nil {
+		db.Close()
+		return nil, explainOpenError(path, err)
+	}
+	return s, nil
+}
+
+func checkWritable(dir string) error {
+	f, err := os.CreateTemp(dir, ".write-check-*")
+	if err != nil {
+		return fmt.Errorf("data directory %s is not writable: %s (check its permissions or pass another --data)", dir, rootCause(err))
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
+}
+
+func rootCause(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func explainOpenError(path string, err error) error {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_NOTADB:
+			return fmt.Errorf("%s is not a Vademecum database (not an SQLite file): move it away or pass another --data", path)
+		case sqlite3.SQLITE_CORRUPT:
+			return fmt.Errorf("the database %s is damaged: run 'vademecum-cli rebuild' to recreate it from the local repository", path)
+		case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM:
+			return fmt.Errorf("cannot write the database %s: check the permissions of the data directory", path)
+		case sqlite3.SQLITE_FULL:
+			return fmt.Errorf("the disk is full: free some space, nothing was changed")
+		}
+	}
+	return fmt.Errorf("open database %s: %w", path, err)
+}
+
+// Dir is the data directory the store lives in.
+func (s *Store) Dir() string { return s.dir }
+
+// DB gives packages that keep their own tables (sync) access to the database.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func migrations() ([]migration, error) {
+	entries, err := fs.ReadDir(schemaFS, "schema")
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, e := range entries {
+		var v int
+		if _, err := fmt.Sscanf(e.Name(), "%03d_", &v); err != nil {
+			return nil, fmt.Errorf("schema file %s: name must start with a number", e.Name())
+		}
+		b, err := schemaFS.ReadFile("schema/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{v, e.Name(), string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	for i, m := range ms {
+		if m.version != i+1 {
+			return nil, fmt.Errorf("schema file %s: versions must be 1, 2, 3... without gaps", m.name)
+		}
+	}
+	return ms, nil
+}
+
+// SchemaVersion is the newest schema this build knows.
+func SchemaVersion() int {
+	ms, _ := migrations()
+	return len(ms)
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	ms, err := migrations()
+	if err != nil {
+		return err
+	}
+	var have int
+	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&have); err != nil {
+		return err
+	}
+	if have > len(ms) {
+		return fmt.Errorf("this database was written by a newer Vademecum (schema %d, this version knows %d): update the app", have, len(ms))
+	}
+	for _, m := range ms[have:] {
+		tx, err := s.db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("upgrade database with %s: %w", m.name, err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version)); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Setting returns the value of key, or "" when unset.
+func (s *Store) Setting(key string) (string, error) {
+	var v string
+	err := s.db.QueryRow("SELECT value FROM settings WHERE key = ?", key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, err
+}
+
+// SetSetting stores value under key.
+func (s *Store) SetSetting(key, value string) error {
+	_, err := s.db.Exec("INSERT INTO settings(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, value)
+	return err
+}
+
+// Keys of the installation's settings.
+const (
+	SettingOrg     = "org"     // this installation's organisation id
+	SettingUser    = "user"    // the person's name, recorded as author
+	SettingUILang  = "ui_lang" // interface language
+	SettingToolkit = "toolkit_version"
+)
+
+// Identity is who writes on this installation.
+type Identity struct {
+	Org  string
+	User string
+}
+
+// Identity returns the installation's organisation and user, or an error telling
+// how to set them when the store has not been initialised.
+func (s *Store) Identity() (Identity, error) {
+	org, err := s.Setting(SettingOrg)
+	if err != nil {
+		return Identity{}, err
+	}
+	user, err := s.Setting(SettingUser)
+	if err != nil {
+		return Identity{}, err
+	}
+	if org == "" {
+		return Identity{}, errors.New("this installation has no organisation yet: run 'vademecum-cli init' (or the app's first start)")
+	}
+	return Identity{Org: org, User: user}, nil
+}
+
+// Initialised reports whether first start (organisation and user) is done.
+func (s *Store) Initialised() bool {
+	org, _ := s.Setting(SettingOrg)
+	return org != ""
+}
+
+// Init records the installation's organisation (saving its record) and user.
+func (s *Store) Init(org *Organisation, user string) error {
+	if err := ValidateOrg(org); err != nil {
+		return err
+	}
+	user = strings.TrimSpace(user)
+	if user == "" {
+		return &ValidationError{{Field: "user", Msg: "your name is required"}}
+	}
+	if existing, err := s.Get(org.ID); err == nil {
+		if o, ok := existing.(*Organisation); ok && len(org.Keys) == 0 {
+			org.Keys = o.Keys
+		}
+	}
+	return s.Tx(context.Background(), func(tx *Tx) error {
+		if _, err := tx.tx.Exec("INSERT INTO settings(key, value) VALUES(?, ?), (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+			SettingOrg, org.ID, SettingUser, user); err != nil {
+			return err
+		}
+		now := Now()
+		if org.Created.IsZero() {
+			org.Created = now
+		}
+		org.Updated = now
+		org.Type = TypeOrg
+		org.Org = org.ID
+		if org.Author == "" {
+			org.Author = user
+		}
+		return tx.Put(org, PutLocal)
+	})
+}

@@ -1,0 +1,189 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// newStore opens a fresh initialised store in a temporary directory.
+func newStore(t testing.TB) *Store {
+	t.Helper()
+	s, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	org := &Organisation{Meta: Meta{ID: "streetwork-cz", Lang: "cs"}, Name: "Czech Streetwork Association", Country: "CZ", Languages: []string{"cs", "en"}}
+	if err := s.Init(org, "Jana Nováková"); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestOpenErrors(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := Open(filepath.Join(dir, "missing")); err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Errorf("missing dir: %v", err)
+	}
+	bad := t.TempDir()
+	os.WriteFile(filepath.Join(bad, DBFile), []byte(strings.Repeat("this is not sqlite\n", 100)), 0o644)
+	if _, err := Open(bad); err == nil || !strings.Contains(err.Error(), "not a Vademecum database") {
+		t.Errorf("not sqlite: %v", err)
+	}
+	if os.Getuid() != 0 {
+		ro := t.TempDir()
+		os.Chmod(ro, 0o500)
+		defer os.Chmod(ro, 0o700)
+		if _, err := Open(ro); err == nil || !strings.Contains(err.Error(), "not writable") {
+			t.Errorf("read-only: %v", err)
+		}
+	}
+}
+
+func TestNewerSchemaRefused(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.db.Exec("PRAGMA user_version = 999")
+	s.Close()
+	if _, err := Open(dir); err == nil || !strings.Contains(err.Error(), "newer Vademecum") {
+		t.Fatalf("want refusal, got %v", err)
+	}
+}
+
+func TestOldSchemaUpgrades(t *testing.T) {
+	dir := t.TempDir()
+	// A database as the first release left it: schema 1 only.
+	db, err := sql.Open("sqlite", filepath.Join(dir, DBFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, _ := migrations()
+	if _, err := db.Exec(ms[0].sql + "; PRAGMA user_version = 1"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var v int
+	s.db.QueryRow("PRAGMA user_version").Scan(&v)
+	if v != SchemaVersion() {
+		t.Fatalf("user_version %d, want %d", v, SchemaVersion())
+	}
+}
+
+func TestPracticeLifecycle(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	p := &Practice{Meta: Meta{Lang: "cs"}, Title: "Noční kontaktní služba v Praze", Summary: "Streetwork s mladými lidmi", Visibility: Shared, Tags: []string{"streetwork", " noc "}}
+	if err := s.SavePractice(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if p.ID == "" || p.Org != "streetwork-cz" || p.Author != "Jana Nováková" {
+		t.Fatalf("meta not filled: %+v", p.Meta)
+	}
+	got, err := s.GetPractice(p.ID)
+	if err != nil || got.Title != p.Title || len(got.Tags) != 2 {
+		t.Fatalf("get: %v %+v", err, got)
+	}
+	first := got.Updated
+	got.Summary = "Změněno"
+	if err := s.SavePractice(ctx, got); err != nil {
+		t.Fatal(err)
+	}
+	if !got.Updated.After(first) {
+		t.Errorf("updated did not move: %v -> %v", first, got.Updated)
+	}
+	list, _ := s.ListPractices(ctx, PracticeFilter{Tag: "NOC"})
+	if len(list) != 1 {
+		t.Errorf("tag filter (folded) found %d", len(list))
+	}
+	if err := s.DeletePractice(ctx, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.GetPractice(p.ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("deleted practice still returned: %v", err)
+	}
+	if hits, _ := s.Search(ctx, Query{Text: "streetwork", Types: []string{TypePractice}}); len(hits) != 0 {
+		t.Errorf("deleted practice still found: %+v", hits)
+	}
+	pend, _ := s.Pending(ctx)
+	if len(pend) != 2 || !pend[1].Deleted && !pend[0].Deleted {
+		t.Errorf("want org + tombstone pending, got %d", len(pend))
+	}
+}
+
+func TestPracticeValidation(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	cases := []struct {
+		name  string
+		p     Practice
+		field string
+	}{
+		{"empty title", Practice{Meta: Meta{Lang: "en"}, Title: "  ", Visibility: Draft}, "title"},
+		{"invalid utf8", Practice{Meta: Meta{Lang: "en"}, Title: "ok", Summary: "bad \xff", Visibility: Draft}, "summary"},
+		{"huge field", Practice{Meta: Meta{Lang: "en"}, Title: "ok", Context: strings.Repeat("x", 10<<20), Visibility: Draft}, "context"},
+		{"bad visibility", Practice{Meta: Meta{Lang: "en"}, Title: "ok", Visibility: "public"}, "visibility"},
+		{"bad lang", Practice{Meta: Meta{Lang: "english"}, Title: "ok"}, "lang"},
+		{"unknown tool", Practice{Meta: Meta{Lang: "en"}, Title: "ok", Tools: []string{"no-such-tool"}}, "tools"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := s.SavePractice(ctx, &c.p)
+			var ve ValidationError
+			if !errors.As(err, &ve) || ve.For(c.field) == "" {
+				t.Fatalf("want error on %s, got %v", c.field, err)
+			}
+		})
+	}
+	if n, _ := s.Count(ctx, Query{Types: []string{TypePractice}}); n != 0 {
+		t.Errorf("%d practices half-written", n)
+	}
+}
+
+func TestCanonicalStable(t *testing.T) {
+	p := &Practice{Meta: Meta{ID: "x", Type: TypePractice, Lang: "fr"}, Title: "Cafe\u0301 <b>&</b>", Tags: []string{"b", "a"}}
+	a, _ := Encode(p)
+	r, err := Decode(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := Encode(r)
+	if string(a) != string(b) {
+		t.Fatalf("not stable:\n%s\n%s", a, b)
+	}
+	if !strings.Contains(string(a), "Café <b>&</b>") || !strings.HasSuffix(string(a), "}\n") {
+		t.Errorf("not NFC / escaped / no newline: %s", a)
+	}
+	if _, err := Decode([]byte(`{"id":"x","type":"practice","title":"t","colour":"red"}`)); err == nil {
+		t.Error("unknown field accepted")
+	}
+	if _, err := Decode([]byte("{\"id\":\"x\",\"type\":\"practice\",\"title\":\"\xff\"}")); err == nil {
+		t.Error("invalid UTF-8 accepted")
+	}
+}
+
+func TestMergeFields(t *testing.T) {
+	base := []byte(`{"a":"1","b":"1","t":{"en":"x","it":"y"}}`)
+	mine := []byte(`{"a":"2","b":"1","t":{"en":"x","it":"mine"}}`)
+	theirs := []byte(`{"a":"1","b":"3","t":{"en":"new","it":"y"},"c":"4"}`)
+	got, err := MergeFields(base, mine, theirs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "{\n  \"a\": \"2\",\n  \"b\": \"3\",\n  \"c\": \"4\",\n  \"t\": {\n    \"en\": \"new\",\n    \"it\": \"mine\"\n  }\n}\n"
+	if string(got) != want {
+		t.Fatalf("got\n%s", got)
+	}
+}

@@ -1,0 +1,286 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// PutMode says where a write comes from, which decides whether sync must send it.
+type PutMode int
+
+const (
+	// PutLocal is a change made on this installation: sync sends it (if shared).
+	PutLocal PutMode = iota
+	// PutHub is a record received from a hub: already there, not sent back.
+	PutHub
+	// PutToolkit is content shipped inside the app.
+	PutToolkit
+)
+
+func (m PutMode) origin() string {
+	switch m {
+	case PutHub:
+		return "hub"
+	case PutToolkit:
+		return "toolkit"
+	}
+	return "local"
+}
+
+// Tx is one write transaction. Everything done in it lands together or not at all.
+type Tx struct {
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt
+}
+
+// Tx runs fn in one immediate transaction and commits it when fn returns nil.
+func (s *Store) Tx(ctx context.Context, fn func(*Tx) error) error {
+	sqlTx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return explainWriteError(err)
+	}
+	tx := &Tx{tx: sqlTx, stmts: map[string]*sql.Stmt{}}
+	defer func() {
+		for _, st := range tx.stmts {
+			st.Close()
+		}
+	}()
+	if err := fn(tx); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return explainWriteError(err)
+	}
+	return nil
+}
+
+func explainWriteError(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "SQLITE_FULL") || strings.Contains(msg, "database or disk is full"):
+		return fmt.Errorf("the disk is full: free some space and try again (nothing was saved): %w", err)
+	case strings.Contains(msg, "readonly") || strings.Contains(msg, "read-only"):
+		return fmt.Errorf("the database cannot be written (read-only data directory?): %w", err)
+	}
+	return err
+}
+
+// SQL returns the underlying transaction, for packages that keep their own tables.
+func (tx *Tx) SQL() *sql.Tx { return tx.tx }
+
+func (tx *Tx) stmt(q string) (*sql.Stmt, error) {
+	if st, ok := tx.stmts[q]; ok {
+		return st, nil
+	}
+	st, err := tx.tx.Prepare(q)
+	if err != nil {
+		return nil, err
+	}
+	tx.stmts[q] = st
+	return st, nil
+}
+
+func (tx *Tx) exec(q string, args ...any) (sql.Result, error) {
+	st, err := tx.stmt(q)
+	if err != nil {
+		return nil, err
+	}
+	return st.Exec(args...)
+}
+
+// Get returns the record with id, deleted or not, or ErrNotFound.
+func (tx *Tx) Get(id string) (Record, error) {
+	st, err := tx.stmt("SELECT body FROM records WHERE id = ?")
+	if err != nil {
+		return nil, err
+	}
+	var body string
+	if err := st.QueryRow(id).Scan(&body); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, ErrNotFound
+		}
+		return nil, err
+	}
+	return Decode([]byte(body))
+}
+
+// GetBody returns the stored canonical JSON of id, or ErrNotFound.
+func (tx *Tx) GetBody(id string) ([]byte, error) {
+	st, err := tx.stmt("SELECT body FROM records WHERE id = ?")
+	if err != nil {
+		return nil, err
+	}
+	var body string
+	if err := st.QueryRow(id).Scan(&body); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, ErrNotFound
+		}
+		return nil, err
+	}
+	return []byte(body), nil
+}
+
+// Put stores r as it is (no validation, no time stamps: callers do that) and
+// updates the listing columns, filter terms and search index.
+func (tx *Tx) Put(r Record, mode PutMode) error {
+	body, err := Encode(r)
+	if err != nil {
+		return err
+	}
+	m := r.Base()
+	ix := indexOf(r)
+	dirty := 0
+	if mode == PutLocal {
+		dirty = 1
+	}
+	var rid int64
+	st, err := tx.stmt(`INSERT INTO records(id, type, org, author, lang, created, updated, deleted, visibility,
+			title, country, category, parent, origin, dirty, body)
+		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT(id) DO UPDATE SET type = excluded.type, org = excluded.org, author = excluded.author,
+			lang = excluded.lang, created = excluded.created, updated = excluded.updated,
+			deleted = excluded.deleted, visibility = excluded.visibility, title = excluded.title,
+			country = excluded.country, category = excluded.category, parent = excluded.parent,
+			dirty = max(records.dirty, excluded.dirty), body = excluded.body
+		RETURNING rid`)
+	if err != nil {
+		return err
+	}
+	if err := st.QueryRow(m.ID, m.Type, m.Org, m.Author, m.Lang, fmtTime(m.Created), fmtTime(m.Updated),
+		m.Deleted, ix.visibility, ix.title, ix.country, ix.category, ix.parent, mode.origin(), dirty,
+		string(body)).Scan(&rid); err != nil {
+		return explainWriteError(err)
+	}
+	if _, err := tx.exec("DELETE FROM record_terms WHERE rid = ?", rid); err != nil {
+		return err
+	}
+	for _, t := range ix.terms {
+		if _, err := tx.exec("INSERT OR IGNORE INTO record_terms(kind, value, rid) VALUES(?, ?, ?)", t[0], t[1], rid); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.exec("DELETE FROM search WHERE rowid = ?", rid); err != nil {
+		return err
+	}
+	if !m.Deleted {
+		if _, err := tx.exec("INSERT INTO search(rowid, title, body) VALUES(?, ?, ?)", rid, Fold(ix.searchTitle), Fold(ix.searchBody)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fmtTime writes times so that text order is time order.
+func fmtTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+func parseTime(s string) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, s)
+	return t
+}
+
+// index is what a record contributes to listings, filters and search.
+type index struct {
+	title, country, category, parent, visibility string
+	terms                                        [][2]string
+	searchTitle, searchBody                      string
+}
+
+func indexOf(r Record) index {
+	var ix index
+	ix.visibility = Shared
+	term := func(kind string, values ...string) {
+		for _, v := range values {
+			if v != "" {
+				ix.terms = append(ix.terms, [2]string{kind, v})
+			}
+		}
+	}
+	switch v := r.(type) {
+	case *Practice:
+		ix.title, ix.country, ix.visibility = v.Title, v.Country, v.Visibility
+		for _, t := range v.Tags {
+			term("tag", Fold(t))
+		}
+		term("tool", v.Tools...)
+		term("lang", v.Lang)
+		ix.searchTitle = v.Title
+		ix.searchBody = strings.Join([]string{v.Summary, v.Context, v.TargetGroup, v.Objectives, v.Activities,
+			v.Resources, v.Results, v.Lessons, v.Transferability, strings.Join(v.Tags, " ")}, "\n")
+	case *Comment:
+		ix.title, ix.parent, ix.visibility = firstLine(v.Text, 80), v.Practice, v.Visibility
+		term("lang", v.Lang)
+		ix.searchBody = v.Text
+	case *Tool:
+		ix.title, _ = v.Name.In("en")
+		ix.category = v.Category
+		term("competence", v.Competences...)
+		for _, c := range v.Competences {
+			term("area", strings.SplitN(c, ".", 2)[0])
+		}
+		term("platform", v.Platforms...)
+		term("offline", v.Offline)
+		for l := range v.Summary {
+			term("lang", l)
+		}
+		if v.OpenSource {
+			term("flag", "open_source")
+		}
+		if strings.HasPrefix(strings.ToLower(v.Cost), "free") {
+			term("flag", "free")
+		}
+		term("tool", v.Alternatives...)
+		ix.searchTitle = joinTexts(v.Name)
+		ix.searchBody = strings.Join([]string{v.Category, joinTexts(v.Summary), joinTexts(v.Description),
+			joinTexts(v.UseCases), v.Licence, strings.Join(v.Platforms, " ")}, "\n")
+	case *Guide:
+		ix.title, _ = v.Title.In("en")
+		term("competence", v.Competences...)
+		for _, c := range v.Competences {
+			term("area", strings.SplitN(c, ".", 2)[0])
+		}
+		term("tool", v.Tools...)
+		for l := range v.Summary {
+			term("lang", l)
+		}
+		ix.searchTitle = joinTexts(v.Title)
+		ix.searchBody = joinTexts(v.Summary) + "\n" + joinTexts(v.Steps)
+	case *Organisation:
+		ix.title, ix.country = v.Name, v.Country
+		term("lang", v.Languages...)
+		ix.searchTitle = v.Name
+		ix.searchBody = v.City + " " + v.Kind
+	}
+	return ix
+}
+
+func joinTexts(t Text) string {
+	var b strings.Builder
+	for _, l := range sortedKeys(t) {
+		b.WriteString(t[l])
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+func firstLine(s string, max int) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	if len(s) > max {
+		cut := max
+		for cut > 0 && (s[cut]&0xC0) == 0x80 {
+			cut--
+		}
+		s = s[:cut] + "…"
+	}
+	return s
+}

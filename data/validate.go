@@ -1,0 +1,248 @@
+package data
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// FieldError is a problem with one field, worded for the person who typed it.
+type FieldError struct {
+	Field string `json:"field"`
+	Msg   string `json:"message"`
+}
+
+// ValidationError lists every problem found, so a form can show each next to its field.
+type ValidationError []FieldError
+
+func (v ValidationError) Error() string {
+	parts := make([]string, len(v))
+	for i, e := range v {
+		parts[i] = e.Field + ": " + e.Msg
+	}
+	return strings.Join(parts, "; ")
+}
+
+// For returns the message for field, or "".
+func (v ValidationError) For(field string) string {
+	for _, e := range v {
+		if e.Field == field {
+			return e.Msg
+		}
+	}
+	return ""
+}
+
+// Limits on what one record may hold: generous for writing, small enough for a hub.
+const (
+	MaxTitle = 300
+	MaxField = 64 << 10 // 64 KiB of text per field
+	MaxList  = 100
+)
+
+// Competences are the DigComp 2.2 codes.
+var Competences = []string{
+	"1.1", "1.2", "1.3",
+	"2.1", "2.2", "2.3", "2.4", "2.5", "2.6",
+	"3.1", "3.2", "3.3", "3.4",
+	"4.1", "4.2", "4.3", "4.4",
+	"5.1", "5.2", "5.3", "5.4",
+}
+
+// IsCompetence reports whether code is a DigComp 2.2 competence code.
+func IsCompetence(code string) bool {
+	for _, c := range Competences {
+		if c == code {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	langRe    = regexp.MustCompile(`^[a-z]{2}$`)
+	countryRe = regexp.MustCompile(`^[A-Z]{2}$`)
+	slugRe    = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,62}$`)
+	tagRe     = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N} _-]{0,59}$`)
+)
+
+type checker struct{ errs ValidationError }
+
+func (c *checker) add(field, format string, args ...any) {
+	c.errs = append(c.errs, FieldError{field, fmt.Sprintf(format, args...)})
+}
+
+func (c *checker) text(field, v string, required bool, max int) {
+	switch {
+	case !utf8.ValidString(v):
+		c.add(field, "contains bytes that are not text (invalid UTF-8)")
+	case required && strings.TrimSpace(v) == "":
+		c.add(field, "is required")
+	case len(v) > max:
+		c.add(field, "is too long (%d KB, at most %d KB)", len(v)>>10, max>>10)
+	}
+}
+
+func (c *checker) list(field string, vs []string, ok func(string) bool, what string) {
+	if len(vs) > MaxList {
+		c.add(field, "has more than %d entries", MaxList)
+		return
+	}
+	for _, v := range vs {
+		if !ok(v) {
+			c.add(field, "%q is not %s", v, what)
+			return
+		}
+	}
+}
+
+func (c *checker) result() error {
+	if len(c.errs) == 0 {
+		return nil
+	}
+	return c.errs
+}
+
+// ValidatePractice checks a practice's content. Tool ids are checked by the store.
+func ValidatePractice(p *Practice) error {
+	var c checker
+	c.text("title", p.Title, true, MaxTitle)
+	c.text("summary", p.Summary, false, MaxField)
+	for _, f := range []struct{ name, v string }{
+		{"context", p.Context}, {"target_group", p.TargetGroup}, {"objectives", p.Objectives},
+		{"activities", p.Activities}, {"resources", p.Resources}, {"results", p.Results},
+		{"lessons", p.Lessons}, {"transferability", p.Transferability},
+	} {
+		c.text(f.name, f.v, false, MaxField)
+	}
+	if !langRe.MatchString(p.Lang) {
+		c.add("lang", "must be a two-letter language code such as en, it, es, pl, cs, fr")
+	}
+	if p.Country != "" && !countryRe.MatchString(p.Country) {
+		c.add("country", "must be a two-letter country code such as IT, ES, PL, CZ, BE")
+	}
+	switch p.Visibility {
+	case Draft, OrgVis, Shared:
+	default:
+		c.add("visibility", "must be draft, org or shared")
+	}
+	c.list("tags", p.Tags, tagRe.MatchString, "a tag (letters, digits, spaces or dashes, up to 60)")
+	c.list("tools", p.Tools, func(s string) bool { return s != "" && utf8.ValidString(s) }, "a tool id")
+	return c.result()
+}
+
+// ValidateComment checks a comment.
+func ValidateComment(cm *Comment) error {
+	var c checker
+	c.text("text", cm.Text, true, MaxField)
+	if cm.Practice == "" {
+		c.add("practice", "is required")
+	}
+	switch cm.Visibility {
+	case Draft, OrgVis, Shared:
+	default:
+		c.add("visibility", "must be draft, org or shared")
+	}
+	return c.result()
+}
+
+// ValidateOrg checks an organisation.
+func ValidateOrg(o *Organisation) error {
+	var c checker
+	if !slugRe.MatchString(o.ID) {
+		c.add("id", "must be a short name of lower-case letters, digits and dashes, such as opengroup-it")
+	}
+	c.text("name", o.Name, true, MaxTitle)
+	if !countryRe.MatchString(o.Country) {
+		c.add("country", "must be a two-letter country code such as IT, ES, PL, CZ, BE")
+	}
+	c.list("languages", o.Languages, langRe.MatchString, "a two-letter language code")
+	return c.result()
+}
+
+// Levels of a tool or guide.
+var Levels = []string{"foundation", "intermediate", "advanced"}
+
+func isLevel(s string) bool {
+	for _, l := range Levels {
+		if l == s {
+			return true
+		}
+	}
+	return false
+}
+
+func isHTTPS(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && u.Scheme == "https" && u.Host != "" && !strings.ContainsAny(s, " \t\n")
+}
+
+func (c *checker) texts(field string, t Text, required bool, max int) {
+	if required && strings.TrimSpace(t["en"]) == "" {
+		c.add(field, "needs an English text")
+	}
+	for l, v := range t {
+		if !langRe.MatchString(l) {
+			c.add(field, "has a variant for %q, which is not a language code", l)
+		}
+		c.text(field+"."+l, v, false, max)
+	}
+}
+
+// ValidateTool checks a toolkit entry. Alternatives are checked by the store.
+func ValidateTool(t *Tool) error {
+	var c checker
+	c.texts("name", t.Name, true, MaxTitle)
+	c.texts("summary", t.Summary, true, MaxField)
+	c.texts("description", t.Description, false, MaxField)
+	c.texts("use_cases", t.UseCases, false, MaxField)
+	c.texts("data_protection", t.DataProtection, false, MaxField)
+	if t.Category == "" {
+		c.add("category", "is required")
+	}
+	switch t.Offline {
+	case OfflineYes, OfflinePartly, OfflineNo:
+	default:
+		c.add("offline", "must be yes, partly or no")
+	}
+	if t.Level != "" && !isLevel(t.Level) {
+		c.add("level", "must be foundation, intermediate or advanced")
+	}
+	if t.Website != "" && !isHTTPS(t.Website) {
+		c.add("website", "must be an https:// address")
+	}
+	c.list("competences", t.Competences, IsCompetence, "a DigComp 2.2 competence code (1.1 to 5.4)")
+	return c.result()
+}
+
+// ValidateGuide checks a guide.
+func ValidateGuide(g *Guide) error {
+	var c checker
+	c.texts("title", g.Title, true, MaxTitle)
+	c.texts("summary", g.Summary, false, MaxField)
+	c.texts("steps", g.Steps, true, MaxField)
+	if g.Level != "" && !isLevel(g.Level) {
+		c.add("level", "must be foundation, intermediate or advanced")
+	}
+	c.list("competences", g.Competences, IsCompetence, "a DigComp 2.2 competence code (1.1 to 5.4)")
+	return c.result()
+}
+
+// Validate checks any record by its type.
+func Validate(r Record) error {
+	switch v := r.(type) {
+	case *Practice:
+		return ValidatePractice(v)
+	case *Comment:
+		return ValidateComment(v)
+	case *Organisation:
+		return ValidateOrg(v)
+	case *Tool:
+		return ValidateTool(v)
+	case *Guide:
+		return ValidateGuide(v)
+	}
+	return fmt.Errorf("unknown record type %T", r)
+}
