@@ -1,0 +1,634 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+	"unicode/utf8"
+
+	"vademecum/assets"
+	"vademecum/data"
+)
+
+func init() {
+	register(&command{name: "init", args: "--org-id ID --org-name NAME --country CC --lang LL --user NAME",
+		help: "set up this installation: organisation and your name",
+		flags: func(fs *flag.FlagSet) {
+			fs.String("org-id", "", "organisation id, e.g. opengroup-it")
+			fs.String("org-name", "", "organisation name")
+			fs.String("country", "", "country code, e.g. IT")
+			fs.String("lang", "en", "your language: en, it, es, pl, cs, fr")
+			fs.String("user", "", "your name, recorded as author")
+		},
+		run: runInit})
+	register(&command{name: "tools", args: "[--json] [--lang LL] [--category C] [--competence 2.1] [--offline]",
+		help: "list the toolkit", flags: toolFlags, run: runTools})
+	register(&command{name: "tool show", args: "ID [--json] [--lang LL]", help: "show one tool",
+		flags: func(fs *flag.FlagSet) {
+			fs.Bool("json", false, "print JSON")
+			fs.String("lang", "", "language of the texts")
+		},
+		run: runToolShow})
+	register(&command{name: "guides", args: "[--json] [--lang LL] [--competence 2.1]", help: "list the how-to guides",
+		flags: func(fs *flag.FlagSet) {
+			fs.Bool("json", false, "print JSON")
+			fs.String("lang", "", "language of the texts")
+			fs.String("competence", "", "only guides training this DigComp competence")
+		},
+		run: runGuides})
+	register(&command{name: "guide show", args: "ID [--json] [--lang LL]", help: "show one guide",
+		flags: func(fs *flag.FlagSet) {
+			fs.Bool("json", false, "print JSON")
+			fs.String("lang", "", "language of the texts")
+		},
+		run: runGuideShow})
+	register(&command{name: "practice add", args: "--title T [--summary S ...] [--visibility draft|org|shared] [--lang LL] [--tag X] [--tool ID] | --from-json FILE|-",
+		help: "write a new good-practice note", flags: practiceFlags, run: runPracticeAdd})
+	register(&command{name: "practice edit", args: "ID [same flags as add]", help: "change a practice",
+		flags: practiceFlags, run: runPracticeEdit})
+	register(&command{name: "practice delete", args: "ID", help: "delete a practice", run: runPracticeDelete})
+	register(&command{name: "practice list", args: "[--json] [--org O] [--country CC] [--tag X] [--tool ID] [--lang LL] [--visibility V]",
+		help: "list the journal, newest first",
+		flags: func(fs *flag.FlagSet) {
+			fs.Bool("json", false, "print JSON")
+			for _, f := range []string{"org", "country", "tag", "tool", "lang", "visibility"} {
+				fs.String(f, "", "only practices with this "+f)
+			}
+		},
+		run: runPracticeList})
+	register(&command{name: "practice show", args: "ID [--json]", help: "show a practice with its comments",
+		flags: func(fs *flag.FlagSet) { fs.Bool("json", false, "print JSON") }, run: runPracticeShow})
+	register(&command{name: "comment add", args: "PRACTICE_ID --text T [--lang LL] [--visibility shared|org|draft]",
+		help: "comment on a practice",
+		flags: func(fs *flag.FlagSet) {
+			fs.String("text", "", "the comment")
+			fs.String("lang", "", "language of the comment (default: yours)")
+			fs.String("visibility", data.Shared, "shared, org or draft")
+		},
+		run: runCommentAdd})
+	register(&command{name: "search", args: "QUERY [--json] [--type tool|guide|practice|comment] [--limit N]",
+		help: "search the toolkit and the journal",
+		flags: func(fs *flag.FlagSet) {
+			fs.Bool("json", false, "print JSON")
+			fs.String("type", "", "only this record type (comma-separated for several)")
+			fs.Int("limit", 20, "at most N results")
+			fs.String("lang", "", "only content in this language")
+			fs.String("competence", "", "only records training this DigComp competence")
+			fs.String("category", "", "only tools of this category")
+			fs.String("org", "", "only records of this organisation")
+			fs.String("country", "", "only records of this country")
+			fs.String("tag", "", "only practices with this tag")
+		},
+		run: runSearch})
+}
+
+func str(fs *flag.FlagSet, name string) string { return fs.Lookup(name).Value.String() }
+func on(fs *flag.FlagSet, name string) bool    { return fs.Lookup(name).Value.String() == "true" }
+
+func isSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == name {
+			set = true
+		}
+	})
+	return set
+}
+
+func runInit(c *ctx) error {
+	if err := c.wantArgs(0, ""); err != nil {
+		return err
+	}
+	for _, f := range []string{"org-id", "org-name", "country", "user"} {
+		if strings.TrimSpace(str(c.fs, f)) == "" {
+			return usagef("--%s is required", f)
+		}
+	}
+	if err := os.MkdirAll(c.dataDir, 0o700); err != nil {
+		return fmt.Errorf("cannot create the data directory %s: %w", c.dataDir, err)
+	}
+	s, err := c.open()
+	if err != nil {
+		return err
+	}
+	if me, err := s.Identity(); err == nil && me.Org != str(c.fs, "org-id") {
+		return fmt.Errorf("%s is already set up for the organisation %s: use another --data directory", c.dataDir, me.Org)
+	}
+	lang := strings.ToLower(str(c.fs, "lang"))
+	org := &data.Organisation{Meta: data.Meta{ID: str(c.fs, "org-id"), Lang: lang},
+		Name: str(c.fs, "org-name"), Country: strings.ToUpper(str(c.fs, "country")), Languages: []string{lang}}
+	for _, p := range assets.Partners() {
+		if p.ID == org.ID {
+			org.City, org.Kind = p.City, p.Kind
+		}
+	}
+	if err := s.Init(org, str(c.fs, "user")); err != nil {
+		return err
+	}
+	if err := s.SetSetting(data.SettingUILang, lang); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "Vademecum is set up in %s for %s (%s).\n", c.dataDir, org.Name, org.ID)
+	return nil
+}
+
+func toolFlags(fs *flag.FlagSet) {
+	fs.Bool("json", false, "print JSON")
+	fs.String("lang", "", "language of the texts (default: yours)")
+	fs.String("category", "", "only this category, e.g. messaging")
+	fs.String("competence", "", "only tools training this DigComp competence, e.g. 4.2")
+	fs.Bool("offline", false, "only tools that work offline")
+	fs.Bool("free", false, "only free tools")
+	fs.Bool("open-source", false, "only open-source tools")
+}
+
+// uiLang is the language for texts: --lang, else the installation's, else English.
+func (c *ctx) uiLang(s *data.Store) string {
+	if f := c.fs.Lookup("lang"); f != nil && f.Value.String() != "" {
+		return strings.ToLower(f.Value.String())
+	}
+	if l, _ := s.Setting(data.SettingUILang); l != "" {
+		return l
+	}
+	return "en"
+}
+
+// listed is a record as --json listings print it: all its fields plus a plain
+// "title" in the asked language (the contract's id, type, org, lang, updated, title).
+func listed(r data.Record, title string) (map[string]any, error) {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	m["title"] = title
+	return m, nil
+}
+
+func runTools(c *ctx) error {
+	if err := c.wantArgs(0, ""); err != nil {
+		return err
+	}
+	comp := str(c.fs, "competence")
+	if comp != "" && !data.IsCompetence(comp) {
+		return usagef("%q is not a DigComp competence code (1.1 to 5.4)", comp)
+	}
+	s, err := c.open()
+	if err != nil {
+		return err
+	}
+	lang := c.uiLang(s)
+	tools, err := s.ListTools(c, data.ToolFilter{Category: str(c.fs, "category"), Competence: comp,
+		Offline: on(c.fs, "offline"), Free: on(c.fs, "free"), OpenSource: on(c.fs, "open-source")})
+	if err != nil {
+		return err
+	}
+	if on(c.fs, "json") {
+		out := make([]map[string]any, 0, len(tools))
+		for _, t := range tools {
+			name, _ := t.Name.In(lang)
+			m, err := listed(t, name)
+			if err != nil {
+				return err
+			}
+			out = append(out, m)
+		}
+		return c.jsonOut(out)
+	}
+	w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tNAME\tCATEGORY\tOFFLINE\tSUMMARY")
+	for _, t := range tools {
+		name, _ := t.Name.In(lang)
+		sum, _ := t.Summary.In(lang)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", t.ID, name, t.Category, t.Offline, clip(sum, 70))
+	}
+	return w.Flush()
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+func runToolShow(c *ctx) error {
+	if err := c.wantArgs(1, "a tool id (see 'vademecum-cli tools')"); err != nil {
+		return err
+	}
+	s, err := c.open()
+	if err != nil {
+		return err
+	}
+	t, err := s.GetTool(c.args[0])
+	if errors.Is(err, data.ErrNotFound) {
+		return fmt.Errorf("no tool has the id %q (see 'vademecum-cli tools')", c.args[0])
+	} else if err != nil {
+		return err
+	}
+	lang := c.uiLang(s)
+	if on(c.fs, "json") {
+		name, _ := t.Name.In(lang)
+		m, err := listed(t, name)
+		if err != nil {
+			return err
+		}
+		return c.jsonOut(m)
+	}
+	in := func(tx data.Text) string {
+		v, fb := tx.In(lang)
+		if fb {
+			return v + "\n(English: not yet translated)"
+		}
+		return v
+	}
+	fmt.Fprintf(c.stdout, "%s\n%s\n\n", in(t.Name), in(t.Summary))
+	w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(w, "Category\t%s\nLicence\t%s\nCost\t%s\nPlatforms\t%s\nWorks offline\t%s\nCompetences\t%s\nLevel\t%s\nWebsite\t%s\nAlternatives\t%s\n",
+		t.Category, t.Licence, t.Cost, strings.Join(t.Platforms, ", "), t.Offline, strings.Join(t.Competences, ", "),
+		t.Level, t.Website, strings.Join(t.Alternatives, ", "))
+	w.Flush()
+	fmt.Fprintf(c.stdout, "\n%s\n\nUse cases\n%s\n\nData protection\n%s\n", in(t.Description), in(t.UseCases), in(t.DataProtection))
+	return nil
+}
+
+func runGuides(c *ctx) error {
+	if err := c.wantArgs(0, ""); err != nil {
+		return err
+	}
+	comp := str(c.fs, "competence")
+	if comp != "" && !data.IsCompetence(comp) {
+		return usagef("%q is not a DigComp competence code (1.1 to 5.4)", comp)
+	}
+	s, err := c.open()
+	if err != nil {
+		return err
+	}
+	lang := c.uiLang(s)
+	guides, err := s.ListGuides(c, comp)
+	if err != nil {
+		return err
+	}
+	if on(c.fs, "json") {
+		out := make([]map[string]any, 0, len(guides))
+		for _, g := range guides {
+			title, _ := g.Title.In(lang)
+			m, err := listed(g, title)
+			if err != nil {
+				return err
+			}
+			out = append(out, m)
+		}
+		return c.jsonOut(out)
+	}
+	w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tTITLE\tLEVEL\tCOMPETENCES")
+	for _, g := range guides {
+		title, _ := g.Title.In(lang)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", g.ID, title, g.Level, strings.Join(g.Competences, ", "))
+	}
+	return w.Flush()
+}
+
+func runGuideShow(c *ctx) error {
+	if err := c.wantArgs(1, "a guide id (see 'vademecum-cli guides')"); err != nil {
+		return err
+	}
+	s, err := c.open()
+	if err != nil {
+		return err
+	}
+	g, err := s.GetGuide(c.args[0])
+	if errors.Is(err, data.ErrNotFound) {
+		return fmt.Errorf("no guide has the id %q (see 'vademecum-cli guides')", c.args[0])
+	} else if err != nil {
+		return err
+	}
+	lang := c.uiLang(s)
+	if on(c.fs, "json") {
+		title, _ := g.Title.In(lang)
+		m, err := listed(g, title)
+		if err != nil {
+			return err
+		}
+		return c.jsonOut(m)
+	}
+	title, _ := g.Title.In(lang)
+	sum, _ := g.Summary.In(lang)
+	steps, _ := g.Steps.In(lang)
+	fmt.Fprintf(c.stdout, "%s\n%s\n\n%s\n\nTools: %s\nCompetences: %s\n", title, sum, steps,
+		strings.Join(g.Tools, ", "), strings.Join(g.Competences, ", "))
+	return nil
+}
+
+// practiceFields maps the flags of practice add/edit to the practice's fields.
+var practiceFields = []struct {
+	flag, help string
+	field      func(p *data.Practice) *string
+}{
+	{"title", "title (required)", func(p *data.Practice) *string { return &p.Title }},
+	{"summary", "summary", func(p *data.Practice) *string { return &p.Summary }},
+	{"context", "context and problem", func(p *data.Practice) *string { return &p.Context }},
+	{"target-group", "target group", func(p *data.Practice) *string { return &p.TargetGroup }},
+	{"objectives", "objectives", func(p *data.Practice) *string { return &p.Objectives }},
+	{"activities", "activities: how it works", func(p *data.Practice) *string { return &p.Activities }},
+	{"resources", "resources", func(p *data.Practice) *string { return &p.Resources }},
+	{"results", "results", func(p *data.Practice) *string { return &p.Results }},
+	{"lessons", "lessons learned", func(p *data.Practice) *string { return &p.Lessons }},
+	{"transferability", "transferability", func(p *data.Practice) *string { return &p.Transferability }},
+	{"country", "country code, e.g. CZ (default: your organisation's)", func(p *data.Practice) *string { return &p.Country }},
+	{"visibility", "draft, org or shared (default draft)", func(p *data.Practice) *string { return &p.Visibility }},
+	{"lang", "language it is written in (default: yours)", func(p *data.Practice) *string { return &p.Lang }},
+}
+
+func practiceFlags(fs *flag.FlagSet) {
+	for _, f := range practiceFields {
+		fs.String(f.flag, "", f.help)
+	}
+	fs.Var(&listFlag{}, "tag", "a tag (repeat for several)")
+	fs.Var(&listFlag{}, "tool", "a tool id it uses (repeat for several)")
+	fs.String("from-json", "", "read the practice from a JSON file, or - for standard input")
+	fs.Bool("json", false, "print the saved practice as JSON")
+}
+
+// applyFlags copies the flags given on the command line into p.
+func applyFlags(c *ctx, p *data.Practice) {
+	for _, f := range practiceFields {
+		if isSet(c.fs, f.flag) {
+			*f.field(p) = str(c.fs, f.flag)
+		}
+	}
+	if isSet(c.fs, "tag") {
+		p.Tags = *c.fs.Lookup("tag").Value.(*listFlag)
+	}
+	if isSet(c.fs, "tool") {
+		p.Tools = *c.fs.Lookup("tool").Value.(*listFlag)
+	}
+}
+
+// readPracticeJSON reads a practice from --from-json; unknown fields are refused.
+func readPracticeJSON(c *ctx, p *data.Practice) error {
+	src := str(c.fs, "from-json")
+	var r io.Reader = c.stdin
+	if src != "-" {
+		f, err := os.Open(src)
+		if err != nil {
+			return fmt.Errorf("cannot read %s: %w", src, errors.Unwrap(err))
+		}
+		defer f.Close()
+		r = f
+	}
+	b, err := io.ReadAll(io.LimitReader(r, 16<<20))
+	if err != nil {
+		return err
+	}
+	if !utf8.Valid(b) {
+		return fmt.Errorf("%s contains bytes that are not text (invalid UTF-8): save it as UTF-8", src)
+	}
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(p); err != nil {
+		return fmt.Errorf("%s is not a practice in JSON: %v", src, err)
+	}
+	return nil
+}
+
+func (c *ctx) defaults(s *data.Store, p *data.Practice) {
+	if p.Lang == "" {
+		p.Lang = c.uiLang(s)
+	}
+	if p.Country == "" {
+		if me, err := s.Identity(); err == nil {
+			if o, err := s.Get(me.Org); err == nil {
+				p.Country = o.(*data.Organisation).Country
+			}
+		}
+	}
+	p.Country = strings.ToUpper(p.Country)
+}
+
+func runPracticeAdd(c *ctx) error {
+	if err := c.wantArgs(0, ""); err != nil {
+		return err
+	}
+	p := &data.Practice{}
+	if isSet(c.fs, "from-json") {
+		if err := readPracticeJSON(c, p); err != nil {
+			return err
+		}
+		p.ID = ""
+	}
+	applyFlags(c, p)
+	s, err := c.openInit()
+	if err != nil {
+		return err
+	}
+	c.defaults(s, p)
+	if err := s.SavePractice(c, p); err != nil {
+		return err
+	}
+	return c.printSaved(p)
+}
+
+func (c *ctx) printSaved(p *data.Practice) error {
+	if on(c.fs, "json") {
+		return c.jsonOut(p)
+	}
+	fmt.Fprintln(c.stdout, p.ID)
+	return nil
+}
+
+func runPracticeEdit(c *ctx) error {
+	if err := c.wantArgs(1, "the id of the practice to change"); err != nil {
+		return err
+	}
+	s, err := c.openInit()
+	if err != nil {
+		return err
+	}
+	p, err := s.GetPractice(c.args[0])
+	if errors.Is(err, data.ErrNotFound) {
+		return fmt.Errorf("no practice has the id %s (see 'vademecum-cli practice list')", c.args[0])
+	} else if err != nil {
+		return err
+	}
+	if isSet(c.fs, "from-json") {
+		id := p.ID
+		if err := readPracticeJSON(c, p); err != nil {
+			return err
+		}
+		p.ID = id
+	}
+	applyFlags(c, p)
+	c.defaults(s, p)
+	if err := s.SavePractice(c, p); err != nil {
+		return err
+	}
+	return c.printSaved(p)
+}
+
+func runPracticeDelete(c *ctx) error {
+	if err := c.wantArgs(1, "the id of the practice to delete"); err != nil {
+		return err
+	}
+	s, err := c.openInit()
+	if err != nil {
+		return err
+	}
+	return s.DeletePractice(c, c.args[0])
+}
+
+func runPracticeList(c *ctx) error {
+	if err := c.wantArgs(0, ""); err != nil {
+		return err
+	}
+	s, err := c.open()
+	if err != nil {
+		return err
+	}
+	list, err := s.ListPractices(c, data.PracticeFilter{Org: str(c.fs, "org"), Country: str(c.fs, "country"),
+		Tag: str(c.fs, "tag"), Tool: str(c.fs, "tool"), Lang: str(c.fs, "lang"), Visibility: str(c.fs, "visibility")})
+	if err != nil {
+		return err
+	}
+	if on(c.fs, "json") {
+		return c.jsonOut(list)
+	}
+	w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tUPDATED\tORG\tLANG\tVISIBILITY\tTITLE")
+	for _, p := range list {
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", p.ID, p.Updated.Local().Format("2006-01-02 15:04"), p.Org, p.Lang,
+			p.Visibility, clip(p.Title, 60))
+	}
+	return w.Flush()
+}
+
+func runPracticeShow(c *ctx) error {
+	if err := c.wantArgs(1, "a practice id"); err != nil {
+		return err
+	}
+	s, err := c.open()
+	if err != nil {
+		return err
+	}
+	p, err := s.GetPractice(c.args[0])
+	if errors.Is(err, data.ErrNotFound) {
+		return fmt.Errorf("no practice has the id %s (see 'vademecum-cli practice list')", c.args[0])
+	} else if err != nil {
+		return err
+	}
+	comments, err := s.ListComments(c, p.ID)
+	if err != nil {
+		return err
+	}
+	if on(c.fs, "json") {
+		m, err := listed(p, p.Title)
+		if err != nil {
+			return err
+		}
+		m["comments"] = comments
+		return c.jsonOut(m)
+	}
+	fmt.Fprintf(c.stdout, "%s\n%s · %s · %s · %s · %s\n", p.Title, p.Org, p.Country, p.Lang, p.Visibility,
+		p.Updated.Local().Format("2006-01-02 15:04"))
+	for _, f := range practiceFields[1:10] {
+		if v := *f.field(p); v != "" {
+			fmt.Fprintf(c.stdout, "\n%s\n%s\n", strings.ToUpper(f.help[:1])+f.help[1:], v)
+		}
+	}
+	if len(p.Tools) > 0 {
+		fmt.Fprintf(c.stdout, "\nTools: %s\n", strings.Join(p.Tools, ", "))
+	}
+	if len(p.Tags) > 0 {
+		fmt.Fprintf(c.stdout, "Tags: %s\n", strings.Join(p.Tags, ", "))
+	}
+	for _, cm := range comments {
+		fmt.Fprintf(c.stdout, "\n— %s (%s), %s:\n%s\n", cm.Author, cm.Org, cm.Created.Local().Format("2006-01-02"), cm.Text)
+	}
+	return nil
+}
+
+func runCommentAdd(c *ctx) error {
+	if err := c.wantArgs(1, "the id of the practice to comment on"); err != nil {
+		return err
+	}
+	s, err := c.openInit()
+	if err != nil {
+		return err
+	}
+	cm := &data.Comment{Practice: c.args[0], Text: str(c.fs, "text"), Visibility: str(c.fs, "visibility"),
+		Meta: data.Meta{Lang: str(c.fs, "lang")}}
+	if cm.Lang == "" {
+		cm.Lang = c.uiLang(s)
+	}
+	if err := s.SaveComment(c, cm); err != nil {
+		return err
+	}
+	fmt.Fprintln(c.stdout, cm.ID)
+	return nil
+}
+
+func runSearch(c *ctx) error {
+	if len(c.args) == 0 {
+		return usagef("needs a query")
+	}
+	s, err := c.open()
+	if err != nil {
+		return err
+	}
+	q := data.Query{Text: strings.Join(c.args, " "), Limit: 20, Lang: str(c.fs, "lang"), Competence: str(c.fs, "competence"),
+		Category: str(c.fs, "category"), Org: str(c.fs, "org"), Country: str(c.fs, "country"), Tag: str(c.fs, "tag")}
+	if n := c.fs.Lookup("limit").Value.(flag.Getter).Get().(int); n > 0 {
+		q.Limit = n
+	}
+	if t := str(c.fs, "type"); t != "" {
+		for _, typ := range strings.Split(t, ",") {
+			if data.New(typ) == nil {
+				return usagef("--type must be tool, guide, practice, comment or org")
+			}
+			q.Types = append(q.Types, typ)
+		}
+	}
+	if l, _ := s.Setting(data.SettingUILang); l != "" {
+		q.UILang = l
+	}
+	start := time.Now()
+	hits, err := s.Search(c, q)
+	if err != nil {
+		return err
+	}
+	if on(c.fs, "json") {
+		return c.jsonOut(hits)
+	}
+	for _, h := range hits {
+		fmt.Fprintf(c.stdout, "%s  %s  [%s, %s]\n    %s\n", h.ID, h.Title, h.Type, h.Org, highlight(h.Snippet, h.Matches))
+	}
+	fmt.Fprintf(c.stderr, "%d results in %s\n", len(hits), time.Since(start).Round(time.Microsecond))
+	return nil
+}
+
+// highlight marks matched words with *stars* for a terminal.
+func highlight(s string, ms [][2]int) string {
+	var b strings.Builder
+	prev := 0
+	for _, m := range ms {
+		if m[0] < prev || m[1] > len(s) {
+			continue
+		}
+		b.WriteString(s[prev:m[0]])
+		b.WriteString("*" + s[m[0]:m[1]] + "*")
+		prev = m[1]
+	}
+	b.WriteString(s[prev:])
+	return b.String()
+}

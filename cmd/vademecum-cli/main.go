@@ -1,0 +1,255 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"vademecum/assets"
+	"vademecum/data"
+)
+
+// command is one CLI command. Files named cmd_*.go register theirs in init.
+type command struct {
+	name  string // "practice add"
+	args  string // usage of the positional arguments and flags, for help
+	help  string // one line
+	flags func(fs *flag.FlagSet)
+	run   func(c *ctx) error
+}
+
+var commands = map[string]*command{}
+
+func register(c *command) { commands[c.name] = c }
+
+// ctx is what a running command gets: its parsed flags, positional arguments,
+// output streams and, on demand, the store.
+type ctx struct {
+	context.Context
+	name    string
+	fs      *flag.FlagSet
+	args    []string
+	stdin   io.Reader
+	stdout  io.Writer
+	stderr  io.Writer
+	dataDir string
+	store   *data.Store
+}
+
+// usageError makes the command exit with status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+
+func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
+
+func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	dataDir := ""
+	// The global --data may stand before the command.
+	for len(argv) > 0 && strings.HasPrefix(argv[0], "-") {
+		a := argv[0]
+		switch {
+		case a == "--data" || a == "-data":
+			if len(argv) < 2 {
+				fmt.Fprintln(stderr, "vademecum-cli: --data needs a directory")
+				return 2
+			}
+			dataDir, argv = argv[1], argv[2:]
+		case strings.HasPrefix(a, "--data=") || strings.HasPrefix(a, "-data="):
+			dataDir, argv = a[strings.Index(a, "=")+1:], argv[1:]
+		case a == "-h" || a == "--help" || a == "-help":
+			printHelp(stdout)
+			return 0
+		default:
+			fmt.Fprintf(stderr, "vademecum-cli: unknown option %s before the command (see 'vademecum-cli help')\n", a)
+			return 2
+		}
+	}
+	if len(argv) == 0 || argv[0] == "help" {
+		printHelp(stdout)
+		if len(argv) == 0 {
+			return 2
+		}
+		return 0
+	}
+	cmd, rest := lookup(argv)
+	if cmd == nil {
+		fmt.Fprintf(stderr, "vademecum-cli: unknown command %q (see 'vademecum-cli help')\n", strings.Join(argv[:min(2, len(argv))], " "))
+		return 2
+	}
+	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&dataDir, "data", dataDir, "data directory")
+	if cmd.flags != nil {
+		cmd.flags(fs)
+	}
+	pos, err := parseInterleaved(fs, rest)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintf(stdout, "usage: vademecum-cli %s %s\n%s\n", cmd.name, cmd.args, cmd.help)
+		fs.SetOutput(stdout)
+		fs.PrintDefaults()
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "vademecum-cli %s: %v (usage: vademecum-cli %s %s)\n", cmd.name, err, cmd.name, cmd.args)
+		return 2
+	}
+	if dataDir == "" {
+		dataDir = defaultDataDir()
+	}
+	c := &ctx{Context: context.Background(), name: cmd.name, fs: fs, args: pos, stdin: stdin, stdout: stdout,
+		stderr: stderr, dataDir: dataDir}
+	err = cmd.run(c)
+	if c.store != nil {
+		c.store.Close()
+	}
+	if err != nil {
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(stderr, "vademecum-cli %s: %s (usage: vademecum-cli %s %s)\n", cmd.name, ue.msg, cmd.name, cmd.args)
+			return 2
+		}
+		fmt.Fprintf(stderr, "vademecum-cli %s: %s\n", cmd.name, oneLine(err))
+		return 1
+	}
+	return 0
+}
+
+// oneLine keeps an error to one line on stderr, as scripts expect.
+func oneLine(err error) string {
+	var ve data.ValidationError
+	if errors.As(err, &ve) {
+		return ve.Error()
+	}
+	return strings.Join(strings.Fields(err.Error()), " ")
+}
+
+func lookup(argv []string) (*command, []string) {
+	if len(argv) >= 2 {
+		if c, ok := commands[argv[0]+" "+argv[1]]; ok {
+			return c, argv[2:]
+		}
+	}
+	if c, ok := commands[argv[0]]; ok {
+		return c, argv[1:]
+	}
+	return nil, nil
+}
+
+// parseInterleaved lets flags come before, between or after positional arguments
+// ("tool show signal --json"); "--" ends the flags.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if len(args) > 0 && len(rest) < len(args) && args[len(args)-len(rest)-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+func defaultDataDir() string {
+	if d := os.Getenv("VADEMECUM_DATA"); d != "" {
+		return d
+	}
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "vademecum")
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(home, ".local", "share", "vademecum")
+	}
+	return "vademecum-data"
+}
+
+// open opens the store and brings the embedded toolkit up to date.
+func (c *ctx) open() (*data.Store, error) {
+	if c.store != nil {
+		return c.store, nil
+	}
+	s, err := data.Open(c.dataDir)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := assets.Seed(c, s); err != nil {
+		s.Close()
+		return nil, err
+	}
+	c.store = s
+	return s, nil
+}
+
+// openInit opens the store and requires first start to be done.
+func (c *ctx) openInit() (*data.Store, error) {
+	s, err := c.open()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Identity(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (c *ctx) jsonOut(v any) error {
+	enc := json.NewEncoder(c.stdout)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// wantArgs checks the count of positional arguments.
+func (c *ctx) wantArgs(n int, what string) error {
+	if len(c.args) != n {
+		if n == 0 {
+			return usagef("unexpected argument %q", c.args[0])
+		}
+		return usagef("needs %s", what)
+	}
+	return nil
+}
+
+func printHelp(w io.Writer) {
+	fmt.Fprintln(w, "vademecum-cli: the Vademecum toolkit and practices journal, from the command line.")
+	fmt.Fprintln(w, "\nusage: vademecum-cli [--data DIR] COMMAND [ARGS] [--json]\n\ncommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		c := commands[n]
+		fmt.Fprintf(w, "  %-18s %s\n", n, c.help)
+	}
+	fmt.Fprintln(w, "\n--data DIR (or VADEMECUM_DATA) chooses the data directory; default $XDG_DATA_HOME/vademecum.")
+	fmt.Fprintln(w, "'vademecum-cli COMMAND --help' shows a command's flags.")
+}
+
+// listFlag collects a repeatable flag (--tag a --tag b) or a comma-separated one.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error {
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			*l = append(*l, p)
+		}
+	}
+	return nil
+}
