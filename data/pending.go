@@ -48,7 +48,7 @@ func (s *Store) Pending(ctx context.Context) ([]Outgoing, error) {
 func (s *Store) ClearPending(ctx context.Context, sent []Outgoing) error {
 	return s.Tx(ctx, func(tx *Tx) error {
 		for _, o := range sent {
-			if _, err := tx.exec("UPDATE records SET dirty = 0 WHERE id = ? AND updated = ?", o.ID, fmtTime(o.Updated)); err != nil {
+			if _, err := tx.exec("UPDATE record_index SET dirty = 0 WHERE id = ? AND updated = ?", o.ID, fmtTime(o.Updated)); err != nil {
 				return err
 			}
 		}
@@ -60,7 +60,7 @@ func (s *Store) ClearPending(ctx context.Context, sent []Outgoing) error {
 func (s *Store) MarkPending(ctx context.Context, ids []string) error {
 	return s.Tx(ctx, func(tx *Tx) error {
 		for _, id := range ids {
-			if _, err := tx.exec("UPDATE records SET dirty = 1 WHERE id = ?", id); err != nil {
+			if _, err := tx.exec("UPDATE record_index SET dirty = 1 WHERE id = ?", id); err != nil {
 				return err
 			}
 		}

@@ -95,7 +95,7 @@ func (s *Store) GetGuide(id string) (*Guide, error) {
 // ignored), newest first, at most q.Limit (0: all) from offset.
 func (s *Store) List(ctx context.Context, q Query, offset int) ([]Summary, error) {
 	where, args := filterSQL(q, []string{"r.deleted = 0"}, nil)
-	sqlq := "SELECT " + summaryCols + " FROM records r WHERE " + strings.Join(where, " AND ") + " ORDER BY r.created DESC, r.id DESC"
+	sqlq := "SELECT " + summaryCols + " FROM record_index r WHERE " + strings.Join(where, " AND ") + " ORDER BY r.created DESC, r.id DESC"
 	if q.Limit > 0 {
 		sqlq += " LIMIT ? OFFSET ?"
 		args = append(args, q.Limit, offset)
@@ -121,7 +121,7 @@ func (s *Store) List(ctx context.Context, q Query, offset int) ([]Summary, error
 func (s *Store) Count(ctx context.Context, q Query) (int, error) {
 	where, args := filterSQL(q, []string{"r.deleted = 0"}, nil)
 	var n int
-	err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM records r WHERE "+strings.Join(where, " AND "), args...).Scan(&n)
+	err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM record_index r WHERE "+strings.Join(where, " AND "), args...).Scan(&n)
 	return n, err
 }
 

@@ -2,6 +2,9 @@ package data
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"sort"
 	"strings"
 	"time"
 	"unicode"
@@ -101,6 +104,11 @@ func filterSQL(q Query, where []string, args []any) ([]string, []any) {
 	return where, args
 }
 
+// rankWindow bounds the work of ranking: bm25 is computed over at most the
+// newest rankWindow matches, so a query for a word that half the journal uses
+// costs about what a rare word costs. Smaller match sets are ranked whole.
+const rankWindow = 1000
+
 // Search finds records matching q, best first (bm25, titles weigh more).
 func (s *Store) Search(ctx context.Context, q Query) ([]Hit, error) {
 	expr := MatchExpr(q.Text)
@@ -111,32 +119,76 @@ func (s *Store) Search(ctx context.Context, q Query) ([]Hit, error) {
 	if limit <= 0 {
 		limit = 50
 	}
-	where, args := filterSQL(q, []string{"search MATCH ?", "r.deleted = 0"}, []any{expr})
-	args = append(args, limit)
-	rows, err := s.db.QueryContext(ctx, "SELECT "+summaryCols+", r.body, bm25(search, 4.0, 1.0) AS score"+
-		" FROM search JOIN records r ON r.rid = search.rowid WHERE "+strings.Join(where, " AND ")+
-		" ORDER BY score LIMIT ?", args...)
+	tables := map[string]bool{}
+	for _, t := range q.Types {
+		tables[searchTable(t)] = true
+	}
+	if len(q.Types) == 0 {
+		tables["journal_fts"], tables["toolkit_fts"] = true, true
+	}
+	type ranked struct {
+		rid   int64
+		score float64
+	}
+	var all []ranked
+	for _, table := range []string{"toolkit_fts", "journal_fts"} {
+		if !tables[table] {
+			continue
+		}
+		where, args := filterSQL(q, []string{table + " MATCH ?", "r.deleted = 0"}, []any{expr})
+		from := " FROM " + table + " JOIN record_index r ON r.rid = " + table + ".rowid WHERE " + strings.Join(where, " AND ")
+		var cutoff int64
+		err := s.db.QueryRowContext(ctx, "SELECT "+table+".rowid"+from+" ORDER BY "+table+".rowid DESC LIMIT 1 OFFSET ?",
+			append(args, rankWindow-1)...).Scan(&cutoff)
+		if err == nil {
+			from += " AND " + table + ".rowid >= ?"
+			args = append(args, cutoff)
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return nil, err
+		}
+		rows, err := s.db.QueryContext(ctx, "SELECT r.rid, bm25("+table+", 4.0, 1.0) AS score"+from+" ORDER BY score LIMIT ?",
+			append(args, limit)...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var r ranked
+			if err := rows.Scan(&r.rid, &r.score); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			all = append(all, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].score < all[j].score })
+	if len(all) > limit {
+		all = all[:limit]
+	}
+	toks := Tokens(q.Text)
+	prefix := strings.HasSuffix(expr, "*")
+	hits := make([]Hit, 0, len(all))
+	st, err := s.db.PrepareContext(ctx, "SELECT "+summaryCols+", r.body FROM records r WHERE r.rid = ?")
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	toks := Tokens(q.Text)
-	prefix := strings.HasSuffix(expr, "*")
-	hits := []Hit{}
-	for rows.Next() {
-		var h Hit
+	defer st.Close()
+	for _, r := range all {
+		h := Hit{Score: r.score}
 		var body string
-		dest := append(h.Summary.scanDest(), &body, &h.Score)
-		if err := rows.Scan(dest...); err != nil {
+		if err := st.QueryRowContext(ctx, r.rid).Scan(append(h.Summary.scanDest(), &body)...); err != nil {
 			return nil, err
 		}
 		h.Summary.fix()
-		if r, err := Decode([]byte(body)); err == nil {
-			h.Snippet, h.Matches = snippet(displayTexts(r, q.UILang), toks, prefix)
+		if rec, err := Decode([]byte(body)); err == nil {
+			h.Snippet, h.Matches = snippet(displayTexts(rec, q.UILang), toks, prefix)
 		}
 		hits = append(hits, h)
 	}
-	return hits, rows.Err()
+	return hits, nil
 }
 
 // displayTexts are the texts of r a snippet may come from, most telling first.

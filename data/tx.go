@@ -35,6 +35,15 @@ func (m PutMode) origin() string {
 type Tx struct {
 	tx    *sql.Tx
 	stmts map[string]*sql.Stmt
+	// Search index changes wait until the end of the transaction: FTS5 flushes its
+	// buffer at every statement savepoint, so interleaving them with the records'
+	// upserts would write the index once per record instead of once per batch.
+	fts []ftsOp
+}
+
+type ftsOp struct {
+	rid                int64
+	table, title, body string // table "" = delete from both
 }
 
 // Tx runs fn in one immediate transaction and commits it when fn returns nil.
@@ -52,6 +61,10 @@ func (s *Store) Tx(ctx context.Context, fn func(*Tx) error) error {
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()
 		return err
+	}
+	if err := tx.flushSearch(); err != nil {
+		sqlTx.Rollback()
+		return explainWriteError(err)
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return explainWriteError(err)
@@ -142,21 +155,23 @@ func (tx *Tx) Put(r Record, mode PutMode) error {
 		dirty = 1
 	}
 	var rid int64
-	st, err := tx.stmt(`INSERT INTO records(id, type, org, author, lang, created, updated, deleted, visibility,
-			title, country, category, parent, origin, dirty, body)
-		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	st, err := tx.stmt(`INSERT INTO record_index(id, type, org, author, lang, created, updated, deleted, visibility,
+			title, country, category, parent, origin, dirty)
+		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT(id) DO UPDATE SET type = excluded.type, org = excluded.org, author = excluded.author,
 			lang = excluded.lang, created = excluded.created, updated = excluded.updated,
 			deleted = excluded.deleted, visibility = excluded.visibility, title = excluded.title,
 			country = excluded.country, category = excluded.category, parent = excluded.parent,
-			dirty = max(records.dirty, excluded.dirty), body = excluded.body
+			dirty = max(record_index.dirty, excluded.dirty)
 		RETURNING rid`)
 	if err != nil {
 		return err
 	}
 	if err := st.QueryRow(m.ID, m.Type, m.Org, m.Author, m.Lang, fmtTime(m.Created), fmtTime(m.Updated),
-		m.Deleted, ix.visibility, ix.title, ix.country, ix.category, ix.parent, mode.origin(), dirty,
-		string(body)).Scan(&rid); err != nil {
+		m.Deleted, ix.visibility, ix.title, ix.country, ix.category, ix.parent, mode.origin(), dirty).Scan(&rid); err != nil {
+		return explainWriteError(err)
+	}
+	if _, err := tx.exec("INSERT INTO record_bodies(rid, body) VALUES(?, ?) ON CONFLICT(rid) DO UPDATE SET body = excluded.body", rid, string(body)); err != nil {
 		return explainWriteError(err)
 	}
 	if _, err := tx.exec("DELETE FROM record_terms WHERE rid = ?", rid); err != nil {
@@ -167,14 +182,38 @@ func (tx *Tx) Put(r Record, mode PutMode) error {
 			return err
 		}
 	}
-	if _, err := tx.exec("DELETE FROM search WHERE rowid = ?", rid); err != nil {
-		return err
-	}
+	tx.fts = append(tx.fts, ftsOp{rid: rid})
 	if !m.Deleted {
-		if _, err := tx.exec("INSERT INTO search(rowid, title, body) VALUES(?, ?, ?)", rid, Fold(ix.searchTitle), Fold(ix.searchBody)); err != nil {
+		tx.fts = append(tx.fts, ftsOp{rid: rid, table: searchTable(m.Type), title: Fold(ix.searchTitle), body: Fold(ix.searchBody)})
+	}
+	return nil
+}
+
+// searchTable is the full-text table of a record type: the journal (practices and
+// comments, which grow to 100,000s) apart from the toolkit (tools, guides,
+// organisations), so that toolkit searches never walk the journal.
+func searchTable(typ string) string {
+	if typ == TypePractice || typ == TypeComment {
+		return "journal_fts"
+	}
+	return "toolkit_fts"
+}
+
+func (tx *Tx) flushSearch() error {
+	for _, op := range tx.fts {
+		if op.table == "" {
+			for _, t := range []string{"journal_fts", "toolkit_fts"} {
+				if _, err := tx.exec("DELETE FROM "+t+" WHERE rowid = ?", op.rid); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		if _, err := tx.exec("INSERT INTO "+op.table+"(rowid, title, body) VALUES(?, ?, ?)", op.rid, op.title, op.body); err != nil {
 			return err
 		}
 	}
+	tx.fts = tx.fts[:0]
 	return nil
 }
 
