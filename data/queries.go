@@ -297,6 +297,9 @@ func (s *Store) SavePractice(ctx context.Context, p *Practice) error {
 	if err := ValidatePractice(p); err != nil {
 		return err
 	}
+	if err := checkShareable(p, p.Visibility); err != nil {
+		return err
+	}
 	return s.Tx(ctx, func(tx *Tx) error {
 		var fe ValidationError
 		for _, id := range p.Tools {
@@ -375,6 +378,9 @@ func (s *Store) SaveComment(ctx context.Context, c *Comment) error {
 		c.Lang = "en"
 	}
 	if err := ValidateComment(c); err != nil {
+		return err
+	}
+	if err := checkShareable(c, c.Visibility); err != nil {
 		return err
 	}
 	return s.Tx(ctx, func(tx *Tx) error {

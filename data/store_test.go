@@ -187,3 +187,37 @@ func TestMergeFields(t *testing.T) {
 		t.Fatalf("got\n%s", got)
 	}
 }
+
+func TestPrivacyGuardBlocksSharing(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	p := &Practice{Meta: Meta{Lang: "it"}, Title: "Sportello", Summary: "Chiamare Marco al 347 123 4567 o scrivere a marco.rossi@example.org", Visibility: Shared}
+	err := s.SavePractice(ctx, p)
+	var ve ValidationError
+	if !errors.As(err, &ve) || !strings.Contains(ve.For("summary"), "personal data") {
+		t.Fatalf("shared practice with a phone and an e-mail was saved: %v", err)
+	}
+	if n, _ := s.Count(ctx, Query{Types: []string{TypePractice}}); n != 0 {
+		t.Fatalf("%d practices saved", n)
+	}
+	// As a draft it is kept: the guard only stands at the door.
+	p.Visibility = Draft
+	if err := s.SavePractice(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	// Mark the phone as not personal (a helpline), pseudonymise the rest: now it can be shared.
+	for _, f := range PrivacyFindings(p) {
+		if f.Kind == "phone" {
+			p.Cleared = append(p.Cleared, f.Key())
+		}
+	}
+	Pseudonymise(p)
+	p.Visibility = Shared
+	if err := s.SavePractice(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.GetPractice(p.ID)
+	if !strings.Contains(got.Summary, "347 123 4567") || strings.Contains(got.Summary, "marco.rossi") || !strings.Contains(got.Summary, "[email]") {
+		t.Errorf("summary after handling: %q", got.Summary)
+	}
+}

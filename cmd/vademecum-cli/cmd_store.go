@@ -70,6 +70,7 @@ func init() {
 			fs.String("text", "", "the comment")
 			fs.String("lang", "", "language of the comment (default: yours)")
 			fs.String("visibility", data.Shared, "shared, org or draft")
+			privacyFlags(fs)
 		},
 		run: runCommentAdd})
 	register(&command{name: "search", args: "QUERY [--json] [--type tool|guide|practice|comment] [--limit N]",
@@ -358,6 +359,7 @@ func practiceFlags(fs *flag.FlagSet) {
 	fs.Var(&listFlag{}, "tag", "a tag (repeat for several)")
 	fs.Var(&listFlag{}, "tool", "a tool id it uses (repeat for several)")
 	fs.String("from-json", "", "read the practice from a JSON file, or - for standard input")
+	privacyFlags(fs)
 	fs.Bool("json", false, "print the saved practice as JSON")
 }
 
@@ -373,6 +375,23 @@ func applyFlags(c *ctx, p *data.Practice) {
 	}
 	if isSet(c.fs, "tool") {
 		p.Tools = *c.fs.Lookup("tool").Value.(*listFlag)
+	}
+	applyPrivacy(c, p, &p.Cleared)
+}
+
+func privacyFlags(fs *flag.FlagSet) {
+	fs.Var(&listFlag{}, "not-personal", "a finding of the privacy guard that is not personal data, as KIND:TEXT (e.g. 'phone:800 123 456' for a helpline); repeat for several")
+	fs.Bool("pseudonymise", false, "replace every personal data finding by a placeholder such as [phone] before saving")
+}
+
+// applyPrivacy records findings marked as not personal, then pseudonymises the
+// rest when asked. Without either, sharing a text with findings is refused by the store.
+func applyPrivacy(c *ctx, r data.Record, cleared *[]string) {
+	if isSet(c.fs, "not-personal") {
+		*cleared = append(*cleared, *c.fs.Lookup("not-personal").Value.(*listFlag)...)
+	}
+	if on(c.fs, "pseudonymise") {
+		data.Pseudonymise(r)
 	}
 }
 
@@ -571,6 +590,7 @@ func runCommentAdd(c *ctx) error {
 	if cm.Lang == "" {
 		cm.Lang = c.uiLang(s)
 	}
+	applyPrivacy(c, cm, &cm.Cleared)
 	if err := s.SaveComment(c, cm); err != nil {
 		return err
 	}

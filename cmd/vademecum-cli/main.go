@@ -241,6 +241,17 @@ func printHelp(w io.Writer) {
 	fmt.Fprintln(w, "'vademecum-cli COMMAND --help' shows a command's flags.")
 }
 
+type flagSet = flag.FlagSet
+
+// rootErr drops the operation and path from a file error: the caller names the file.
+func rootErr(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
 // listFlag collects a repeatable flag (--tag a --tag b) or a comma-separated one.
 type listFlag []string
 
