@@ -2,8 +2,6 @@ package data
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"sort"
 	"strings"
 	"time"
@@ -107,7 +105,68 @@ func filterSQL(q Query, where []string, args []any) ([]string, []any) {
 // rankWindow bounds the work of ranking: bm25 is computed over at most the
 // newest rankWindow matches, so a query for a word that half the journal uses
 // costs about what a rare word costs. Smaller match sets are ranked whole.
-const rankWindow = 1000
+const rankWindow = 500
+
+// rank returns [rid, score] of the best matches in one full-text table. Ranking
+// works window by window, newest matches first, each window one FTS query that
+// stops after rankWindow matches: without filters one window is enough; with
+// filters, older windows are ranked too until limit results pass them (or the
+// matches run out).
+func (s *Store) rank(ctx context.Context, table, expr string, q Query, limit int) ([][2]any, error) {
+	where, fargs := filterSQL(q, []string{"r.deleted = 0"}, nil)
+	filtered := len(where) > 1
+	var out [][2]any
+	var upper int64 = -1
+	for range 50 {
+		bound, args := "", []any{expr}
+		if upper >= 0 {
+			bound, args = " AND rowid < ?", append(args, upper)
+		}
+		window := "SELECT rowid AS rid, bm25(" + table + ", 4.0, 1.0) AS score FROM " + table + " WHERE " + table +
+			" MATCH ?" + bound + " ORDER BY rowid DESC LIMIT ?"
+		args = append(args, rankWindow)
+		var sqlq string
+		if filtered {
+			// Every row of the window comes back, with whether it passes the
+			// filters, so that the next window starts below this one.
+			sqlq = "WITH f AS MATERIALIZED (" + window + ") SELECT f.rid, f.score, (" + strings.Join(where, " AND ") +
+				") FROM f JOIN record_index r ON r.rid = f.rid"
+			args = append(args, fargs...)
+		} else {
+			sqlq = "SELECT rid, score, 1 FROM (" + window + ") ORDER BY score LIMIT ?"
+			args = append(args, limit)
+		}
+		rows, err := s.db.QueryContext(ctx, sqlq, args...)
+		if err != nil {
+			return nil, err
+		}
+		n := 0
+		for rows.Next() {
+			var rid int64
+			var score float64
+			var keep bool
+			if err := rows.Scan(&rid, &score, &keep); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			n++
+			if upper < 0 || rid < upper {
+				upper = rid
+			}
+			if keep {
+				out = append(out, [2]any{rid, score})
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		if !filtered || n < rankWindow || len(out) >= limit {
+			break
+		}
+	}
+	return out, nil
+}
 
 // Search finds records matching q, best first (bm25, titles weigh more).
 func (s *Store) Search(ctx context.Context, q Query) ([]Hit, error) {
@@ -135,33 +194,12 @@ func (s *Store) Search(ctx context.Context, q Query) ([]Hit, error) {
 		if !tables[table] {
 			continue
 		}
-		where, args := filterSQL(q, []string{table + " MATCH ?", "r.deleted = 0"}, []any{expr})
-		from := " FROM " + table + " JOIN record_index r ON r.rid = " + table + ".rowid WHERE " + strings.Join(where, " AND ")
-		var cutoff int64
-		err := s.db.QueryRowContext(ctx, "SELECT "+table+".rowid"+from+" ORDER BY "+table+".rowid DESC LIMIT 1 OFFSET ?",
-			append(args, rankWindow-1)...).Scan(&cutoff)
-		if err == nil {
-			from += " AND " + table + ".rowid >= ?"
-			args = append(args, cutoff)
-		} else if !errors.Is(err, sql.ErrNoRows) {
-			return nil, err
-		}
-		rows, err := s.db.QueryContext(ctx, "SELECT r.rid, bm25("+table+", 4.0, 1.0) AS score"+from+" ORDER BY score LIMIT ?",
-			append(args, limit)...)
+		found, err := s.rank(ctx, table, expr, q, limit)
 		if err != nil {
 			return nil, err
 		}
-		for rows.Next() {
-			var r ranked
-			if err := rows.Scan(&r.rid, &r.score); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			all = append(all, r)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
+		for _, r := range found {
+			all = append(all, ranked{r[0].(int64), r[1].(float64)})
 		}
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].score < all[j].score })
