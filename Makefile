@@ -10,10 +10,10 @@ BIN     := bin
 # Packages the desktop app needs to build (Fyne compiles GLFW's C code) and the
 # tests need to run (git for the hub tests, xvfb and imagemagick for screenshots).
 BUILD_PKGS := gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev
-TEST_PKGS  := git
+TEST_PKGS  := git poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run build cli app test vet deps deps-test clean
+.PHONY: run build cli app test vet deps deps-test clean screenshots
 
 run: deps app
 	./$(BIN)/vademecum
@@ -43,6 +43,11 @@ vet:
 test: deps-test vet
 	CGO_ENABLED=0 $(GO) test -tags ci -count=1 ./data/... ./sync/... ./app/... ./assets/... ./cmd/vademecum-cli/...
 	$(GO) build -o $(BIN)/vademecum ./cmd/vademecum
+
+# Every main screen of the app rendered to PNG by Fyne's software renderer
+# (headless, light theme, 1100x720, embedded toolkit and a few practices).
+screenshots:
+	CGO_ENABLED=0 $(GO) test -tags ci -count=1 ./app -run '^TestScreenshots$$' -screenshots=../docs/screenshots
 
 clean:
 	rm -rf $(BIN)

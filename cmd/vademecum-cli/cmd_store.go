@@ -14,6 +14,7 @@ import (
 
 	"vademecum/assets"
 	"vademecum/data"
+	"vademecum/data/trust"
 )
 
 func init() {
@@ -133,6 +134,10 @@ func runInit(c *ctx) error {
 		return err
 	}
 	if err := s.SetSetting(data.SettingUILang, lang); err != nil {
+		return err
+	}
+	// The organisation's file lists this installation's signing key from the start.
+	if err := trust.EnsureListed(s, ""); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.stdout, "Vademecum is set up in %s for %s (%s).\n", c.dataDir, org.Name, org.ID)

@@ -1,0 +1,225 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"vademecum/data"
+	"vademecum/data/trust"
+	vsync "vademecum/sync"
+)
+
+func init() {
+	register(&command{name: "remote add", args: "NAME URL [--token-env VAR] [--ssh-key FILE]",
+		help: "add a hub: https://host/path (token), user@host:path (SSH) or a folder (USB stick)",
+		flags: func(fs *flag.FlagSet) {
+			fs.String("token-env", "", "read the hub token from this environment variable now (kept in the keyring); at sync it overrides the kept token when set")
+			fs.String("ssh-key", "", "SSH private key file (default: the SSH agent)")
+		},
+		run: runRemoteAdd})
+	register(&command{name: "remote list", args: "[--json]", help: "the hubs this installation syncs with",
+		flags: func(fs *flag.FlagSet) { fs.Bool("json", false, "print JSON") },
+		run:   runRemoteList})
+	register(&command{name: "sync", args: "[--remote NAME] [--json]",
+		help: "exchange shared records with the hubs: prints received, sent, conflicts, quarantined",
+		flags: func(fs *flag.FlagSet) {
+			fs.String("remote", "", "sync with this hub only (default: every hub)")
+			fs.Bool("json", false, `print {"received", "sent", "conflicts", "quarantined", "hub_head"}`)
+		},
+		run: runSync})
+	register(&command{name: "conflicts", args: "[--json]", help: "fields edited in two places, with the value kept and the other one",
+		flags: func(fs *flag.FlagSet) { fs.Bool("json", false, "print JSON") },
+		run:   runConflicts})
+	register(&command{name: "conflicts resolve", args: "ID --keep mine|theirs",
+		help:  "settle a conflict: keep your value or the other one (shared at the next sync)",
+		flags: func(fs *flag.FlagSet) { fs.String("keep", "", "mine or theirs") },
+		run:   runConflictsResolve})
+}
+
+// engine opens the sync engine of the data directory. With trusted, records are
+// signed on the way out and checked on the way in, and personal data is held back.
+func (c *ctx) engine(trusted bool) (*vsync.Engine, func(), error) {
+	var s *data.Store
+	var err error
+	if trusted {
+		s, err = c.openListed()
+	} else {
+		s, err = c.openInit()
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	opts := vsync.Options{}
+	var kr *trust.Keyring
+	if trusted {
+		if kr, err = trust.New(s); err != nil {
+			return nil, nil, err
+		}
+		opts.Sign, opts.Verify = kr.Sign, kr.Verify
+		opts.Outgoing = func(r data.Record) error {
+			if f := data.PrivacyFindings(r); len(f) > 0 {
+				return fmt.Errorf("it holds personal data (%d findings): pseudonymise them or mark them as not personal", len(f))
+			}
+			return nil
+		}
+		if os.Getenv("VADEMECUM_DEBUG") != "" {
+			opts.Logf = func(format string, args ...any) { fmt.Fprintf(c.stderr, format+"\n", args...) }
+		}
+	}
+	eng, err := vsync.Open(s, opts)
+	if err != nil {
+		if kr != nil {
+			kr.Close()
+		}
+		return nil, nil, err
+	}
+	return eng, func() {
+		eng.Close()
+		if kr != nil {
+			kr.Close()
+		}
+	}, nil
+}
+
+func runRemoteAdd(c *ctx) error {
+	if err := c.wantArgs(2, "a NAME and a URL"); err != nil {
+		return err
+	}
+	env := str(c.fs, "token-env")
+	if env != "" && os.Getenv(env) == "" {
+		return fmt.Errorf("the environment variable %s is empty: set it to the hub token first", env)
+	}
+	eng, done, err := c.engine(false)
+	if err != nil {
+		return err
+	}
+	defer done()
+	if err := eng.AddRemote(c.args[0], c.args[1], vsync.Auth{TokenEnv: env, SSHKey: str(c.fs, "ssh-key")}); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "hub %s added: run 'vademecum-cli sync' to exchange records\n", c.args[0])
+	return nil
+}
+
+func runRemoteList(c *ctx) error {
+	if err := c.wantArgs(0, ""); err != nil {
+		return err
+	}
+	eng, done, err := c.engine(false)
+	if err != nil {
+		return err
+	}
+	defer done()
+	rms, err := eng.Remotes()
+	if err != nil {
+		return err
+	}
+	if on(c.fs, "json") {
+		return c.jsonOut(rms)
+	}
+	if len(rms) == 0 {
+		fmt.Fprintln(c.stdout, "no hub yet: add one with 'vademecum-cli remote add NAME URL'")
+	}
+	for _, rm := range rms {
+		last := "never synced"
+		if !rm.LastSync.IsZero() {
+			last = "last sync " + rm.LastSync.Local().Format("2006-01-02 15:04")
+		}
+		fmt.Fprintf(c.stdout, "%s\t%s\t%s\n", rm.Name, rm.URL, last)
+		if rm.LastError != "" {
+			fmt.Fprintf(c.stdout, "\tlast error: %s\n", rm.LastError)
+		}
+	}
+	return nil
+}
+
+func runSync(c *ctx) error {
+	if err := c.wantArgs(0, ""); err != nil {
+		return err
+	}
+	eng, done, err := c.engine(true)
+	if err != nil {
+		return err
+	}
+	defer done()
+	res, err := eng.Sync(c, str(c.fs, "remote"), nil)
+	if err != nil {
+		// Several hubs may each have failed: one line per hub would break scripts.
+		return errors.New(strings.ReplaceAll(err.Error(), "\n", "; "))
+	}
+	if on(c.fs, "json") {
+		return c.jsonOut(res)
+	}
+	fmt.Fprintf(c.stdout, "received %d, sent %d, conflicts %d, quarantined %d\n", res.Received, res.Sent, res.Conflicts, res.Quarantined)
+	if res.Conflicts > 0 {
+		fmt.Fprintln(c.stdout, "see 'vademecum-cli conflicts' for the values that were not kept")
+	}
+	if res.Quarantined > 0 {
+		items, err := eng.Quarantined(c)
+		if err == nil {
+			for _, q := range items {
+				fmt.Fprintf(c.stdout, "quarantined %s (%s): %s\n", q.Path, q.Remote, q.Reason)
+			}
+		}
+	}
+	return nil
+}
+
+func runConflicts(c *ctx) error {
+	if err := c.wantArgs(0, ""); err != nil {
+		return err
+	}
+	eng, done, err := c.engine(false)
+	if err != nil {
+		return err
+	}
+	defer done()
+	cs, err := eng.Conflicts(c)
+	if err != nil {
+		return err
+	}
+	if on(c.fs, "json") {
+		return c.jsonOut(cs)
+	}
+	if len(cs) == 0 {
+		fmt.Fprintln(c.stdout, "no conflicts")
+	}
+	for _, cf := range cs {
+		fmt.Fprintf(c.stdout, "%s  %s %q, %s (%s)\n  mine:   %s\n  theirs: %s\n  kept: %s (since %s)\n",
+			cf.ID, cf.RecordType, cf.Title, cf.Field, cf.Kind, oneLineText(cf.Mine), oneLineText(cf.Theirs), cf.Kept,
+			cf.Created.Local().Format(time.DateTime))
+	}
+	return nil
+}
+
+func oneLineText(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 100 {
+		s = strings.ToValidUTF8(s[:100], "") + "…"
+	}
+	return s
+}
+
+func runConflictsResolve(c *ctx) error {
+	if err := c.wantArgs(1, "a conflict ID (see 'vademecum-cli conflicts')"); err != nil {
+		return err
+	}
+	keep := str(c.fs, "keep")
+	if keep != "mine" && keep != "theirs" {
+		return usagef("--keep must be mine or theirs")
+	}
+	eng, done, err := c.engine(false)
+	if err != nil {
+		return err
+	}
+	defer done()
+	if err := eng.Resolve(c, c.args[0], keep); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "conflict %s resolved: kept %s (shared at the next sync)\n", c.args[0], keep)
+	return nil
+}

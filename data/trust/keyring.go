@@ -1,0 +1,493 @@
+package trust
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	gosync "sync"
+	"time"
+
+	"vademecum/data"
+)
+
+// Keyring signs this installation's records and checks those received from hubs,
+// against the organisation files in the store. It is safe for concurrent use.
+// Sign and Verify are the sync engine's Options.Sign and Options.Verify.
+type Keyring struct {
+	store *data.Store
+	me    *Installation
+	// Logf, when set, hears about what the keyring could not save (a key change
+	// held for approval that the database refused).
+	Logf func(format string, args ...any)
+
+	orgStmt   *sql.Stmt
+	ownerStmt *sql.Stmt
+
+	mu    gosync.Mutex
+	myOrg string
+	cache map[string]cachedOrg
+	// seen holds the organisation files Verify accepted that the store may not
+	// hold yet: the sync engine imports them in the same round as the records
+	// they sign, possibly in one transaction that commits after every Verify.
+	seen map[string]*data.Organisation
+	wg   gosync.WaitGroup
+}
+
+type cachedOrg struct {
+	body string
+	org  *data.Organisation
+}
+
+// New opens the keyring of a store, loading (or on first use making) this
+// installation's key in the store's data directory.
+func New(store *data.Store) (*Keyring, error) {
+	me, err := LoadInstallation(store.Dir())
+	if err != nil {
+		return nil, err
+	}
+	k := &Keyring{store: store, me: me, cache: map[string]cachedOrg{}, seen: map[string]*data.Organisation{}}
+	if k.orgStmt, err = store.DB().Prepare("SELECT body FROM records WHERE id = ? AND type = 'org'"); err != nil {
+		return nil, err
+	}
+	if k.ownerStmt, err = store.DB().Prepare("SELECT org, type FROM records WHERE id = ?"); err != nil {
+		k.orgStmt.Close()
+		return nil, err
+	}
+	return k, nil
+}
+
+// Installation is this installation's key.
+func (k *Keyring) Installation() *Installation { return k.me }
+
+// Wait returns once the key changes Verify held for approval are saved.
+func (k *Keyring) Wait() { k.wg.Wait() }
+
+// Close waits for pending saves and releases the keyring's statements.
+func (k *Keyring) Close() error {
+	k.wg.Wait()
+	k.orgStmt.Close()
+	return k.ownerStmt.Close()
+}
+
+func (k *Keyring) logf(format string, args ...any) {
+	if k.Logf != nil {
+		k.Logf(format, args...)
+	}
+}
+
+func (k *Keyring) identity() (string, error) {
+	k.mu.Lock()
+	org := k.myOrg
+	k.mu.Unlock()
+	if org != "" {
+		return org, nil
+	}
+	id, err := k.store.Identity()
+	if err != nil {
+		return "", err
+	}
+	k.mu.Lock()
+	k.myOrg = id.Org
+	k.mu.Unlock()
+	return id.Org, nil
+}
+
+// Sign signs a record of this installation's organisation before it leaves the
+// device: it sets Sig to "<key id>:<signature>" over the canonical encoding.
+func (k *Keyring) Sign(r data.Record) error {
+	m := r.Base()
+	mine, err := k.identity()
+	if err != nil {
+		return err
+	}
+	switch {
+	case m.Org == data.ToolkitOrg:
+		return fmt.Errorf("%s %s is toolkit content shipped with the app: it is never shared through a hub", m.Type, m.ID)
+	case m.Org != mine:
+		return fmt.Errorf("%s %s belongs to %s: only %s can change it (this installation belongs to %s); add a comment instead",
+			m.Type, m.ID, m.Org, m.Org, mine)
+	}
+	var keys []data.Key
+	if o, ok := r.(*data.Organisation); ok {
+		keys = o.Keys // the version being published is the one partners check
+	} else {
+		o, err := k.org(mine)
+		if err != nil {
+			return err
+		}
+		if o == nil {
+			return fmt.Errorf("the organisation file of %s is missing here: run 'vademecum-cli init' again", mine)
+		}
+		keys = o.Keys
+	}
+	key := findKey(keys, k.me.ID())
+	if key == nil {
+		return fmt.Errorf("this installation's key %s is not listed in the organisation file of %s yet: run 'vademecum-cli keys show' (or restart the app) to add it", k.me.ID(), mine)
+	}
+	if revokedAt(key, m.Updated) {
+		return fmt.Errorf("this installation's key %s was revoked on %s: what is written here after that cannot be shared (ask your coordinator to add this laptop again with a new data directory)",
+			key.ID, key.Revoked.Format(time.DateOnly))
+	}
+	return signRecord(k.me, r)
+}
+
+// signRecord signs r with the installation key, without the Keyring's checks.
+func signRecord(in *Installation, r data.Record) error {
+	m := r.Base()
+	m.Created, m.Updated = m.Created.UTC(), m.Updated.UTC()
+	m.Sig = ""
+	b, err := data.Encode(r)
+	if err != nil {
+		return err
+	}
+	m.Sig = in.ID() + ":" + base64.StdEncoding.EncodeToString(in.sign(b))
+	return nil
+}
+
+var (
+	keyIDRe = regexp.MustCompile(`^[0-9a-f]{16}$`)
+	uuidRe  = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+)
+
+// parseSig splits "<key id>:<base64 signature>".
+func parseSig(s string) (keyID string, sig []byte, err error) {
+	if s == "" {
+		return "", nil, errors.New("not signed: every shared record must be signed by an installation of its organisation")
+	}
+	id, b64, ok := strings.Cut(s, ":")
+	sig, err = base64.StdEncoding.DecodeString(b64)
+	if !ok || !keyIDRe.MatchString(id) || err != nil || len(sig) != ed25519.SignatureSize {
+		return "", nil, errors.New("the signature is malformed (the file was changed by hand?)")
+	}
+	return id, sig, nil
+}
+
+// Verify decides whether a record received from a hub may be imported: nil, or
+// the reason to quarantine it. body is the file as it is in the hub (nil to check
+// r's canonical encoding) and r its decoded form; prev is the version already
+// here, or nil.
+func (k *Keyring) Verify(r data.Record, body []byte, prev data.Record) error {
+	if r == nil {
+		return errors.New("no record")
+	}
+	m := r.Base()
+	switch {
+	case m.Org == "":
+		return errors.New("the record names no owning organisation")
+	case m.Org == data.ToolkitOrg:
+		return errors.New("the record claims to be toolkit content shipped with the app, which never comes from a hub")
+	case m.Type == data.TypeOrg && m.ID != m.Org:
+		return fmt.Errorf("the organisation file %s claims to belong to %s", m.ID, m.Org)
+	case m.Type != data.TypeOrg && !uuidRe.MatchString(m.ID):
+		// Only organisation files have names for ids: nobody may take one.
+		return fmt.Errorf("%q is not a record id", m.ID)
+	}
+	prevOrg, prevType := "", ""
+	if prev != nil {
+		prevOrg, prevType = prev.Base().Org, prev.Base().Type
+	} else {
+		// The engine found no earlier version; make sure by id, whatever the path.
+		err := k.ownerStmt.QueryRow(m.ID).Scan(&prevOrg, &prevType)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("cannot check the record against the local database: %v", err)
+		}
+	}
+	if prevOrg != "" && prevOrg != m.Org {
+		return fmt.Errorf("changed by a non-owner: this %s belongs to %s, and this version claims %s", prevType, prevOrg, m.Org)
+	}
+	if prevType != "" && prevType != m.Type {
+		return fmt.Errorf("the record is a %s here and this version makes it a %s", prevType, m.Type)
+	}
+	keyID, sig, err := parseSig(m.Sig)
+	if err != nil {
+		return err
+	}
+	if o, ok := r.(*data.Organisation); ok {
+		return k.verifyOrg(o, keyID, sig, body)
+	}
+	owner, err := k.org(m.Org)
+	if err != nil {
+		return err
+	}
+	if owner == nil || len(owner.Keys) == 0 {
+		return fmt.Errorf("signed for %s, whose organisation file (orgs/%s.json) has not been received here yet", m.Org, m.Org)
+	}
+	key := findKey(owner.Keys, keyID)
+	if key == nil {
+		return k.unknownKey(m, keyID)
+	}
+	pub, err := keyPublic(key)
+	if err != nil {
+		return fmt.Errorf("the organisation file of %s lists a malformed key %s", m.Org, key.ID)
+	}
+	if revokedAt(key, m.Updated) {
+		return revokedError(m.Org, key)
+	}
+	if !verifySig(pub, r, body, sig) {
+		return errTampered
+	}
+	return nil
+}
+
+var errTampered = errors.New("the signature does not match the content: the file was changed after it was signed")
+
+func revokedError(org string, key *data.Key) error {
+	return fmt.Errorf("signed with the key %s%s of %s, revoked on %s: what it signed after that is refused",
+		key.ID, deviceOf(key), org, key.Revoked.UTC().Format(time.RFC3339))
+}
+
+func deviceOf(k *data.Key) string {
+	if k.Device == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (%q)", k.Device)
+}
+
+// unknownKey explains a key that the owner does not list, naming the partner it
+// belongs to when it is one: that is a non-owner's change.
+func (k *Keyring) unknownKey(m *data.Meta, keyID string) error {
+	orgs, err := k.store.ListOrgs(context.Background())
+	if err == nil {
+		k.mu.Lock()
+		for _, o := range k.seen {
+			orgs = append(orgs, o)
+		}
+		k.mu.Unlock()
+		for _, o := range orgs {
+			if o.ID != m.Org && findKey(o.Keys, keyID) != nil {
+				return fmt.Errorf("changed by a non-owner: signed with a key of %s, but the record belongs to %s (only %s can change it)",
+					o.ID, m.Org, m.Org)
+			}
+		}
+	}
+	return fmt.Errorf("signed with the key %s, which is not one of the keys of %s", keyID, m.Org)
+}
+
+// verifyOrg applies the rules of organisation files: trust on first sight if
+// self-signed, later versions signed by a key already pinned, other key changes
+// held for approval.
+func (k *Keyring) verifyOrg(o *data.Organisation, keyID string, sig, body []byte) error {
+	if err := checkKeys(o); err != nil {
+		return err
+	}
+	pinned, err := k.org(o.ID)
+	if err != nil {
+		return err
+	}
+	if pinned != nil && len(pinned.Keys) > 0 {
+		if key := findKey(pinned.Keys, keyID); key != nil {
+			pub, err := keyPublic(key)
+			if err != nil {
+				return fmt.Errorf("the organisation file of %s here lists a malformed key %s", o.ID, key.ID)
+			}
+			if revokedAt(key, o.Updated) {
+				return revokedError(o.ID, key)
+			}
+			if !verifySig(pub, o, body, sig) {
+				return errTampered
+			}
+			if err := keepsRevocations(pinned, o); err != nil {
+				return err
+			}
+			k.remember(o)
+			return nil
+		}
+	}
+	// Signed by none of the pinned keys: it must at least be signed by one of its own.
+	key := findKey(o.Keys, keyID)
+	if key == nil {
+		return fmt.Errorf("the organisation file of %s is signed with the key %s, which it does not list", o.ID, keyID)
+	}
+	pub, _ := keyPublic(key) // checkKeys vouched for it
+	if revokedAt(key, o.Updated) {
+		return revokedError(o.ID, key)
+	}
+	if !verifySig(pub, o, body, sig) {
+		return errTampered
+	}
+	if pinned == nil || len(pinned.Keys) == 0 {
+		// First sight: pin. Never for this installation's own organisation,
+		// whose file here lists this installation's key once EnsureListed ran.
+		if mine, err := k.identity(); err != nil || o.ID != mine {
+			k.remember(o)
+			return nil
+		}
+	}
+	k.hold(o, body, key)
+	return approvalError(o.ID, key)
+}
+
+func approvalError(org string, key *data.Key) error {
+	return fmt.Errorf("key change for %s needs approval: compare the fingerprint by phone, then run 'vademecum-cli keys approve %s' (signed by the key %s%s, fingerprint %s)",
+		org, org, key.ID, deviceOf(key), FingerprintOf(key.Public))
+}
+
+// checkKeys refuses an organisation file whose key list is malformed: an ID
+// that is not its key's, a key twice.
+func checkKeys(o *data.Organisation) error {
+	ids := map[string]bool{}
+	for i := range o.Keys {
+		key := &o.Keys[i]
+		pub, err := keyPublic(key)
+		if err != nil || KeyID(pub) != key.ID {
+			return fmt.Errorf("the organisation file of %s lists a malformed key %q", o.ID, key.ID)
+		}
+		if ids[key.ID] {
+			return fmt.Errorf("the organisation file of %s lists the key %s twice", o.ID, key.ID)
+		}
+		ids[key.ID] = true
+	}
+	return nil
+}
+
+// keepsRevocations refuses a version that would lift a revocation of the pinned
+// one: a stolen laptop's key must not come back, whoever signs.
+func keepsRevocations(pinned, o *data.Organisation) error {
+	for i := range pinned.Keys {
+		pk := &pinned.Keys[i]
+		if pk.Revoked.IsZero() {
+			continue
+		}
+		nk := findKey(o.Keys, pk.ID)
+		if nk != nil && (nk.Revoked.IsZero() || nk.Revoked.After(pk.Revoked)) {
+			return fmt.Errorf("this version of the organisation file of %s would undo the revocation of the key %s%s: refused", o.ID, pk.ID, deviceOf(pk))
+		}
+	}
+	return nil
+}
+
+func findKey(keys []data.Key, id string) *data.Key {
+	for i := range keys {
+		if keys[i].ID == id {
+			return &keys[i]
+		}
+	}
+	return nil
+}
+
+func keyPublic(k *data.Key) (ed25519.PublicKey, error) {
+	b, err := base64.StdEncoding.DecodeString(k.Public)
+	if err != nil || len(b) != ed25519.PublicKeySize {
+		return nil, errors.New("malformed public key")
+	}
+	return ed25519.PublicKey(b), nil
+}
+
+// revokedAt reports whether key signs nothing valid at time t.
+func revokedAt(key *data.Key, t time.Time) bool {
+	return !key.Revoked.IsZero() && !t.Before(key.Revoked)
+}
+
+// verifySig checks sig over the record with its Sig emptied. The fast way is the
+// hub file itself minus its "sig" line (canonical JSON puts it on a line of its
+// own); a file that is not byte-canonical is checked through r's encoding.
+func verifySig(pub ed25519.PublicKey, r data.Record, body []byte, sig []byte) bool {
+	want := r.Base().Sig
+	if body != nil {
+		if unsigned, ok := stripSig(body, want); ok && ed25519.Verify(pub, unsigned, sig) {
+			return true
+		}
+	}
+	b, err := data.Encode(r)
+	if err != nil {
+		return false
+	}
+	unsigned, ok := stripSig(b, want)
+	return ok && ed25519.Verify(pub, unsigned, sig)
+}
+
+// stripSig removes the top-level line `  "sig": "<sig>",` from canonical JSON.
+// A JSON string holds no raw line break and nested keys are indented deeper, so
+// that line can only be the record's own signature.
+func stripSig(b []byte, sig string) ([]byte, bool) {
+	line := []byte("\n  \"sig\": \"" + sig + "\",\n")
+	i := bytes.Index(b, line)
+	if i < 0 || bytes.Index(b[i+1:], line) >= 0 {
+		return nil, false
+	}
+	out := make([]byte, 0, len(b)-len(line)+1)
+	out = append(out, b[:i+1]...)
+	return append(out, b[i+len(line):]...), true
+}
+
+// org returns the newest version known here of an organisation file: the
+// store's, or one Verify accepted this session that is not stored yet.
+func (k *Keyring) org(id string) (*data.Organisation, error) {
+	var body string
+	err := k.orgStmt.QueryRow(id).Scan(&body)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("cannot read the organisation file of %s: %v", id, err)
+	}
+	var stored *data.Organisation
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if body != "" {
+		if c, ok := k.cache[id]; ok && c.body == body {
+			stored = c.org
+		} else {
+			r, err := data.Decode([]byte(body))
+			if err != nil {
+				return nil, fmt.Errorf("the organisation file of %s here is damaged: %v", id, err)
+			}
+			stored, _ = r.(*data.Organisation)
+			k.cache[id] = cachedOrg{body, stored}
+		}
+	}
+	if s := k.seen[id]; s != nil && (stored == nil || s.Updated.After(stored.Updated)) {
+		return s, nil
+	}
+	return stored, nil
+}
+
+func (k *Keyring) remember(o *data.Organisation) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if s := k.seen[o.ID]; s == nil || o.Updated.After(s.Updated) {
+		k.seen[o.ID] = o
+	}
+}
+
+// hold saves a key change for approval. It saves in the background: Verify may
+// run inside the sync engine's import transaction, which holds the database's
+// write lock until it commits.
+func (k *Keyring) hold(o *data.Organisation, body []byte, signer *data.Key) {
+	if body == nil {
+		b, err := data.Encode(o)
+		if err != nil {
+			k.logf("trust: cannot keep the key change of %s for approval: %v", o.ID, err)
+			return
+		}
+		body = b
+	}
+	p := pendingRow{org: o.ID, updated: fmtTime(o.Updated), signer: signer.ID, body: string(body), seen: fmtTime(data.Now())}
+	k.wg.Add(1)
+	go func() {
+		defer k.wg.Done()
+		deadline := time.Now().Add(2 * time.Minute)
+		for {
+			err := savePending(k.store.DB(), p)
+			if err == nil {
+				return
+			}
+			if !busy(err) || time.Now().After(deadline) {
+				k.logf("trust: cannot keep the key change of %s for approval: %v", p.org, err)
+				return
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	}()
+}
+
+func busy(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "SQLITE_BUSY") || strings.Contains(s, "database is locked") || strings.Contains(s, "SQLITE_LOCKED")
+}
+
+// fmtTime writes times as the store does, so that text order is time order.
+func fmtTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }

@@ -1,0 +1,640 @@
+package sync
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	gosync "sync"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"vademecum/data"
+)
+
+// Options wires the engine to the rest of the app. Every hook is optional.
+type Options struct {
+	Credentials Credentials // where tokens live; nil = DefaultCredentials()
+	// Sign signs a record before it is committed (sets Meta.Sig).
+	Sign func(r data.Record) error
+	// Verify checks a record arriving from a hub: nil, or the reason to
+	// quarantine it. prev is the version already here, or nil.
+	Verify func(r data.Record, body []byte, prev data.Record) error
+	// Outgoing may refuse to export a record (e.g. unhandled personal data): it
+	// stays pending.
+	Outgoing func(r data.Record) error
+	Logf     func(format string, args ...any)
+	// Fault injects failures in tests: called at "after-commit", "after-fetch",
+	// "mid-import", "before-push" and "after-push"; an error aborts the round there.
+	Fault func(point string) error
+}
+
+// Engine syncs one data directory with its hubs. It is safe for concurrent use;
+// one sync runs at a time.
+type Engine struct {
+	store *data.Store
+	opts  Options
+	creds Credentials
+	repo  *repo
+
+	syncMu gosync.Mutex // one round at a time
+
+	stMu   gosync.Mutex
+	status Status
+	notify func(Status)
+	kick   chan struct{}
+}
+
+// RepoDir is the local repository's folder name inside the data directory.
+const RepoDir = "hub.git"
+
+// Open opens (creating it if needed) the local repository next to the store's
+// database.
+func Open(store *data.Store, opts Options) (*Engine, error) {
+	r, err := openBareRepo(filepath.Join(store.Dir(), RepoDir))
+	if err != nil {
+		return nil, explainLocal(err, filepath.Join(store.Dir(), RepoDir))
+	}
+	creds := opts.Credentials
+	if creds == nil {
+		creds = DefaultCredentials()
+	}
+	return &Engine{store: store, opts: opts, creds: creds, repo: r, kick: make(chan struct{}, 1)}, nil
+}
+
+// Close releases the local repository.
+func (e *Engine) Close() error {
+	e.repo.mu.Lock()
+	defer e.repo.mu.Unlock()
+	return e.repo.st.Close()
+}
+
+func (e *Engine) logf(format string, args ...any) {
+	if e.opts.Logf != nil {
+		e.opts.Logf(format, args...)
+	}
+}
+
+func (e *Engine) fault(point string) error {
+	if e.opts.Fault != nil {
+		return e.opts.Fault(point)
+	}
+	return nil
+}
+
+// Auth is how to authenticate to a remote. Token goes to Credentials, never to
+// the database.
+type Auth struct {
+	TokenEnv string // at sync, this environment variable (when set) overrides the stored token
+	Token    string
+	SSHKey   string // private key file; empty = SSH agent
+}
+
+// Remote is a configured hub.
+type Remote struct {
+	Name      string    `json:"name"`
+	URL       string    `json:"url"`
+	TokenEnv  string    `json:"token_env,omitempty"`
+	SSHKey    string    `json:"ssh_key,omitempty"`
+	LastSync  time.Time `json:"last_sync"`
+	LastError string    `json:"last_error,omitempty"`
+}
+
+var remoteNameRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$`)
+
+// AddRemote configures (or reconfigures) the hub name at address url.
+func (e *Engine) AddRemote(name, url string, auth Auth) error {
+	if !remoteNameRe.MatchString(name) {
+		return fmt.Errorf("%q is not a hub name: use letters, digits, - or _ (up to 40), e.g. national", name)
+	}
+	url = strings.TrimSpace(url)
+	token := auth.Token
+	if u, err := parseURL(url); err == nil && u.User != nil {
+		// A token pasted into the address goes to the credential store instead.
+		if p, ok := u.User.Password(); ok {
+			if token == "" {
+				token = p
+			}
+			url = redact(url)
+		}
+	}
+	if !filepath.IsAbs(url) && !strings.Contains(url, "://") && !strings.Contains(url, "@") {
+		if abs, err := filepath.Abs(url); err == nil {
+			url = abs
+		}
+	}
+	_, kind, err := parseHubURL(url)
+	if err != nil {
+		return err
+	}
+	if kind == hubDisk {
+		url = strings.TrimPrefix(url, "file://")
+	}
+	if auth.SSHKey != "" {
+		if kind != hubSSH {
+			return fmt.Errorf("--ssh-key is only for ssh:// or user@host:path hubs, not %s", redact(url))
+		}
+		abs, err := filepath.Abs(auth.SSHKey)
+		if err != nil {
+			return err
+		}
+		if _, err := os.Stat(abs); err != nil {
+			return fmt.Errorf("the SSH key file %s does not exist", abs)
+		}
+		auth.SSHKey = abs
+	}
+	if token == "" && auth.TokenEnv != "" {
+		token = os.Getenv(auth.TokenEnv)
+	}
+	if token != "" {
+		if kind != hubHTTP {
+			return fmt.Errorf("a token is only used with https:// hubs, not %s", redact(url))
+		}
+		if err := e.creds.Set(url, token); err != nil {
+			return fmt.Errorf("cannot keep the token for %s: %w", redact(url), err)
+		}
+	}
+	_, err = e.store.DB().Exec(`INSERT INTO sync_remotes(name, url, token_env, ssh_key, added) VALUES(?, ?, ?, ?, ?)
+		ON CONFLICT(name) DO UPDATE SET url = excluded.url, token_env = excluded.token_env, ssh_key = excluded.ssh_key`,
+		name, url, auth.TokenEnv, auth.SSHKey, fmtTime(time.Now()))
+	return err
+}
+
+// RemoveRemote forgets a hub and its token. Records received from it stay.
+func (e *Engine) RemoveRemote(name string) error {
+	rm, err := e.remote(name)
+	if err != nil {
+		return err
+	}
+	e.creds.Delete(rm.URL)
+	db := e.store.DB()
+	for _, q := range []string{"DELETE FROM sync_remotes WHERE name = ?", "DELETE FROM sync_state WHERE remote = ?", "DELETE FROM sync_quarantine WHERE remote = ?"} {
+		if _, err := db.Exec(q, name); err != nil {
+			return err
+		}
+	}
+	e.repo.mu.Lock()
+	defer e.repo.mu.Unlock()
+	if err := e.repo.st.RemoveReference(trackingRef(name)); err != nil && !errors.Is(err, plumbing.ErrReferenceNotFound) {
+		return err
+	}
+	return nil
+}
+
+// Remotes lists the configured hubs, by name.
+func (e *Engine) Remotes() ([]Remote, error) {
+	rows, err := e.store.DB().Query(`SELECT r.name, r.url, r.token_env, r.ssh_key, coalesce(s.last_sync, ''), coalesce(s.last_error, '')
+		FROM sync_remotes r LEFT JOIN sync_state s ON s.remote = r.name ORDER BY r.name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Remote{}
+	for rows.Next() {
+		var rm Remote
+		var last string
+		if err := rows.Scan(&rm.Name, &rm.URL, &rm.TokenEnv, &rm.SSHKey, &last, &rm.LastError); err != nil {
+			return nil, err
+		}
+		rm.LastSync = parseTime(last)
+		out = append(out, rm)
+	}
+	return out, rows.Err()
+}
+
+func (e *Engine) remote(name string) (Remote, error) {
+	rms, err := e.Remotes()
+	if err != nil {
+		return Remote{}, err
+	}
+	for _, rm := range rms {
+		if rm.Name == name {
+			return rm, nil
+		}
+	}
+	return Remote{}, fmt.Errorf("no hub is named %q (see 'vademecum-cli remote list')", name)
+}
+
+// Progress tells how far a round is. Stage: "commit", "fetch", "merge", "import", "push".
+type Progress struct {
+	Stage       string
+	Done, Total int
+}
+
+// Result sums up a sync.
+type Result struct {
+	Received    int    `json:"received"`
+	Sent        int    `json:"sent"`
+	Conflicts   int    `json:"conflicts"`
+	Quarantined int    `json:"quarantined"`
+	HubHead     string `json:"hub_head"`
+}
+
+// Sync runs a round with remote, or with every remote in turn when remote is ""
+// (results summed). Errors are sentences for the user; the next sync still works.
+func (e *Engine) Sync(ctx context.Context, remote string, progress func(Progress)) (Result, error) {
+	rms, err := e.Remotes()
+	if err != nil {
+		return Result{}, err
+	}
+	if remote != "" {
+		rm, err := e.remote(remote)
+		if err != nil {
+			return Result{}, err
+		}
+		rms = []Remote{rm}
+	}
+	if len(rms) == 0 {
+		e.setStatus(func(s *Status) { s.State, s.LastError = NotSetUp, "" })
+		return Result{}, hubErr(ErrNoRemote, nil, "no hub is set up: add one with 'vademecum-cli remote add NAME URL'")
+	}
+	if progress == nil {
+		progress = func(Progress) {}
+	}
+	e.syncMu.Lock()
+	defer e.syncMu.Unlock()
+	var total Result
+	var errs []error
+	for _, rm := range rms {
+		e.setStatus(func(s *Status) { s.State, s.Remote = Syncing, rm.Name })
+		res, err := e.syncRemote(ctx, rm, func(p Progress) {
+			e.setStatus(func(s *Status) { s.Progress = p })
+			progress(p)
+		})
+		total.Received += res.Received
+		total.Sent += res.Sent
+		total.Conflicts += res.Conflicts
+		total.Quarantined += res.Quarantined
+		if res.HubHead != "" {
+			total.HubHead = res.HubHead
+		}
+		e.recordOutcome(rm.Name, err)
+		if err != nil {
+			e.logf("sync with %s: %v", rm.Name, err)
+			errs = append(errs, err)
+		}
+	}
+	err = errors.Join(errs...)
+	if len(errs) == 1 {
+		err = errs[0]
+	}
+	e.setStatus(func(s *Status) {
+		s.Progress = Progress{}
+		switch {
+		case err == nil:
+			s.State, s.LastError, s.LastSync = UpToDate, "", time.Now()
+		case errors.Is(err, ErrUnreachable):
+			s.State, s.LastError = Offline, err.Error()
+		default:
+			s.State, s.LastError = Failed, err.Error()
+		}
+	})
+	return total, err
+}
+
+func (e *Engine) recordOutcome(remote string, err error) {
+	msg, q := "", `INSERT INTO sync_state(remote, last_sync, last_error) VALUES(?, ?, '')
+		ON CONFLICT(remote) DO UPDATE SET last_sync = excluded.last_sync, last_error = ''`
+	arg := fmtTime(time.Now())
+	if err != nil {
+		msg = err.Error()
+		q = `INSERT INTO sync_state(remote, last_error) VALUES(?, ?)
+			ON CONFLICT(remote) DO UPDATE SET last_error = excluded.last_error`
+		arg = msg
+	}
+	if _, dberr := e.store.DB().Exec(q, remote, arg); dberr != nil {
+		e.logf("cannot record the outcome of the sync with %s: %v", remote, dberr)
+	}
+}
+
+// maxPushTries bounds the fetch-merge-push loop when other organisations keep
+// pushing at the same moment.
+const maxPushTries = 5
+
+func (e *Engine) syncRemote(ctx context.Context, rm Remote, progress func(Progress)) (Result, error) {
+	var res Result
+	me, err := e.store.Identity()
+	if err != nil {
+		return res, err
+	}
+	h, err := e.dial(rm)
+	if err != nil {
+		return res, err
+	}
+	progress(Progress{Stage: "commit"})
+	// An import a crash interrupted comes first, so that local edits made since
+	// are merged against what the database really holds.
+	if _, _, err := e.importLocal(ctx, rm.Name, plumbing.ZeroHash, nil, nil, progress); err != nil {
+		return res, err
+	}
+	own, _, err := e.commitPending(ctx, me)
+	if err != nil {
+		return res, err
+	}
+	if err := e.fault("after-commit"); err != nil {
+		return res, err
+	}
+	for attempt := 1; ; attempt++ {
+		progress(Progress{Stage: "fetch"})
+		hubHead, err := e.fetchHub(ctx, h)
+		if err != nil {
+			return res, err
+		}
+		if err := e.checkFormat(ctx, rm.Name, hubHead, h); err != nil {
+			return res, err
+		}
+		if !hubHead.IsZero() {
+			e.setTracking(rm.Name, hubHead)
+		}
+		if err := e.fault("after-fetch"); err != nil {
+			return res, err
+		}
+		progress(Progress{Stage: "merge"})
+		before, head, conflicts, err := e.mergeHub(hubHead, me)
+		if err != nil {
+			return res, explain(err, h)
+		}
+		received, quarantined, err := e.importLocal(ctx, rm.Name, before, own, conflicts, progress)
+		if err != nil {
+			return res, err
+		}
+		res.Received += received
+		res.Quarantined += quarantined
+		res.Conflicts += len(conflicts)
+		if !head.IsZero() {
+			res.HubHead = head.String()
+		}
+		if head == hubHead || head.IsZero() {
+			break
+		}
+		if err := e.fault("before-push"); err != nil {
+			return res, err
+		}
+		progress(Progress{Stage: "push"})
+		sent, err := e.countChanges(hubHead, head)
+		if err != nil {
+			return res, err
+		}
+		bytes, err := e.pushHub(ctx, h, hubHead, head)
+		if errors.Is(err, errRejected) {
+			if attempt >= maxPushTries {
+				return res, hubErr(ErrHubBusy, err, "the hub at %s kept changing while syncing (%d tries): sync again in a moment, nothing was lost", h.display, attempt)
+			}
+			// Someone pushed meanwhile: fetch their work, merge, try again.
+			backoff := time.Duration(50<<attempt)*time.Millisecond + time.Duration(rand.IntN(100))*time.Millisecond
+			e.logf("the hub at %s moved during the sync: merging again in %v", h.display, backoff)
+			select {
+			case <-ctx.Done():
+				return res, ctx.Err()
+			case <-time.After(backoff):
+			}
+			continue
+		}
+		if err != nil {
+			return res, err
+		}
+		e.logf("sent %d records (%d bytes) to %s", sent, bytes, h.display)
+		res.Sent += sent
+		e.setTracking(rm.Name, head)
+		if err := e.fault("after-push"); err != nil {
+			return res, err
+		}
+		break
+	}
+	e.repo.mu.Lock()
+	err = compact(e.repo.st, 24)
+	e.repo.mu.Unlock()
+	if err != nil {
+		e.logf("tidying the local repository: %v", err)
+	}
+	return res, nil
+}
+
+func (e *Engine) setTracking(remote string, h plumbing.Hash) {
+	e.repo.mu.Lock()
+	defer e.repo.mu.Unlock()
+	if err := e.repo.st.SetReference(plumbing.NewHashReference(trackingRef(remote), h)); err != nil {
+		e.logf("cannot note the hub's state: %v", err)
+	}
+}
+
+// countChanges is how many files differ between two commits.
+func (e *Engine) countChanges(from, to plumbing.Hash) (int, error) {
+	e.repo.mu.Lock()
+	defer e.repo.mu.Unlock()
+	ft, err := e.repo.commitTree(from)
+	if err != nil {
+		return 0, err
+	}
+	tt, err := e.repo.commitTree(to)
+	if err != nil {
+		return 0, err
+	}
+	ch, err := e.repo.diffTrees(ft, tt)
+	n := 0
+	for _, c := range ch {
+		if c.Path != FormatFile {
+			n++
+		}
+	}
+	return n, err
+}
+
+// checkFormat refuses a hub whose main branch has no FORMAT file, or one of a
+// version this build does not know.
+func (e *Engine) checkFormat(ctx context.Context, remote string, head plumbing.Hash, h *hub) error {
+	if head.IsZero() {
+		return nil
+	}
+	e.repo.mu.Lock()
+	tree, err := e.repo.commitTree(head)
+	var blob plumbing.Hash
+	if err == nil {
+		blob, err = e.repo.fileAt(tree, FormatFile)
+	}
+	var body []byte
+	if err == nil && !blob.IsZero() {
+		body = e.repo.readSmallBlob(blob)
+	}
+	e.repo.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	if blob.IsZero() {
+		return notHub(h.display, "its branch main has no FORMAT file")
+	}
+	v := strings.TrimSpace(string(body))
+	if v == FormatVersion {
+		return nil
+	}
+	reason := fmt.Sprintf("hub format version %q is unknown to this version of Vademecum", v)
+	_, dberr := e.store.DB().ExecContext(ctx, `INSERT INTO sync_quarantine(remote, path, commit_id, reason, seen) VALUES(?, ?, ?, ?, ?)
+		ON CONFLICT(remote, path) DO UPDATE SET commit_id = excluded.commit_id, reason = excluded.reason, seen = excluded.seen`,
+		remote, FormatFile, head.String(), reason, fmtTime(time.Now()))
+	if dberr != nil {
+		e.logf("cannot list the hub's FORMAT in quarantine: %v", dberr)
+	}
+	return hubErr(ErrNotHub, nil, "the hub at %s uses format version %q, which this version of Vademecum does not know: update the app (nothing was synced)", h.display, v)
+}
+
+// CommitLocal commits the pending shared records to the local repository (step
+// 1 of a round alone, usable with no hub) and returns how many it committed.
+func (e *Engine) CommitLocal(ctx context.Context) (int, error) {
+	me, err := e.store.Identity()
+	if err != nil {
+		return 0, err
+	}
+	e.syncMu.Lock()
+	defer e.syncMu.Unlock()
+	if _, _, err := e.importLocal(ctx, "", plumbing.ZeroHash, nil, nil, nil); err != nil {
+		return 0, err
+	}
+	_, n, err := e.commitPending(ctx, me)
+	if err != nil {
+		return n, err
+	}
+	// Bring signatures added at commit back into the database.
+	_, _, err = e.importLocal(ctx, "", plumbing.ZeroHash, nil, nil, nil)
+	return n, err
+}
+
+// commitPending commits the records the store says must be sent, on top of the
+// local branch, then clears them. It returns the files it wrote.
+func (e *Engine) commitPending(ctx context.Context, me data.Identity) (map[string]plumbing.Hash, int, error) {
+	pend, err := e.store.Pending(ctx)
+	if err != nil || len(pend) == 0 {
+		return nil, 0, err
+	}
+	type file struct {
+		path string
+		body []byte
+	}
+	var files []file
+	var sent []data.Outgoing
+	for _, o := range pend {
+		rec, err := data.Decode(o.Body)
+		if err != nil {
+			e.logf("record %s cannot be read, not shared: %v", o.ID, err)
+			continue
+		}
+		if !leavesDevice(rec) {
+			continue
+		}
+		if e.opts.Outgoing != nil {
+			if err := e.opts.Outgoing(rec); err != nil {
+				e.logf("record %s not shared yet: %v", o.ID, err)
+				continue
+			}
+		}
+		body := o.Body
+		if e.opts.Sign != nil {
+			if err := e.opts.Sign(rec); err != nil {
+				e.logf("record %s not shared: cannot sign it: %v", o.ID, err)
+				continue
+			}
+			if body, err = data.Encode(rec); err != nil {
+				return nil, 0, err
+			}
+		}
+		files = append(files, file{HubPath(rec), body})
+		sent = append(sent, o)
+	}
+	if len(files) == 0 {
+		return nil, 0, nil
+	}
+	own := map[string]plumbing.Hash{}
+	e.repo.mu.Lock()
+	err = func() error {
+		for _, f := range files {
+			h, err := e.repo.writeBlob(f.body)
+			if err != nil {
+				return err
+			}
+			own[f.path] = h
+		}
+		head, err := e.repo.ref(mainBranch)
+		if err != nil {
+			return err
+		}
+		tree, err := e.repo.commitTree(head)
+		if err != nil {
+			return err
+		}
+		edits := map[string]plumbing.Hash{}
+		for p, h := range own {
+			edits[p] = h
+		}
+		if f, err := e.repo.fileAt(tree, FormatFile); err != nil {
+			return err
+		} else if f.IsZero() {
+			// Every history this app starts says which format it is in.
+			if edits[FormatFile], err = e.repo.writeBlob([]byte(FormatVersion + "\n")); err != nil {
+				return err
+			}
+		}
+		nt, err := e.repo.editTree(tree, edits)
+		if err != nil || nt == tree {
+			return err
+		}
+		var parents []plumbing.Hash
+		if !head.IsZero() {
+			parents = append(parents, head)
+		}
+		c, err := e.repo.writeCommit(nt, parents, me.Org, fmt.Sprintf("%d records from %s", len(files), me.Org))
+		if err != nil {
+			return err
+		}
+		return e.repo.setRef(mainBranch, head, c)
+	}()
+	e.repo.mu.Unlock()
+	if err != nil {
+		return nil, 0, explainLocal(err, e.repo.path)
+	}
+	if err := e.store.ClearPending(ctx, sent); err != nil {
+		// Harmless: they are committed, and committing them again changes nothing.
+		e.logf("records committed, but not marked as sent: %v", err)
+	}
+	return own, len(files), nil
+}
+
+// leavesDevice is invariant 4, checked once more at the last gate: drafts,
+// organisation-only records and the toolkit shipped with the app never go out.
+func leavesDevice(r data.Record) bool {
+	if r.Base().Org == data.ToolkitOrg {
+		return false
+	}
+	switch v := r.(type) {
+	case *data.Practice:
+		return v.Visibility == data.Shared
+	case *data.Comment:
+		return v.Visibility == data.Shared
+	}
+	return true
+}
+
+func fmtTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+func parseTime(s string) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, s)
+	return t
+}
+
+// state reads a sync_state column for remote ("" when unset).
+func (e *Engine) state(ctx context.Context, q sqlQuerier, remote string) (string, error) {
+	var v string
+	err := q.QueryRowContext(ctx, "SELECT imported FROM sync_state WHERE remote = ?", remote).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, err
+}
+
+type sqlQuerier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}

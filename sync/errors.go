@@ -1,0 +1,121 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"strings"
+	"syscall"
+
+	"github.com/go-git/go-git/v5/plumbing/transport"
+	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
+	"golang.org/x/crypto/ssh/knownhosts"
+)
+
+// Kinds of hub errors, for errors.Is: the scheduler goes offline on
+// ErrUnreachable, the UI can point at the remote's settings on the others.
+var (
+	ErrUnreachable = errors.New("hub unreachable")
+	ErrAuth        = errors.New("hub refused the credentials")
+	ErrHostKey     = errors.New("hub SSH host key not trusted")
+	ErrNotHub      = errors.New("not a vademecum hub")
+	ErrDiskFull    = errors.New("disk full")
+	ErrHubBusy     = errors.New("hub kept changing")
+	ErrNoRemote    = errors.New("no hub set up")
+)
+
+// HubError is an error worded for the person at the keyboard: one sentence that
+// says what happened and what to do. It never carries a token.
+type HubError struct {
+	Kind  error
+	msg   string
+	cause error
+}
+
+func (e *HubError) Error() string        { return e.msg }
+func (e *HubError) Is(target error) bool { return target == e.Kind }
+func (e *HubError) Unwrap() error        { return e.cause }
+
+func hubErr(kind, cause error, format string, args ...any) *HubError {
+	return &HubError{Kind: kind, msg: fmt.Sprintf(format, args...), cause: cause}
+}
+
+func unreachable(hub string, cause error) error {
+	return hubErr(ErrUnreachable, cause, "cannot reach the hub at %s: working offline, nothing was lost", hub)
+}
+
+func notHub(hub, why string) error {
+	return hubErr(ErrNotHub, nil, "%s is not a vademecum hub (%s): check the address, or start a new hub in an empty repository", hub, why)
+}
+
+func diskFull(cause error) error {
+	return hubErr(ErrDiskFull, cause, "the disk is full: free some space and sync again (nothing was lost)")
+}
+
+// redact returns a hub address fit for messages and logs: no password, no token.
+func redact(raw string) string {
+	if u, err := url.Parse(raw); err == nil && u.Scheme != "" && u.Host != "" && u.User != nil {
+		u.User = url.User(u.User.Username())
+		return u.String()
+	}
+	return raw
+}
+
+// explain turns what go-git, the network or the disk said into one sentence.
+func explain(err error, h *hub) error {
+	if err == nil {
+		return nil
+	}
+	var he *HubError
+	if errors.As(err, &he) {
+		return err
+	}
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	if errors.Is(err, syscall.ENOSPC) || strings.Contains(err.Error(), "no space left on device") {
+		return diskFull(err)
+	}
+	where := h.display
+	var kerr *knownhosts.KeyError
+	var herr *githttp.Err
+	msg := err.Error()
+	switch {
+	case errors.As(err, &kerr) && len(kerr.Want) > 0, strings.Contains(msg, "knownhosts: key mismatch"):
+		return hubErr(ErrHostKey, err, "the SSH host key of %s has changed: do not sync until your hub administrator confirms the new key", h.ep.Host)
+	case errors.As(err, &kerr), strings.Contains(msg, "knownhosts: key is unknown"):
+		return hubErr(ErrHostKey, err, "the SSH host key of %s is unknown: check its fingerprint with your hub administrator, then add it to ~/.ssh/known_hosts", h.ep.Host)
+	case strings.Contains(msg, "known_hosts"):
+		return hubErr(ErrHostKey, err, "there is no known_hosts file to check the SSH key of %s: add the hub's host key to ~/.ssh/known_hosts", h.ep.Host)
+	case h.kind == hubSSH && strings.Contains(msg, "unable to authenticate"):
+		return hubErr(ErrAuth, err, "the hub refused the SSH key for %s: check that its public key is registered on the hub", where)
+	case h.kind == hubSSH && strings.Contains(msg, "SSH agent"):
+		return hubErr(ErrAuth, err, "no SSH key for %s: start an SSH agent with your key, or give the key file with --ssh-key", where)
+	case errors.Is(err, transport.ErrAuthenticationRequired), errors.Is(err, transport.ErrAuthorizationFailed),
+		errors.As(err, &herr) && (herr.StatusCode() == 401 || herr.StatusCode() == 403):
+		if h.token == "" {
+			return hubErr(ErrAuth, err, "the hub at %s asks for a token: add one with 'vademecum-cli remote add %s %s --token-env VAR'", where, h.name, where)
+		}
+		return hubErr(ErrAuth, err, "the hub refused the token for %s: check it with your hub administrator", where)
+	case errors.Is(err, transport.ErrRepositoryNotFound):
+		return hubErr(ErrNotHub, err, "there is no repository at %s: check the address (and that the token may read it)", where)
+	case errors.Is(err, os.ErrNotExist) && h.kind == hubDisk:
+		return unreachable(where, err)
+	}
+	var nerr net.Error
+	var operr *net.OpError
+	var dnserr *net.DNSError
+	if errors.As(err, &nerr) || errors.As(err, &operr) || errors.As(err, &dnserr) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, context.DeadlineExceeded) || strings.Contains(msg, "connection refused") || strings.Contains(msg, "no such host") {
+		return unreachable(where, err)
+	}
+	return fmt.Errorf("sync with %s failed: %w", where, err)
+}
+
+// errNoSpace is what the OS says when the disk is full.
+var errNoSpace = syscall.ENOSPC

@@ -1,0 +1,103 @@
+package sync
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"vademecum/data"
+)
+
+// FormatFile is the hub's format version file, at the root of branch main.
+const FormatFile = "FORMAT"
+
+// FormatVersion is the hub format this build reads and writes.
+const FormatVersion = "1"
+
+// MaxBlob is the largest file a hub may hold for one record: bigger ones are
+// quarantined before they are read.
+const MaxBlob = 1 << 20
+
+// folders maps a record type to its top-level folder in the hub.
+var folders = map[string]string{
+	data.TypeOrg:      "orgs",
+	data.TypeTool:     "tools",
+	data.TypeGuide:    "guides",
+	data.TypePractice: "practices",
+	data.TypeComment:  "comments",
+}
+
+// HubPath returns where a record lives in the hub: practices and comments are
+// sharded by creation month so that no tree grows too large.
+func HubPath(r data.Record) string {
+	m := r.Base()
+	dir := folders[m.Type]
+	if dir == "" {
+		dir = m.Type
+	}
+	switch m.Type {
+	case data.TypePractice, data.TypeComment:
+		c := m.Created.UTC()
+		return fmt.Sprintf("%s/%04d/%02d/%s.json", dir, c.Year(), int(c.Month()), m.ID)
+	}
+	return dir + "/" + m.ID + ".json"
+}
+
+var (
+	idRe      = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`)
+	yearRe    = regexp.MustCompile(`^[0-9]{4}$`)
+	monthRe   = regexp.MustCompile(`^(0[1-9]|1[0-2])$`)
+	sha256Re  = regexp.MustCompile(`^[0-9a-f]{64}$`)
+	typeOfDir = map[string]string{}
+)
+
+func init() {
+	for t, d := range folders {
+		typeOfDir[d] = t
+	}
+}
+
+// hubFile is what a path in the hub says about the file it names.
+type hubFile struct {
+	Type  string // record type, "" for FORMAT and attachments
+	ID    string
+	Month string // "yyyy/mm" for practices and comments
+	Skip  bool   // a known file that is not a record (FORMAT, attachments)
+}
+
+// parseHubPath checks a path against the hub format, returning why it is not
+// one when it is not.
+func parseHubPath(p string) (hubFile, error) {
+	if p == FormatFile {
+		return hubFile{Skip: true}, nil
+	}
+	parts := strings.Split(p, "/")
+	if parts[0] == "attachments" {
+		if len(parts) == 2 && sha256Re.MatchString(parts[1]) {
+			return hubFile{Skip: true}, nil
+		}
+		return hubFile{}, fmt.Errorf("an attachment must be named by its SHA-256")
+	}
+	typ, ok := typeOfDir[parts[0]]
+	if !ok {
+		return hubFile{}, fmt.Errorf("the path is outside the known folders (orgs, tools, guides, practices, comments, attachments)")
+	}
+	name := parts[len(parts)-1]
+	id, isJSON := strings.CutSuffix(name, ".json")
+	var month string
+	switch typ {
+	case data.TypePractice, data.TypeComment:
+		if len(parts) != 4 || !yearRe.MatchString(parts[1]) || !monthRe.MatchString(parts[2]) {
+			return hubFile{}, fmt.Errorf("%s must be in %s/<year>/<month>/", parts[0], parts[0])
+		}
+		month = parts[1] + "/" + parts[2]
+	default:
+		if len(parts) != 2 {
+			return hubFile{}, fmt.Errorf("%s holds files only, no sub-folders", parts[0])
+		}
+	}
+	if !isJSON || !idRe.MatchString(id) {
+		return hubFile{}, fmt.Errorf("the file name must be <id>.json")
+	}
+	return hubFile{Type: typ, ID: id, Month: month}, nil
+}

@@ -1,0 +1,744 @@
+package sync
+
+import (
+	"bytes"
+	"container/heap"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	gosync "sync"
+	"time"
+
+	"github.com/go-git/go-billy/v5/osfs"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/storer"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+)
+
+// mainBranch is the hub's branch, and the local one that mirrors it.
+const mainBranch = plumbing.ReferenceName("refs/heads/main")
+
+func trackingRef(remote string) plumbing.ReferenceName {
+	return plumbing.ReferenceName("refs/remotes/" + remote + "/main")
+}
+
+// repo is a bare git repository used through plumbing only. go-git is not safe
+// for concurrent use, so every method that touches it runs under mu.
+type repo struct {
+	mu   gosync.Mutex
+	path string
+	st   *filesystem.Storage
+}
+
+// openBareRepo opens the bare repository at path, creating it (with HEAD on
+// main, so plain git shows the right branch) when it does not exist.
+func openBareRepo(path string) (*repo, error) {
+	if _, err := os.Stat(filepath.Join(path, "objects")); errors.Is(err, os.ErrNotExist) {
+		if err := initBare(path); err != nil {
+			return nil, err
+		}
+	}
+	st := filesystem.NewStorage(osfs.New(path), cache.NewObjectLRUDefault())
+	return &repo{path: path, st: st}, nil
+}
+
+// initBare lays out an empty bare repository the way git init --bare does.
+func initBare(path string) error {
+	for _, d := range []string{"objects/pack", "objects/info", "refs/heads", "refs/tags"} {
+		if err := os.MkdirAll(filepath.Join(path, d), 0o755); err != nil {
+			return err
+		}
+	}
+	files := map[string]string{
+		"HEAD":   "ref: refs/heads/main\n",
+		"config": "[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = true\n",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(path, name), []byte(body), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *repo) ref(name plumbing.ReferenceName) (plumbing.Hash, error) {
+	ref, err := r.st.Reference(name)
+	if errors.Is(err, plumbing.ErrReferenceNotFound) {
+		return plumbing.ZeroHash, nil
+	}
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	return ref.Hash(), nil
+}
+
+// setRef moves name from old to h, failing when someone moved it meanwhile.
+func (r *repo) setRef(name plumbing.ReferenceName, old, h plumbing.Hash) error {
+	var oldRef *plumbing.Reference
+	if !old.IsZero() {
+		oldRef = plumbing.NewHashReference(name, old)
+	}
+	return r.st.CheckAndSetReference(plumbing.NewHashReference(name, h), oldRef)
+}
+
+func (r *repo) has(h plumbing.Hash) bool {
+	return r.st.HasEncodedObject(h) == nil
+}
+
+func (r *repo) writeObject(typ plumbing.ObjectType, b []byte) (plumbing.Hash, error) {
+	h := plumbing.ComputeHash(typ, b)
+	if r.has(h) {
+		return h, nil
+	}
+	obj := r.st.NewEncodedObject()
+	obj.SetType(typ)
+	obj.SetSize(int64(len(b)))
+	w, err := obj.Writer()
+	if err != nil {
+		return h, err
+	}
+	if _, err := w.Write(b); err != nil {
+		return h, err
+	}
+	if err := w.Close(); err != nil {
+		return h, err
+	}
+	return r.st.SetEncodedObject(obj)
+}
+
+func (r *repo) writeBlob(b []byte) (plumbing.Hash, error) {
+	return r.writeObject(plumbing.BlobObject, b)
+}
+
+// blobSize returns a blob's size without reading it, so that oversized files
+// from a hub are refused before they reach memory.
+func (r *repo) blobSize(h plumbing.Hash) (int64, error) {
+	return r.st.EncodedObjectSize(h)
+}
+
+func (r *repo) readBlob(h plumbing.Hash) ([]byte, error) {
+	obj, err := r.st.EncodedObject(plumbing.BlobObject, h)
+	if err != nil {
+		return nil, err
+	}
+	rd, err := obj.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
+	return io.ReadAll(rd)
+}
+
+// readSmallBlob reads a blob of at most MaxBlob bytes, or returns nil.
+func (r *repo) readSmallBlob(h plumbing.Hash) []byte {
+	if h.IsZero() {
+		return nil
+	}
+	if n, err := r.blobSize(h); err != nil || n > MaxBlob {
+		return nil
+	}
+	b, err := r.readBlob(h)
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+func (r *repo) commit(h plumbing.Hash) (*object.Commit, error) {
+	return object.GetCommit(r.st, h)
+}
+
+// commitTree returns the root tree of a commit, or the zero hash for none.
+func (r *repo) commitTree(h plumbing.Hash) (plumbing.Hash, error) {
+	if h.IsZero() {
+		return plumbing.ZeroHash, nil
+	}
+	c, err := r.commit(h)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	return c.TreeHash, nil
+}
+
+// tree returns a tree (the empty one for the zero hash).
+func (r *repo) tree(h plumbing.Hash) (*object.Tree, error) {
+	if h.IsZero() {
+		return &object.Tree{}, nil
+	}
+	return object.GetTree(r.st, h)
+}
+
+func (r *repo) writeTree(entries []object.TreeEntry) (plumbing.Hash, error) {
+	sort.Slice(entries, func(i, j int) bool { return gitLess(entries[i], entries[j]) })
+	t := &object.Tree{Entries: entries}
+	obj := r.st.NewEncodedObject()
+	if err := t.Encode(obj); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	if r.has(obj.Hash()) {
+		return obj.Hash(), nil
+	}
+	return r.st.SetEncodedObject(obj)
+}
+
+// gitLess is git's tree order: names compared as bytes, a sub-tree as if its
+// name ended in "/". Another order would give a tree git fsck rejects.
+func gitLess(a, b object.TreeEntry) bool {
+	an, bn := a.Name, b.Name
+	if a.Mode == filemode.Dir {
+		an += "/"
+	}
+	if b.Mode == filemode.Dir {
+		bn += "/"
+	}
+	return an < bn
+}
+
+func (r *repo) writeCommit(tree plumbing.Hash, parents []plumbing.Hash, who, msg string) (plumbing.Hash, error) {
+	sig := object.Signature{Name: who, Email: who + "@vademecum.invalid", When: time.Now().UTC().Truncate(time.Second)}
+	c := &object.Commit{Author: sig, Committer: sig, Message: msg, TreeHash: tree, ParentHashes: parents}
+	obj := r.st.NewEncodedObject()
+	if err := c.Encode(obj); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	return r.st.SetEncodedObject(obj)
+}
+
+// editTree returns root with edits applied: path -> blob, the zero hash to remove
+// a file. Only the trees on the edited paths are rewritten, so the cost follows
+// the change, not the size of the hub.
+func (r *repo) editTree(root plumbing.Hash, edits map[string]plumbing.Hash) (plumbing.Hash, error) {
+	if len(edits) == 0 {
+		return root, nil
+	}
+	t, err := r.tree(root)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	entries := map[string]object.TreeEntry{}
+	for _, e := range t.Entries {
+		entries[e.Name] = e
+	}
+	sub := map[string]map[string]plumbing.Hash{}
+	for p, h := range edits {
+		name, rest, deeper := strings.Cut(p, "/")
+		if !deeper {
+			if h.IsZero() {
+				delete(entries, name)
+			} else {
+				entries[name] = object.TreeEntry{Name: name, Mode: filemode.Regular, Hash: h}
+			}
+			continue
+		}
+		if sub[name] == nil {
+			sub[name] = map[string]plumbing.Hash{}
+		}
+		sub[name][rest] = h
+	}
+	for name, es := range sub {
+		var base plumbing.Hash
+		if e, ok := entries[name]; ok && e.Mode == filemode.Dir {
+			base = e.Hash
+		}
+		nh, err := r.editTree(base, es)
+		if err != nil {
+			return plumbing.ZeroHash, err
+		}
+		if nh.IsZero() {
+			delete(entries, name)
+		} else {
+			entries[name] = object.TreeEntry{Name: name, Mode: filemode.Dir, Hash: nh}
+		}
+	}
+	if len(entries) == 0 {
+		// git has no empty directories: an emptied folder disappears.
+		return plumbing.ZeroHash, nil
+	}
+	list := make([]object.TreeEntry, 0, len(entries))
+	for _, e := range entries {
+		list = append(list, e)
+	}
+	return r.writeTree(list)
+}
+
+// fileChange is one file that differs between two trees (zero hash: absent).
+type fileChange struct {
+	Path     string
+	From, To plumbing.Hash
+}
+
+// diffTrees lists the files that differ between trees a and b, sorted by path.
+// Sub-trees with equal hashes are skipped without being read.
+func (r *repo) diffTrees(a, b plumbing.Hash) ([]fileChange, error) {
+	var out []fileChange
+	err := r.diffInto(a, b, "", &out)
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out, err
+}
+
+func (r *repo) diffInto(a, b plumbing.Hash, prefix string, out *[]fileChange) error {
+	if a == b {
+		return nil
+	}
+	ta, err := r.tree(a)
+	if err != nil {
+		return err
+	}
+	tb, err := r.tree(b)
+	if err != nil {
+		return err
+	}
+	inA := map[string]object.TreeEntry{}
+	for _, e := range ta.Entries {
+		inA[e.Name] = e
+	}
+	for _, eb := range tb.Entries {
+		ea, ok := inA[eb.Name]
+		delete(inA, eb.Name)
+		if ok && ea.Hash == eb.Hash && ea.Mode == eb.Mode {
+			continue
+		}
+		p := prefix + eb.Name
+		var fromTree, toTree, fromFile, toFile plumbing.Hash
+		if ok {
+			if ea.Mode == filemode.Dir {
+				fromTree = ea.Hash
+			} else {
+				fromFile = ea.Hash
+			}
+		}
+		if eb.Mode == filemode.Dir {
+			toTree = eb.Hash
+		} else {
+			toFile = eb.Hash
+		}
+		if !fromFile.IsZero() || !toFile.IsZero() {
+			*out = append(*out, fileChange{Path: p, From: fromFile, To: toFile})
+		}
+		if !fromTree.IsZero() || !toTree.IsZero() {
+			if err := r.diffInto(fromTree, toTree, p+"/", out); err != nil {
+				return err
+			}
+		}
+	}
+	for _, ea := range inA {
+		p := prefix + ea.Name
+		if ea.Mode == filemode.Dir {
+			if err := r.diffInto(ea.Hash, plumbing.ZeroHash, p+"/", out); err != nil {
+				return err
+			}
+		} else {
+			*out = append(*out, fileChange{Path: p, From: ea.Hash})
+		}
+	}
+	return nil
+}
+
+// fileAt returns the blob at path in tree root, or the zero hash.
+func (r *repo) fileAt(root plumbing.Hash, path string) (plumbing.Hash, error) {
+	h := root
+	parts := strings.Split(path, "/")
+	for i, name := range parts {
+		if h.IsZero() {
+			return plumbing.ZeroHash, nil
+		}
+		t, err := r.tree(h)
+		if err != nil {
+			return plumbing.ZeroHash, err
+		}
+		h = plumbing.ZeroHash
+		for _, e := range t.Entries {
+			if e.Name != name {
+				continue
+			}
+			last := i == len(parts)-1
+			if last == (e.Mode != filemode.Dir) {
+				h = e.Hash
+			}
+			break
+		}
+	}
+	return h, nil
+}
+
+// commitQueue orders commits newest first, as git's history walks do.
+type commitQueue []*queued
+
+type queued struct {
+	c     *object.Commit
+	flags uint8
+}
+
+func (q commitQueue) Len() int { return len(q) }
+func (q commitQueue) Less(i, j int) bool {
+	ti, tj := q[i].c.Committer.When, q[j].c.Committer.When
+	if !ti.Equal(tj) {
+		return ti.After(tj)
+	}
+	return bytes.Compare(q[i].c.Hash[:], q[j].c.Hash[:]) > 0
+}
+func (q commitQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
+func (q *commitQueue) Push(x any)   { *q = append(*q, x.(*queued)) }
+func (q *commitQueue) Pop() any {
+	old := *q
+	x := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return x
+}
+
+const (
+	fromA  = 1
+	fromB  = 2
+	stale  = 4
+	result = 8
+)
+
+// mergeBase returns the best common ancestor of a and b (zero when the
+// histories are unrelated). It walks both histories newest first and stops as
+// soon as every commit left is below a common one, as git does, so the walk
+// covers what happened since the fork, not the whole history.
+func (r *repo) mergeBase(a, b plumbing.Hash) (plumbing.Hash, error) {
+	if a == b {
+		return a, nil
+	}
+	flags := map[plumbing.Hash]uint8{}
+	q := &commitQueue{}
+	for _, s := range []struct {
+		h plumbing.Hash
+		f uint8
+	}{{a, fromA}, {b, fromB}} {
+		c, err := r.commit(s.h)
+		if err != nil {
+			return plumbing.ZeroHash, err
+		}
+		flags[s.h] |= s.f
+		heap.Push(q, &queued{c: c})
+	}
+	var results []*object.Commit
+	nonStale := func() bool {
+		for _, x := range *q {
+			if flags[x.c.Hash]&stale == 0 {
+				return true
+			}
+		}
+		return false
+	}
+	for q.Len() > 0 && nonStale() {
+		c := heap.Pop(q).(*queued).c
+		f := flags[c.Hash] & (fromA | fromB | stale)
+		if f&(fromA|fromB) == fromA|fromB {
+			if flags[c.Hash]&result == 0 {
+				flags[c.Hash] |= result
+				results = append(results, c)
+			}
+			f |= stale
+			flags[c.Hash] |= stale
+		}
+		for _, p := range c.ParentHashes {
+			if flags[p]&f == f {
+				continue
+			}
+			pc, err := r.commit(p)
+			if err != nil {
+				return plumbing.ZeroHash, err
+			}
+			flags[p] |= f
+			heap.Push(q, &queued{c: pc})
+		}
+	}
+	var best *object.Commit
+	for _, c := range results {
+		if flags[c.Hash]&stale != 0 && (best == nil || c.Committer.When.After(best.Committer.When)) {
+			best = c
+		}
+	}
+	if best == nil {
+		return plumbing.ZeroHash, nil
+	}
+	return best.Hash, nil
+}
+
+// newObjects lists the objects reachable from wants that the other side, which
+// has haves (and so everything they reach), lacks. Commits are walked newest
+// first until only known ones are left; each new commit's tree is compared with
+// its parents' trees, skipping equal sub-trees. base[h] is, for a changed file or
+// tree, its previous version in a commit the other side has: a good delta base.
+func newObjects(s storer.EncodedObjectStorer, wants, haves []plumbing.Hash) (objs []plumbing.Hash, base map[plumbing.Hash]plumbing.Hash, err error) {
+	const uninteresting = 1
+	flags := map[plumbing.Hash]uint8{}
+	walked := map[plumbing.Hash]*object.Commit{}
+	q := &commitQueue{}
+	// markKnown spreads "the other side has it" down through commits already
+	// walked: with clocks that disagree, a known commit can be reached after its
+	// descendants were walked as new.
+	markKnown := func(h plumbing.Hash) {
+		stack := []plumbing.Hash{h}
+		for len(stack) > 0 {
+			x := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if flags[x]&uninteresting != 0 {
+				continue
+			}
+			flags[x] |= uninteresting
+			if c, ok := walked[x]; ok {
+				stack = append(stack, c.ParentHashes...)
+			}
+		}
+	}
+	push := func(h plumbing.Hash, f uint8) error {
+		if _, seen := flags[h]; seen {
+			if f == uninteresting {
+				markKnown(h)
+			}
+			return nil
+		}
+		c, err := object.GetCommit(s, h)
+		if errors.Is(err, plumbing.ErrObjectNotFound) && f == uninteresting {
+			return nil // a have we do not know: nothing to subtract
+		}
+		if err != nil {
+			return err
+		}
+		flags[h] = f
+		heap.Push(q, &queued{c: c})
+		return nil
+	}
+	for _, h := range haves {
+		if err := push(h, uninteresting); err != nil {
+			return nil, nil, err
+		}
+	}
+	for _, h := range wants {
+		if err := push(h, 0); err != nil {
+			return nil, nil, err
+		}
+	}
+	interesting := func() bool {
+		for _, x := range *q {
+			if flags[x.c.Hash]&uninteresting == 0 {
+				return true
+			}
+		}
+		return false
+	}
+	var walkedNew []*object.Commit
+	for q.Len() > 0 && interesting() {
+		c := heap.Pop(q).(*queued).c
+		walked[c.Hash] = c
+		f := flags[c.Hash]
+		if f&uninteresting == 0 {
+			walkedNew = append(walkedNew, c)
+		}
+		for _, p := range c.ParentHashes {
+			if err := push(p, f&uninteresting); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	var fresh []*object.Commit
+	for _, c := range walkedNew {
+		if flags[c.Hash]&uninteresting == 0 {
+			fresh = append(fresh, c)
+		}
+	}
+	seen := map[plumbing.Hash]bool{}
+	base = map[plumbing.Hash]plumbing.Hash{}
+	w := &objectWalk{s: s, seen: seen, base: base}
+	for _, c := range fresh {
+		if !seen[c.Hash] {
+			seen[c.Hash] = true
+			w.out = append(w.out, c.Hash)
+		}
+		var parents, known []plumbing.Hash
+		for _, p := range c.ParentHashes {
+			pc, err := object.GetCommit(s, p)
+			if err != nil {
+				continue
+			}
+			parents = append(parents, pc.TreeHash)
+			if flags[p]&uninteresting != 0 {
+				known = append(known, pc.TreeHash)
+			}
+		}
+		if err := w.tree(c.TreeHash, parents, known); err != nil {
+			return nil, nil, err
+		}
+	}
+	// A base must be an object the receiver has, never one travelling in the
+	// same pack: git refuses a pack whose delta bases arrive twice.
+	for h, b := range base {
+		if seen[b] {
+			delete(base, h)
+		}
+	}
+	return w.out, base, nil
+}
+
+type objectWalk struct {
+	s    storer.EncodedObjectStorer
+	seen map[plumbing.Hash]bool
+	base map[plumbing.Hash]plumbing.Hash
+	out  []plumbing.Hash
+}
+
+// tree collects h and whatever below it differs from every parent tree; known
+// are the parent trees the receiver has, the only safe delta bases.
+func (w *objectWalk) tree(h plumbing.Hash, parents, known []plumbing.Hash) error {
+	for _, p := range parents {
+		if p == h {
+			return nil
+		}
+	}
+	if w.seen[h] {
+		return nil
+	}
+	w.seen[h] = true
+	w.out = append(w.out, h)
+	t, err := object.GetTree(w.s, h)
+	if err != nil {
+		return err
+	}
+	load := func(hs []plumbing.Hash) []*object.Tree {
+		out := make([]*object.Tree, 0, len(hs))
+		for _, x := range hs {
+			if pt, err := object.GetTree(w.s, x); err == nil {
+				out = append(out, pt)
+			}
+		}
+		return out
+	}
+	pts, kts := load(parents), load(known)
+	if len(kts) > 0 {
+		w.base[h] = kts[0].Hash
+	}
+	entry := func(t *object.Tree, name string) (object.TreeEntry, bool) {
+		for _, e := range t.Entries {
+			if e.Name == name {
+				return e, true
+			}
+		}
+		return object.TreeEntry{}, false
+	}
+	for _, e := range t.Entries {
+		var subParents, subKnown []plumbing.Hash
+		same := false
+		for _, pt := range pts {
+			if pe, ok := entry(pt, e.Name); ok {
+				if pe.Hash == e.Hash {
+					same = true
+					break
+				}
+				if (pe.Mode == filemode.Dir) == (e.Mode == filemode.Dir) {
+					subParents = append(subParents, pe.Hash)
+				}
+			}
+		}
+		if same {
+			continue
+		}
+		for _, kt := range kts {
+			if ke, ok := entry(kt, e.Name); ok && (ke.Mode == filemode.Dir) == (e.Mode == filemode.Dir) {
+				subKnown = append(subKnown, ke.Hash)
+			}
+		}
+		if e.Mode == filemode.Dir {
+			if err := w.tree(e.Hash, subParents, subKnown); err != nil {
+				return err
+			}
+			continue
+		}
+		if w.seen[e.Hash] {
+			continue
+		}
+		w.seen[e.Hash] = true
+		w.out = append(w.out, e.Hash)
+		if len(subKnown) > 0 {
+			w.base[e.Hash] = subKnown[0]
+		}
+	}
+	return nil
+}
+
+// describe is a short commit id for messages and logs.
+func describe(h plumbing.Hash) string {
+	if h.IsZero() {
+		return "(none)"
+	}
+	return fmt.Sprint(h.String()[:10])
+}
+
+// compact keeps a repository quick to read: loose objects (one file each,
+// written by commits) go into one pack once there are many, and when fetches
+// and pushes have left more than maxPacks packs they are merged into one. Both
+// run now and then, not every round.
+func compact(st *filesystem.Storage, maxPacks int) error {
+	var loose []plumbing.Hash
+	if err := st.ForEachObjectHash(func(h plumbing.Hash) error {
+		loose = append(loose, h)
+		return nil
+	}); err != nil {
+		return err
+	}
+	packs, err := st.ObjectPacks()
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(packs) > maxPacks:
+		var all []plumbing.Hash
+		iter, err := st.IterEncodedObjects(plumbing.AnyObject)
+		if err != nil {
+			return err
+		}
+		seen := map[plumbing.Hash]bool{}
+		err = iter.ForEach(func(o plumbing.EncodedObject) error {
+			if !seen[o.Hash()] {
+				seen[o.Hash()] = true
+				all = append(all, o.Hash())
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if err := packObjects(st, all); err != nil {
+			return err
+		}
+		for _, p := range packs {
+			if err := st.DeleteOldObjectPackAndIndex(p, time.Time{}); err != nil {
+				return err
+			}
+		}
+	case len(loose) > 2000:
+		if err := packObjects(st, loose); err != nil {
+			return err
+		}
+	default:
+		return nil
+	}
+	for _, h := range loose {
+		if err := st.DeleteLooseObject(h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func packObjects(st *filesystem.Storage, hs []plumbing.Hash) error {
+	w, err := st.PackfileWriter()
+	if err != nil {
+		return err
+	}
+	if err := writePack(w, st, hs, nil, false); err != nil {
+		w.Close()
+		return err
+	}
+	return w.Close()
+}

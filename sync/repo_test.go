@@ -1,0 +1,100 @@
+package sync
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"vademecum/data"
+)
+
+func TestCompactPacksLooseObjectsAndMergesPacks(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "r.git")
+	r, err := openBareRepo(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hs []plumbing.Hash
+	for i := range 2100 {
+		h, err := r.writeBlob([]byte(fmt.Sprintf("blob %d\n", i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		hs = append(hs, h)
+	}
+	if err := compact(r.st, 4); err != nil {
+		t.Fatal(err)
+	}
+	loose := 0
+	r.st.ForEachObjectHash(func(plumbing.Hash) error { loose++; return nil })
+	packs, _ := r.st.ObjectPacks()
+	if loose != 0 || len(packs) != 1 {
+		t.Fatalf("loose %d, packs %d", loose, len(packs))
+	}
+	// More packs than allowed: merged into one.
+	for p := range 5 {
+		for i := range 3 {
+			r.writeBlob([]byte(fmt.Sprintf("more %d %d\n", p, i)))
+		}
+		var more []plumbing.Hash
+		r.st.ForEachObjectHash(func(h plumbing.Hash) error { more = append(more, h); return nil })
+		if err := packObjects(r.st, more); err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range more {
+			r.st.DeleteLooseObject(h)
+		}
+	}
+	if err := compact(r.st, 4); err != nil {
+		t.Fatal(err)
+	}
+	packs, _ = r.st.ObjectPacks()
+	if len(packs) != 1 {
+		t.Fatalf("packs %d", len(packs))
+	}
+	r2, _ := openBareRepo(dir)
+	for _, h := range hs[:50] {
+		if b, err := r2.readBlob(h); err != nil || !strings.HasPrefix(string(b), "blob ") {
+			t.Fatalf("%s: %q %v", h, b, err)
+		}
+	}
+	git(t, dir, "fsck", "--no-dangling")
+}
+
+func TestDiskFullSentence(t *testing.T) {
+	h := &hub{display: "/media/usb/hub", kind: hubDisk}
+	err := explain(&os.PathError{Op: "write", Path: "/x", Err: syscall.ENOSPC}, h)
+	if !errors.Is(err, ErrDiskFull) || err.Error() != "the disk is full: free some space and sync again (nothing was lost)" {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestLocalRepositoryPassesFsck(t *testing.T) {
+	hb := diskHub(t)
+	a, b := newReplica(t, "shelter-it", Options{}), newReplica(t, "street-cz", Options{})
+	a.addRemote("hub", hb.url, Auth{})
+	b.addRemote("hub", hb.url, Auth{})
+	p := a.practice("One", "shared")
+	a.sync()
+	b.practice("Two", "shared")
+	b.sync()
+	a.edit(p.ID, func(p *data.Practice) { p.Summary = "changed" })
+	a.sync()
+	for _, dir := range []string{filepath.Join(a.store.Dir(), RepoDir), filepath.Join(b.store.Dir(), RepoDir), hb.dir} {
+		git(t, dir, "fsck", "--no-dangling")
+		if got := git(t, dir, "cat-file", "-p", "main:FORMAT"); got != "1" {
+			t.Errorf("%s: FORMAT %q", dir, got)
+		}
+	}
+	// The hub reads with plain git: one file per record, in its month folder.
+	files := git(t, hb.dir, "ls-tree", "-r", "--name-only", "main")
+	if !strings.Contains(files, "orgs/street-cz.json") || !strings.Contains(files, p.Created.Format("practices/2006/01/")+p.ID+".json") {
+		t.Fatalf("hub files:\n%s", files)
+	}
+}

@@ -1,0 +1,147 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// State is where sync stands, as the UI shows it.
+type State int
+
+const (
+	NotSetUp State = iota // no hub configured
+	Offline               // the last attempt could not reach a hub
+	Syncing
+	UpToDate
+	Failed // the last attempt reached a hub but failed; LastError says why
+)
+
+func (s State) String() string {
+	switch s {
+	case NotSetUp:
+		return "not set up"
+	case Offline:
+		return "offline"
+	case Syncing:
+		return "syncing"
+	case UpToDate:
+		return "up to date"
+	case Failed:
+		return "failed"
+	}
+	return "unknown"
+}
+
+// Status is what the UI shows about sync.
+type Status struct {
+	State     State
+	Remote    string
+	LastSync  time.Time
+	Pending   int // shared records waiting to be sent
+	LastError string
+	Progress  Progress
+}
+
+func (e *Engine) setStatus(f func(*Status)) {
+	e.stMu.Lock()
+	f(&e.status)
+	st, notify := e.status, e.notify
+	e.stMu.Unlock()
+	if notify != nil {
+		notify(st)
+	}
+}
+
+// Status returns the current state, with the pending count and last sync read
+// from the database.
+func (e *Engine) Status(ctx context.Context) Status {
+	e.stMu.Lock()
+	st := e.status
+	e.stMu.Unlock()
+	if pend, err := e.store.Pending(ctx); err == nil {
+		st.Pending = len(pend)
+	}
+	rms, err := e.Remotes()
+	if err != nil {
+		return st
+	}
+	if len(rms) == 0 {
+		st.State = NotSetUp
+		return st
+	}
+	for _, rm := range rms {
+		if rm.LastSync.After(st.LastSync) {
+			st.LastSync = rm.LastSync
+		}
+		if st.State != Syncing && st.LastError == "" && rm.LastError != "" {
+			st.LastError = rm.LastError
+		}
+	}
+	if st.State == NotSetUp {
+		// Nothing ran in this process yet: say what the database remembers.
+		st.State = UpToDate
+		if st.LastError != "" {
+			st.State = Failed
+		}
+	}
+	return st
+}
+
+// Kick asks the running scheduler for a sync now.
+func (e *Engine) Kick() {
+	select {
+	case e.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Maximum wait between attempts while no hub answers.
+const maxOfflineWait = time.Hour
+
+// Run syncs every `every` (15 minutes when 0) while a hub answers, right away at
+// start, and whenever Kick is called; while offline it waits twice as long each
+// time, up to an hour. notify is called, from this goroutine, on each change of
+// state (the UI wraps it in fyne.Do). Run returns when ctx ends.
+func (e *Engine) Run(ctx context.Context, every time.Duration, notify func(Status)) {
+	if every <= 0 {
+		every = 15 * time.Minute
+	}
+	e.stMu.Lock()
+	e.notify = func(Status) {
+		if notify != nil {
+			notify(e.Status(ctx))
+		}
+	}
+	e.stMu.Unlock()
+	defer func() {
+		e.stMu.Lock()
+		e.notify = nil
+		e.stMu.Unlock()
+	}()
+	wait := every
+	firstOfflineWait := min(time.Minute, every)
+	offlineWait := firstOfflineWait
+	for {
+		_, err := e.Sync(ctx, "", nil)
+		if ctx.Err() != nil {
+			return
+		}
+		// Sync itself reports each state change; here only the next wait is chosen.
+		if errors.Is(err, ErrUnreachable) {
+			wait = offlineWait
+			offlineWait = min(offlineWait*2, maxOfflineWait)
+		} else {
+			wait, offlineWait = every, firstOfflineWait
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-e.kick:
+			t.Stop()
+		case <-t.C:
+		}
+	}
+}
