@@ -82,7 +82,7 @@ type Gen struct {
 
 // New returns a generator for seed.
 func New(seed uint64) *Gen {
-	return &Gen{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), base: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}
+	return &Gen{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), base: time.Date(2017, 1, 1, 0, 0, 0, 0, time.UTC)}
 }
 
 func (g *Gen) sentence(lang string, n int) string {
@@ -111,7 +111,8 @@ func (g *Gen) Practice() *data.Practice {
 	if g.r.IntN(5) == 0 {
 		lang = "en"
 	}
-	created := g.base.Add(time.Duration(g.n) * 7 * time.Minute)
+	// About 900 practices a month over eight years at 100,000: month folders of realistic size.
+	created := g.base.Add(time.Duration(g.n) * 45 * time.Minute)
 	p := &data.Practice{
 		Meta: data.Meta{ID: fmt.Sprintf("01900000-%04x-7%03x-8%03x-%012x", g.n>>24&0xffff, g.n>>12&0xfff, g.n&0xfff, g.r.Uint64()&0xffffffffffff),
 			Type: data.TypePractice, Org: o.ID, Author: "Staff " + o.ID, Created: created, Updated: created, Lang: lang},

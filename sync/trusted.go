@@ -1,0 +1,42 @@
+package sync
+
+import (
+	"fmt"
+
+	"vademecum/data"
+	"vademecum/data/trust"
+)
+
+// OpenTrusted opens the engine as the app and the CLI use it: shared records are
+// signed with this installation's key on the way out and checked against the
+// partners' pinned keys on the way in, and a record that still holds personal
+// data is held back. It lists this installation's key in its organisation's file
+// first. close releases the engine and the keyring.
+func OpenTrusted(s *data.Store, logf func(format string, args ...any)) (eng *Engine, close func(), err error) {
+	if err := trust.EnsureListed(s, ""); err != nil {
+		return nil, nil, err
+	}
+	kr, err := trust.New(s)
+	if err != nil {
+		return nil, nil, err
+	}
+	opts := Options{Sign: kr.Sign, Verify: kr.Verify, Outgoing: HoldPersonalData, Logf: logf}
+	eng, err = Open(s, opts)
+	if err != nil {
+		kr.Close()
+		return nil, nil, err
+	}
+	return eng, func() {
+		eng.Close()
+		kr.Close()
+	}, nil
+}
+
+// HoldPersonalData refuses to send a record in which the privacy guard still finds
+// personal data nobody pseudonymised or marked as not personal.
+func HoldPersonalData(r data.Record) error {
+	if f := data.PrivacyFindings(r); len(f) > 0 {
+		return fmt.Errorf("it holds personal data (%d findings): pseudonymise them or mark them as not personal", len(f))
+	}
+	return nil
+}
