@@ -8,25 +8,44 @@ import (
 //go:embed partners.tsv
 var partnersTSV string
 
-// Partner is one of the known partner organisations offered at first start.
+// Partner is a known partner organisation, offered on first start so that people
+// pick their organisation instead of typing it.
 type Partner struct {
-	ID      string // organisation id, e.g. opengroup-it
-	Name    string
-	City    string
-	Country string // ISO 3166-1 alpha-2
-	Kind    string
-	Work    string
+	ID        string   // organisation id, e.g. "opengroup-it"
+	Name      string   // "Open Group"
+	City      string   // "Bologna"
+	Country   string   // ISO 3166-1 alpha-2, "IT"
+	Kind      string   // "social cooperative (project lead)"
+	Work      string   // what it does, in a few words
+	Languages []string // ISO 639-1, the country's languages and English
 }
 
-// Partners returns the known partner organisations, in file order.
+// countryLanguages are the working languages of each partner country; English is
+// added to every organisation, since partners share in it.
+var countryLanguages = map[string][]string{
+	"IT": {"it"},
+	"ES": {"es"},
+	"PL": {"pl"},
+	"CZ": {"cs"},
+	"BE": {"fr", "nl"},
+	"FR": {"fr"},
+}
+
+// Partners returns the known partner organisations, in the order of partners.tsv.
 func Partners() []Partner {
 	var out []Partner
-	for i, line := range strings.Split(strings.TrimSpace(partnersTSV), "\n") {
-		f := strings.Split(line, "\t")
-		if i == 0 || len(f) < 6 {
+	lines := strings.Split(strings.TrimSpace(partnersTSV), "\n")
+	for i, line := range lines {
+		if i == 0 || strings.TrimSpace(line) == "" {
 			continue // header
 		}
-		out = append(out, Partner{ID: f[0], Name: f[1], City: f[2], Country: f[3], Kind: f[4], Work: f[5]})
+		f := strings.Split(strings.TrimRight(line, "\r"), "\t")
+		for len(f) < 6 {
+			f = append(f, "")
+		}
+		p := Partner{ID: f[0], Name: f[1], City: f[2], Country: f[3], Kind: f[4], Work: f[5]}
+		p.Languages = append(append([]string{}, countryLanguages[p.Country]...), "en")
+		out = append(out, p)
 	}
 	return out
 }

@@ -1,0 +1,470 @@
+package app
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"vademecum/data"
+)
+
+// autosaveEvery is how often a draft being written saves itself: a crash or a
+// closed lid loses at most this much typing.
+var autosaveEvery = 3 * time.Second
+
+// editorScreen is the form for writing a practice.
+type editorScreen struct {
+	u        *UI
+	content  fyne.CanvasObject
+	original *data.Practice // as last saved; nil while a new practice is unsaved
+
+	title, summary, context, target, objectives, activities *entry
+	resources, results, lessons, transfer, tags             *entry
+
+	tools     []string
+	toolNames map[string]string
+	toolsBox  *fyne.Container
+	toolPick  *picker
+	country   *picker
+	language  *picker
+	vis       *widget.RadioGroup
+	visValues []string
+
+	errs    map[string]*widget.Label // error line under each field, by data field name
+	form    *fyne.Container
+	heading *widget.Label
+	status  *widget.Label
+	dirty   bool
+	filling bool // set while the form is being filled from a record
+
+	stopTick chan struct{}
+}
+
+func newEditorScreen(u *UI, p *data.Practice) *editorScreen {
+	e := &editorScreen{u: u, original: p, errs: map[string]*widget.Label{}, toolNames: map[string]string{}}
+	changed := func(string) { e.changed() }
+	line := func() *entry { x := newEntry(u); x.OnChanged = changed; return x }
+	multi := func(rows int) *entry { x := newMultiLineEntry(u, rows); x.OnChanged = changed; return x }
+
+	e.title = line()
+	e.title.SetPlaceHolder(lang.X("editor.title.placeholder", "A short name, e.g. \"Night-round check-ins on a shared phone\""))
+	e.summary = multi(3)
+	e.context = multi(4)
+	e.target = multi(2)
+	e.objectives = multi(3)
+	e.activities = multi(5)
+	e.resources = multi(3)
+	e.results = multi(3)
+	e.lessons = multi(3)
+	e.transfer = multi(3)
+	e.tags = line()
+	e.tags.SetPlaceHolder(lang.X("editor.tags.placeholder", "e.g. housing, young people, interpreting"))
+
+	var toolLabels, toolValues []string
+	for _, t := range u.toolChoices() {
+		toolLabels = append(toolLabels, t.name)
+		toolValues = append(toolValues, t.id)
+		e.toolNames[t.id] = t.name
+	}
+	e.toolsBox = container.NewVBox()
+	e.toolPick = newPicker(toolLabels, toolValues, func(id string) {
+		if id == "" {
+			return
+		}
+		e.addTool(id)
+		e.toolPick.setOptions(toolLabels, toolValues)
+		e.toolPick.ClearSelected()
+	})
+	e.toolPick.PlaceHolder = lang.X("editor.tools.add", "Add a tool from the toolkit…")
+
+	countryLabels, countryValues := []string{lang.X("editor.country.none", "No country")}, []string{""}
+	for _, c := range partnerCountries {
+		countryLabels = append(countryLabels, countryName(c))
+		countryValues = append(countryValues, c)
+	}
+	e.country = newPicker(countryLabels, countryValues, changed)
+	var langLabels, langValues []string
+	for _, l := range Languages {
+		langLabels = append(langLabels, l.Name)
+		langValues = append(langValues, l.Code)
+	}
+	e.language = newPicker(langLabels, langValues, changed)
+
+	e.visValues = []string{data.Draft, data.OrgVis, data.Shared}
+	e.vis = widget.NewRadioGroup([]string{
+		lang.X("editor.visibility.draft", "Draft: only on this computer"),
+		lang.X("editor.visibility.org", "My organisation: not sent to partners"),
+		lang.X("editor.visibility.shared", "Shared: partners can read it after the next sync"),
+	}, changed)
+	e.vis.Required = true
+
+	e.fill(p)
+
+	e.heading = heading("")
+	e.status = note("")
+	e.setHeading()
+	save := widget.NewButtonWithIcon(lang.X("editor.save", "Save (Ctrl+S)"), theme.DocumentSaveIcon(), e.save)
+	save.Importance = widget.HighImportance
+	closeBtn := widget.NewButtonWithIcon(lang.X("editor.close", "Close (Esc)"), theme.CancelIcon(), func() { e.requestClose(nil) })
+	header := container.NewBorder(nil, nil, nil, container.NewVBox(container.NewHBox(closeBtn, save)), container.NewVBox(e.heading, e.status))
+
+	field := func(name, label, help string, input fyne.CanvasObject) fyne.CanvasObject {
+		l := widget.NewLabel(label)
+		l.TextStyle.Bold = true
+		objs := []fyne.CanvasObject{l}
+		if help != "" {
+			objs = append(objs, hint(help))
+		}
+		e.errs[name] = errorText()
+		objs = append(objs, input, e.errs[name])
+		return newRows(objs...)
+	}
+	group := func(title string, fields ...fyne.CanvasObject) fyne.CanvasObject {
+		return newRows(append([]fyne.CanvasObject{widget.NewSeparator(), subheading(title)}, fields...)...)
+	}
+	form := newRows(
+		group(lang.X("editor.group.essentials", "The essentials"),
+			field("title", lang.X("editor.title", "Title (required)"), "", e.title),
+			field("summary", lang.X("practice.summary", "Summary"), lang.X("editor.summary.hint", "Two or three sentences: what you do and why it works."), e.summary),
+			container.NewGridWithColumns(2,
+				field("lang", lang.X("editor.language", "Written in"), "", e.language.Select),
+				field("country", lang.X("editor.country", "Country"), "", e.country.Select)),
+			field("visibility", lang.X("editor.visibility", "Who can read it"), "", e.vis)),
+		group(lang.X("editor.group.practice", "The practice"),
+			field("context", lang.X("practice.context", "Context and problem"), lang.X("editor.context.hint", "The situation and the need you answered."), e.context),
+			field("target_group", lang.X("practice.target_group", "Target group"), lang.X("editor.target.hint", "Who it is for. Do not write names or anything that identifies a person."), e.target),
+			field("objectives", lang.X("practice.objectives", "Objectives"), "", e.objectives),
+			field("activities", lang.X("practice.activities", "How it works"), lang.X("editor.activities.hint", "The steps, so that a colleague could do the same."), e.activities)),
+		group(lang.X("editor.group.tools", "Tools and resources"),
+			field("tools", lang.X("practice.tools", "Tools used"), lang.X("editor.tools.hint", "Pick the digital tools from the toolkit."), container.NewVBox(e.toolsBox, e.toolPick.Select)),
+			field("resources", lang.X("practice.resources", "Resources needed"), lang.X("editor.resources.hint", "People, time, money, equipment."), e.resources)),
+		group(lang.X("editor.group.outcome", "What came of it"),
+			field("results", lang.X("practice.results", "Results"), "", e.results),
+			field("lessons", lang.X("practice.lessons", "Lessons learned"), "", e.lessons),
+			field("transferability", lang.X("practice.transferability", "How others can adopt it"), "", e.transfer),
+			field("tags", lang.X("practice.tags", "Tags"), lang.X("editor.tags.hint", "Words to find it by, separated by commas."), e.tags)),
+	)
+	e.form = form
+	e.content = container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil,
+		container.NewVScroll(container.NewPadded(form)))
+
+	e.stopTick = make(chan struct{})
+	go e.tick(e.stopTick)
+	return e
+}
+
+// tick autosaves the draft every few seconds until the editor closes.
+func (e *editorScreen) tick(stop chan struct{}) {
+	t := time.NewTicker(autosaveEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-e.u.ctx.Done():
+			return
+		case <-t.C:
+			e.u.onUI(e.autosave)
+		}
+	}
+}
+
+func (e *editorScreen) stop() {
+	if e.stopTick != nil {
+		close(e.stopTick)
+		e.stopTick = nil
+	}
+}
+
+func (e *editorScreen) id() string {
+	if e.original == nil {
+		return ""
+	}
+	return e.original.ID
+}
+
+// fill puts a practice (or the defaults for a new one) into the form.
+func (e *editorScreen) fill(p *data.Practice) {
+	e.filling = true
+	defer func() { e.filling = false }()
+	if p == nil {
+		p = &data.Practice{Visibility: data.Draft}
+		p.Lang = e.u.lang
+		if o, ok := e.u.orgs[e.u.me.Org]; ok {
+			p.Country = o.Country
+		}
+	}
+	e.title.SetText(p.Title)
+	e.summary.SetText(p.Summary)
+	e.context.SetText(p.Context)
+	e.target.SetText(p.TargetGroup)
+	e.objectives.SetText(p.Objectives)
+	e.activities.SetText(p.Activities)
+	e.resources.SetText(p.Resources)
+	e.results.SetText(p.Results)
+	e.lessons.SetText(p.Lessons)
+	e.transfer.SetText(p.Transferability)
+	e.tags.SetText(strings.Join(p.Tags, ", "))
+	e.tools = nil
+	for _, id := range p.Tools {
+		e.addTool(id)
+	}
+	e.country.setValue(p.Country)
+	if e.country.SelectedIndex() < 0 {
+		e.country.SetSelectedIndex(0)
+	}
+	e.language.setValue(p.Lang)
+	for i, v := range e.visValues {
+		if v == p.Visibility {
+			e.vis.SetSelected(e.vis.Options[i])
+		}
+	}
+	e.dirty = false
+}
+
+func (e *editorScreen) addTool(id string) {
+	for _, t := range e.tools {
+		if t == id {
+			return
+		}
+	}
+	e.tools = append(e.tools, id)
+	e.showTools()
+	e.changed()
+}
+
+func (e *editorScreen) showTools() {
+	var rows []fyne.CanvasObject
+	for _, id := range e.tools {
+		name := e.toolNames[id]
+		if name == "" {
+			name = id
+		}
+		remove := widget.NewButtonWithIcon(lang.X("editor.tools.remove", "Remove"), theme.ContentRemoveIcon(), func() {
+			for i, t := range e.tools {
+				if t == id {
+					e.tools = append(e.tools[:i], e.tools[i+1:]...)
+					break
+				}
+			}
+			e.showTools()
+			e.changed()
+		})
+		remove.Importance = widget.LowImportance
+		rows = append(rows, container.NewHBox(widget.NewIcon(theme.ComputerIcon()), widget.NewLabel(name), remove))
+	}
+	e.toolsBox.Objects = rows
+	e.toolsBox.Refresh()
+}
+
+func (e *editorScreen) changed() {
+	if e.filling || e.status == nil {
+		return
+	}
+	if !e.dirty {
+		e.dirty = true
+		e.status.SetText(lang.X("editor.status.unsaved", "Changes not saved yet."))
+	}
+}
+
+func (e *editorScreen) setHeading() {
+	if e.original == nil {
+		e.heading.SetText(lang.X("editor.heading.new", "New practice"))
+	} else {
+		e.heading.SetText(lang.X("editor.heading.edit", "Edit practice"))
+	}
+}
+
+// collect reads the form into a practice, keeping what the form does not show.
+func (e *editorScreen) collect() *data.Practice {
+	p := &data.Practice{}
+	if e.original != nil {
+		*p = *e.original
+	}
+	p.Title = strings.TrimSpace(e.title.Text)
+	p.Summary = e.summary.Text
+	p.Context = e.context.Text
+	p.TargetGroup = e.target.Text
+	p.Objectives = e.objectives.Text
+	p.Activities = e.activities.Text
+	p.Resources = e.resources.Text
+	p.Results = e.results.Text
+	p.Lessons = e.lessons.Text
+	p.Transferability = e.transfer.Text
+	p.Tags = nil
+	for _, t := range strings.Split(e.tags.Text, ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			p.Tags = append(p.Tags, t)
+		}
+	}
+	p.Tools = append([]string{}, e.tools...)
+	p.Country = e.country.value()
+	p.Lang = e.language.value()
+	p.Visibility = ""
+	for i, o := range e.vis.Options {
+		if o == e.vis.Selected {
+			p.Visibility = e.visValues[i]
+		}
+	}
+	return p
+}
+
+// save stores the practice as the form says (Ctrl+S). Nothing is stored when a
+// field is wrong: each problem is shown under its field.
+func (e *editorScreen) save() {
+	p := e.collect()
+	err := e.u.store.SavePractice(e.u.ctx, p)
+	e.showErrors(err)
+	if err != nil {
+		if e.errs["title"].Visible() {
+			e.u.win.Canvas().Focus(e.title)
+		}
+		return
+	}
+	e.original = p
+	e.dirty = false
+	e.setHeading()
+	e.status.SetText(lang.X("editor.status.saved", "Saved at {{.Time}}.", map[string]any{"Time": time.Now().Format("15:04")}))
+	e.u.journal.reload(p.ID)
+}
+
+// autosave keeps a draft safe while it is written. A new practice is kept as a
+// draft from the moment it has a title; a shared or organisation practice is
+// only changed by Save, so that nothing half-written reaches partners.
+func (e *editorScreen) autosave() {
+	if e.stopTick == nil || !e.dirty || strings.TrimSpace(e.title.Text) == "" {
+		return
+	}
+	if e.original != nil && e.original.Visibility != data.Draft {
+		return
+	}
+	p := e.collect()
+	p.Visibility = data.Draft
+	if err := e.u.store.SavePractice(e.u.ctx, p); err != nil {
+		e.showErrors(err)
+		return
+	}
+	e.showErrors(nil)
+	e.original = p
+	e.dirty = false
+	e.setHeading()
+	e.status.SetText(lang.X("editor.status.draft_saved", "Draft saved at {{.Time}}.", map[string]any{"Time": time.Now().Format("15:04:05")}))
+}
+
+// showErrors puts each problem of a failed save under its field.
+func (e *editorScreen) showErrors(err error) {
+	defer e.form.Refresh() // lay the fields out again around the shown or hidden messages
+	for _, l := range e.errs {
+		setError(l, "")
+	}
+	if err == nil {
+		return
+	}
+	ve, ok := validation(err)
+	if !ok {
+		e.status.SetText(lang.X("editor.status.failed", "Not saved: {{.Error}}", map[string]any{"Error": err.Error()}))
+		return
+	}
+	var other []string
+	for _, fe := range ve {
+		msg := plainMessage(fe)
+		if l, ok := e.errs[fe.Field]; ok {
+			setError(l, msg)
+		} else {
+			other = append(other, msg)
+		}
+	}
+	status := lang.X("editor.status.invalid", "Not saved: please look at the fields marked in red.")
+	if len(other) > 0 {
+		status += " " + strings.Join(other, " ")
+	}
+	e.status.SetText(status)
+}
+
+// plainMessage words a validation problem for the person who typed the field.
+func plainMessage(fe data.FieldError) string {
+	switch {
+	case fe.Msg == "is required" && fe.Field == "title":
+		return lang.X("editor.error.title_required", "Please give the practice a title. It is the only field you must fill in.")
+	case fe.Msg == "is required":
+		return lang.X("editor.error.required", "Please fill this in.")
+	case strings.HasPrefix(fe.Msg, "is too long"):
+		return lang.X("editor.error.too_long", "This text is too long: please shorten it.")
+	case strings.Contains(fe.Msg, "invalid UTF-8"):
+		return lang.X("editor.error.not_text", "This contains characters that are not text: please type it again.")
+	}
+	switch fe.Field {
+	case "lang":
+		return lang.X("editor.error.lang", "Choose the language the practice is written in.")
+	case "country":
+		return lang.X("editor.error.country", "Choose a country from the list.")
+	case "visibility":
+		return lang.X("editor.error.visibility", "Choose who can read this practice.")
+	case "tags":
+		return lang.X("editor.error.tags", "A tag may have letters, digits, spaces and dashes, up to 60 characters. Separate tags with commas.")
+	case "tools":
+		return lang.X("editor.error.tools", "A tool in this list is no longer in the toolkit: please remove it.")
+	}
+	return fe.Msg
+}
+
+// requestClose closes the editor, keeping a draft, and runs then afterwards. It
+// asks first when closing would lose what was written.
+func (e *editorScreen) requestClose(then func()) {
+	finish := func() {
+		e.u.closeEditor()
+		if then != nil {
+			then()
+		}
+	}
+	if !e.dirty {
+		finish()
+		return
+	}
+	keep := lang.X("editor.close.keep", "Keep writing")
+	lose := lang.X("editor.close.lose", "Close without saving")
+	if e.original != nil && e.original.Visibility != data.Draft {
+		e.u.confirm(lang.X("editor.close.title", "Close the editor?"),
+			lang.X("editor.close.unsaved", "Your changes are not saved. Press Save to keep them."), lose, keep, finish)
+		return
+	}
+	if strings.TrimSpace(e.title.Text) == "" {
+		p := e.collect()
+		empty := p.Summary+p.Context+p.TargetGroup+p.Objectives+p.Activities+p.Resources+p.Results+p.Lessons+p.Transferability == "" &&
+			len(p.Tools) == 0 && len(p.Tags) == 0
+		if empty {
+			finish()
+			return
+		}
+		e.u.confirm(lang.X("editor.close.title", "Close the editor?"),
+			lang.X("editor.close.no_title", "This practice has no title yet, so it cannot be kept. Give it a title to keep it as a draft."), lose, keep, finish)
+		return
+	}
+	e.autosave()
+	if e.dirty {
+		e.u.confirm(lang.X("editor.close.title", "Close the editor?"),
+			lang.X("editor.close.invalid", "This draft cannot be kept as it is: look at the fields marked in red."), lose, keep, finish)
+		return
+	}
+	finish()
+}
+
+// validation returns the per-field problems in err, whether the store returned
+// them as a value or a pointer.
+func validation(err error) (data.ValidationError, bool) {
+	var ve data.ValidationError
+	if errors.As(err, &ve) {
+		return ve, true
+	}
+	var pve *data.ValidationError
+	if errors.As(err, &pve) && pve != nil {
+		return *pve, true
+	}
+	return nil, false
+}

@@ -1,0 +1,89 @@
+package app
+
+import (
+	"context"
+	"time"
+)
+
+// HubState says where this installation stands with its hub.
+type HubState int
+
+// The states a hub can be in, as the status bar and the sync screen show them.
+const (
+	HubNotSetUp HubState = iota // no hub address yet
+	HubOffline                  // set up, but the hub does not answer
+	HubSyncing                  // a sync round is running
+	HubUpToDate                 // the last sync went through
+	HubFailed                   // the last sync stopped with an error
+)
+
+// HubStatus is what the app shows about the hub without asking it anything slow.
+type HubStatus struct {
+	State     HubState
+	LastSync  time.Time // zero: never synced
+	Pending   int       // local changes waiting to be sent
+	LastError string    // why the last sync failed, worded for people
+	Remote    string    // the hub's address, as typed (never with a token)
+}
+
+// HubResult is the outcome of one sync round.
+type HubResult struct {
+	Received, Sent, Conflicts, Quarantined int
+}
+
+// Kinds of HubConflict.
+const (
+	ConflictField      = "field"       // both sides changed one field differently
+	ConflictEditDelete = "edit-delete" // one side edited a record the other deleted
+)
+
+// HubConflict is a field both sides changed: sync kept one value (Kept) so every
+// installation agrees, and the person may choose the other one.
+type HubConflict struct {
+	ID       string // the conflict's id, passed to Resolve
+	RecordID string // the practice (or other record) concerned
+	Title    string // the record's title, to recognise it
+	Field    string // "summary", "title", ... ("" for edit-delete)
+	Mine     string // this installation's value
+	Theirs   string // the partner's value
+	Kept     string // "mine" or "theirs": the value in the store now
+	Kind     string // ConflictField or ConflictEditDelete
+}
+
+// HubQuarantined is a file from a hub that was not imported, with the reason.
+type HubQuarantined struct {
+	Path   string // path inside the hub repository
+	Reason string // why it was set aside, worded for people
+	Remote string // which hub sent it
+	Seen   time.Time
+}
+
+// HubRemote is a configured hub. The token is never read back.
+type HubRemote struct {
+	Name string
+	URL  string
+}
+
+// Hub is all the app needs from the sync engine. Implementations must be safe to
+// call from any goroutine; the app never calls them on the UI goroutine.
+type Hub interface {
+	// Status reports the current state; it must answer quickly (no network round trip
+	// longer than ctx allows).
+	Status(ctx context.Context) HubStatus
+	// SyncNow runs one sync round, reporting progress as it goes (stage is a short
+	// English description such as "fetching"; done/total may be 0 when unknown).
+	SyncNow(ctx context.Context, progress func(stage string, done, total int)) (HubResult, error)
+	// Conflicts lists the conflicts still open.
+	Conflicts(ctx context.Context) ([]HubConflict, error)
+	// Resolve keeps "mine" or "theirs" for a conflict, writing that value to the store.
+	Resolve(ctx context.Context, conflictID, keep string) error
+	// Quarantined lists what was set aside from the hubs.
+	Quarantined(ctx context.Context) ([]HubQuarantined, error)
+	// Remotes lists the configured hubs.
+	Remotes() ([]HubRemote, error)
+	// AddRemote sets up a hub; token may be empty (SSH, a folder, a USB stick) and is
+	// kept in the credential store, never in the data directory.
+	AddRemote(name, url, token string) error
+	// Log returns the recent sync log, oldest first.
+	Log() []string
+}

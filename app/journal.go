@@ -1,0 +1,430 @@
+package app
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"vademecum/data"
+)
+
+// journalPage is how many practices are read from the store at a time.
+const journalPage = 100
+
+// journalModel is the filtered journal, read page by page as the list scrolls so
+// that a journal of 100,000 practices opens as fast as one of ten.
+type journalModel struct {
+	store  *data.Store
+	filter data.PracticeFilter
+	total  int
+	pages  map[int][]data.Summary
+	all    []data.Summary // the whole list, when filtering by visibility
+}
+
+func loadJournal(ctx context.Context, st *data.Store, f data.PracticeFilter) (*journalModel, error) {
+	m := &journalModel{store: st, filter: f, pages: map[int][]data.Summary{}}
+	if f.Visibility != "" {
+		// The store cannot count by visibility: read the matching summaries once.
+		all, err := st.ListPractices(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		m.all, m.total = all, len(all)
+		return m, nil
+	}
+	q := data.Query{Types: []string{data.TypePractice}, Org: f.Org, Country: f.Country, Tag: f.Tag, Tool: f.Tool, Lang: f.Lang}
+	n, err := st.Count(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	m.total = n
+	if n > 0 {
+		if _, err := m.page(ctx, 0); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+func (m *journalModel) page(ctx context.Context, p int) ([]data.Summary, error) {
+	if rows, ok := m.pages[p]; ok {
+		return rows, nil
+	}
+	f := m.filter
+	f.Limit, f.Offset = journalPage, p*journalPage
+	rows, err := m.store.ListPractices(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	m.pages[p] = rows
+	return rows, nil
+}
+
+// get returns the i-th practice, newest first.
+func (m *journalModel) get(i int) (data.Summary, bool) {
+	if m == nil || i < 0 || i >= m.total {
+		return data.Summary{}, false
+	}
+	if m.all != nil {
+		return m.all[i], true
+	}
+	rows, err := m.page(context.Background(), i/journalPage)
+	if err != nil || i%journalPage >= len(rows) {
+		return data.Summary{}, false
+	}
+	return rows[i%journalPage], true
+}
+
+func (m *journalModel) len() int {
+	if m == nil {
+		return 0
+	}
+	return m.total
+}
+
+// journalScreen lists the good-practice notes with filters, and shows one with
+// its comments.
+type journalScreen struct {
+	u       *UI
+	content fyne.CanvasObject
+
+	org, country, tag, tool, language, visibility *picker
+	count                                         *widget.Label
+	list                                          *widget.List
+	model                                         *journalModel
+	detail                                        *fyne.Container
+	scroll                                        *container.Scroll
+	selectedID                                    string
+	gen                                           uint64
+}
+
+func newJournalScreen(u *UI) *journalScreen {
+	s := &journalScreen{u: u}
+	changed := func(string) { s.reload("") }
+
+	col := collator(u.lang)
+	orgs := make([]*data.Organisation, 0, len(u.orgs))
+	for _, o := range u.orgs {
+		orgs = append(orgs, o)
+	}
+	sort.Slice(orgs, func(i, j int) bool { return col.CompareString(orgs[i].Name, orgs[j].Name) < 0 })
+	orgLabels, orgValues := []string{lang.X("journal.filter.all_orgs", "All organisations")}, []string{""}
+	countries := map[string]bool{}
+	for _, c := range partnerCountries {
+		countries[c] = true
+	}
+	for _, o := range orgs {
+		orgLabels = append(orgLabels, o.Name)
+		orgValues = append(orgValues, o.ID)
+		if o.Country != "" {
+			countries[o.Country] = true
+		}
+	}
+	s.org = newPicker(orgLabels, orgValues, changed)
+
+	countryLabels, countryValues := []string{lang.X("journal.filter.all_countries", "All countries")}, []string{""}
+	var cs []string
+	for c := range countries {
+		cs = append(cs, c)
+	}
+	sort.Slice(cs, func(i, j int) bool { return col.CompareString(countryName(cs[i]), countryName(cs[j])) < 0 })
+	for _, c := range cs {
+		countryLabels = append(countryLabels, countryName(c))
+		countryValues = append(countryValues, c)
+	}
+	s.country = newPicker(countryLabels, countryValues, changed)
+
+	tagLabels, tagValues := []string{lang.X("journal.filter.all_tags", "All tags")}, []string{""}
+	if tags, err := u.store.Tags(u.ctx); err == nil {
+		for _, t := range tags {
+			tagLabels = append(tagLabels, t)
+			tagValues = append(tagValues, t)
+		}
+	}
+	s.tag = newPicker(tagLabels, tagValues, changed)
+
+	toolLabels, toolValues := []string{lang.X("journal.filter.all_tools", "All tools")}, []string{""}
+	for _, t := range u.toolChoices() {
+		toolLabels = append(toolLabels, t.name)
+		toolValues = append(toolValues, t.id)
+	}
+	s.tool = newPicker(toolLabels, toolValues, changed)
+
+	langLabels, langValues := []string{lang.X("journal.filter.all_languages", "All languages")}, []string{""}
+	for _, l := range Languages {
+		langLabels = append(langLabels, l.Name)
+		langValues = append(langValues, l.Code)
+	}
+	s.language = newPicker(langLabels, langValues, changed)
+
+	s.visibility = newPicker(
+		[]string{lang.X("journal.filter.any_visibility", "Any visibility"), visibilityName(data.Draft), visibilityName(data.OrgVis), visibilityName(data.Shared)},
+		[]string{"", data.Draft, data.OrgVis, data.Shared}, changed)
+
+	for _, p := range []*picker{s.org, s.country, s.tag, s.tool, s.language, s.visibility} {
+		p.SetSelectedIndex(0)
+	}
+
+	s.count = widget.NewLabel("")
+	s.list = widget.NewList(s.model.len, s.newRow, s.updateRow)
+	s.list.Length = func() int { return s.model.len() }
+	s.list.OnSelected = func(id widget.ListItemID) {
+		if sm, ok := s.model.get(id); ok {
+			s.showPractice(sm.ID)
+		}
+	}
+
+	s.detail = newRows()
+	s.scroll = container.NewVScroll(s.detail)
+	s.showEmpty()
+
+	newBtn := widget.NewButtonWithIcon(lang.X("journal.new", "New practice"), theme.ContentAddIcon(), u.newPractice)
+	newBtn.Importance = widget.HighImportance
+	filters := container.NewGridWithColumns(3, s.org.Select, s.country.Select, s.tag.Select, s.tool.Select, s.language.Select, s.visibility.Select)
+	top := container.NewBorder(nil, nil, nil, container.NewVBox(newBtn), filters)
+	split := container.NewHSplit(container.NewBorder(s.count, nil, nil, nil, s.list), s.scroll)
+	split.Offset = 0.42
+	s.content = container.NewBorder(top, nil, nil, nil, split)
+	s.reload("")
+	return s
+}
+
+// toolChoice is a tool as pickers show it.
+type toolChoice struct{ id, name string }
+
+// toolChoices are all the toolkit's tools by name in the interface language.
+func (u *UI) toolChoices() []toolChoice {
+	tools, err := u.store.ListTools(u.ctx, data.ToolFilter{})
+	if err != nil {
+		return nil
+	}
+	out := make([]toolChoice, 0, len(tools))
+	for _, t := range tools {
+		n, _ := t.Name.In(u.lang)
+		out = append(out, toolChoice{t.ID, n})
+	}
+	col := collator(u.lang)
+	sort.Slice(out, func(i, j int) bool { return col.CompareString(out[i].name, out[j].name) < 0 })
+	return out
+}
+
+func visibilityName(v string) string {
+	switch v {
+	case data.Draft:
+		return lang.X("visibility.draft", "Draft")
+	case data.OrgVis:
+		return lang.X("visibility.org", "My organisation")
+	case data.Shared:
+		return lang.X("visibility.shared", "Shared with partners")
+	}
+	return v
+}
+
+func (s *journalScreen) filter() data.PracticeFilter {
+	return data.PracticeFilter{Org: s.org.value(), Country: s.country.value(), Tag: s.tag.value(), Tool: s.tool.value(),
+		Lang: s.language.value(), Visibility: s.visibility.value()}
+}
+
+// reload reads the journal again; selectID, when set, is shown once it is loaded.
+func (s *journalScreen) reload(selectID string) {
+	if s.list == nil {
+		return // still being built
+	}
+	f := s.filter()
+	s.gen++
+	gen := s.gen
+	s.u.background(func(ctx context.Context) func() {
+		m, err := loadJournal(ctx, s.u.store, f)
+		return func() {
+			if gen != s.gen {
+				return
+			}
+			if err != nil {
+				s.count.SetText(lang.X("journal.error", "The journal could not be read: {{.Error}}", map[string]any{"Error": err.Error()}))
+				return
+			}
+			s.model = m
+			s.list.UnselectAll()
+			s.list.Refresh()
+			s.count.SetText(plural("journal.count", "{{.Count}} practice", "{{.Count}} practices", m.total))
+			if selectID != "" {
+				s.showPractice(selectID)
+			} else if s.selectedID != "" {
+				s.showPractice(s.selectedID)
+			}
+		}
+	})
+}
+
+func (s *journalScreen) newRow() fyne.CanvasObject {
+	title := widget.NewLabel("")
+	title.TextStyle.Bold = true
+	title.Truncation = fyne.TextTruncateEllipsis
+	meta := widget.NewLabel("")
+	meta.Truncation = fyne.TextTruncateEllipsis
+	return container.NewVBox(title, meta)
+}
+
+func (s *journalScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
+	box := o.(*fyne.Container)
+	title := box.Objects[0].(*widget.Label)
+	meta := box.Objects[1].(*widget.Label)
+	sm, ok := s.model.get(id)
+	if !ok {
+		title.SetText("")
+		meta.SetText("")
+		return
+	}
+	title.SetText(sm.Title)
+	meta.SetText(s.metaLine(sm.Org, sm.Country, sm.Lang, sm.Created, sm.Visibility))
+}
+
+// metaLine is "Organisation · Country · Language · date", and the visibility
+// when the note does not travel to partners.
+func (s *journalScreen) metaLine(org, country, code string, created time.Time, vis string) string {
+	parts := []string{s.u.orgName(org)}
+	if country != "" {
+		parts = append(parts, countryName(country))
+	}
+	if code != "" {
+		parts = append(parts, languageName(code))
+	}
+	if !created.IsZero() {
+		parts = append(parts, formatDate(created, s.u.lang))
+	}
+	if vis != "" && vis != data.Shared {
+		parts = append(parts, visibilityName(vis))
+	}
+	return strings.Join(parts, " · ")
+}
+
+func (s *journalScreen) showEmpty() {
+	s.selectedID = ""
+	msg := lang.X("journal.detail.empty", "Choose a practice in the list to read it, or write a new one.")
+	s.detail.Objects = []fyne.CanvasObject{placeholder(msg)}
+	s.detail.Refresh()
+}
+
+// showPractice shows a practice with its sections and comments.
+func (s *journalScreen) showPractice(id string) {
+	p, err := s.u.store.GetPractice(id)
+	if err != nil {
+		s.showEmpty()
+		return
+	}
+	s.selectedID = id
+	mine := p.Org == s.u.me.Org
+	objs := []fyne.CanvasObject{heading(p.Title)}
+	meta := s.metaLine(p.Org, p.Country, p.Lang, p.Created, p.Visibility)
+	if p.Author != "" {
+		meta = lang.X("journal.detail.by", "By {{.Author}}", map[string]any{"Author": p.Author}) + " · " + meta
+	}
+	objs = append(objs, note(meta))
+	if mine {
+		edit := widget.NewButtonWithIcon(lang.X("journal.edit", "Edit"), theme.DocumentCreateIcon(), func() { s.u.editPractice(p) })
+		del := widget.NewButtonWithIcon(lang.X("journal.delete", "Delete"), theme.DeleteIcon(), func() { s.confirmDelete(p) })
+		del.Importance = widget.DangerImportance
+		objs = append(objs, container.NewHBox(edit, del))
+	}
+	section := func(title, text string) {
+		if strings.TrimSpace(text) == "" {
+			return
+		}
+		objs = append(objs, widget.NewSeparator(), subheading(title), paragraph(text))
+	}
+	section(lang.X("practice.summary", "Summary"), p.Summary)
+	section(lang.X("practice.context", "Context and problem"), p.Context)
+	section(lang.X("practice.target_group", "Target group"), p.TargetGroup)
+	section(lang.X("practice.objectives", "Objectives"), p.Objectives)
+	section(lang.X("practice.activities", "How it works"), p.Activities)
+	if len(p.Tools) > 0 {
+		objs = append(objs, widget.NewSeparator(), subheading(lang.X("practice.tools", "Tools used")))
+		for _, tid := range p.Tools {
+			name := tid
+			if t, err := s.u.store.GetTool(tid); err == nil {
+				name, _ = t.Name.In(s.u.lang)
+			}
+			objs = append(objs, link(name, func() { s.u.showTool(tid) }))
+		}
+	}
+	section(lang.X("practice.resources", "Resources needed"), p.Resources)
+	section(lang.X("practice.results", "Results"), p.Results)
+	section(lang.X("practice.lessons", "Lessons learned"), p.Lessons)
+	section(lang.X("practice.transferability", "How others can adopt it"), p.Transferability)
+	if len(p.Tags) > 0 {
+		objs = append(objs, widget.NewSeparator(), subheading(lang.X("practice.tags", "Tags")), paragraph(strings.Join(p.Tags, ", ")))
+	}
+	objs = append(objs, widget.NewSeparator())
+	objs = append(objs, s.comments(p)...)
+	s.detail.Objects = objs
+	s.detail.Refresh()
+	s.scroll.ScrollToTop()
+}
+
+// comments are the partners' feedback on a practice, with a field to add one.
+func (s *journalScreen) comments(p *data.Practice) []fyne.CanvasObject {
+	list, err := s.u.store.ListComments(s.u.ctx, p.ID)
+	objs := []fyne.CanvasObject{subheading(plural("journal.comments", "{{.Count}} comment", "{{.Count}} comments", len(list)))}
+	if err != nil {
+		objs = append(objs, note(err.Error()))
+	}
+	for _, c := range list {
+		who := c.Author
+		if org := s.u.orgName(c.Org); org != "" {
+			who = strings.TrimSpace(who + " · " + org)
+		}
+		objs = append(objs, note(who+" · "+formatDateTime(c.Created, s.u.lang)), paragraph(c.Text))
+	}
+	text := newMultiLineEntry(s.u, 3)
+	text.SetPlaceHolder(lang.X("journal.comment.placeholder", "Tried this? Tell the authors how it went."))
+	problem := errorText()
+	add := widget.NewButtonWithIcon(lang.X("journal.comment.add", "Add comment"), theme.MailSendIcon(), nil)
+	add.OnTapped = func() {
+		c := &data.Comment{Practice: p.ID, Text: text.Text, Visibility: data.Shared}
+		c.Lang = s.u.lang
+		if err := s.u.store.SaveComment(s.u.ctx, c); err != nil {
+			if ve, ok := validation(err); ok && ve.For("text") != "" {
+				setError(problem, lang.X("journal.comment.empty", "Write something before adding the comment."))
+			} else {
+				setError(problem, err.Error())
+			}
+			s.detail.Refresh()
+			return
+		}
+		s.showPractice(p.ID)
+	}
+	return append(objs, subheading(lang.X("journal.comment.title", "Add a comment")), text, problem, container.NewHBox(add))
+}
+
+func (s *journalScreen) confirmDelete(p *data.Practice) {
+	s.u.confirm(lang.X("journal.delete.title", "Delete this practice?"),
+		lang.X("journal.delete.message", "\"{{.Title}}\" will be removed from the journal, and from partners' journals after the next sync.", map[string]any{"Title": p.Title}),
+		lang.X("journal.delete.yes", "Delete"), lang.X("dialog.cancel", "Cancel"), func() {
+			if err := s.u.store.DeletePractice(s.u.ctx, p.ID); err != nil {
+				s.u.showError(lang.X("journal.delete.failed", "The practice could not be deleted."), err)
+				return
+			}
+			s.showEmpty()
+			s.reload("")
+		})
+}
+
+// showPractice opens a practice in the journal.
+func (u *UI) showPractice(id string) {
+	u.selectTab(1)
+	u.journal.showPractice(id)
+}
+
+// showPracticesWithTool opens the journal filtered to the practices using a tool.
+func (u *UI) showPracticesWithTool(id string) {
+	u.selectTab(1)
+	u.journal.tool.setValue(id)
+	u.journal.reload("")
+}

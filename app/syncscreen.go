@@ -1,0 +1,431 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// syncScreen shows where this installation stands with its hub, syncs on
+// demand, and lets people settle conflicts and see what was set aside.
+type syncScreen struct {
+	u       *UI
+	content fyne.CanvasObject
+
+	icon     *widget.Icon
+	state    *widget.Label
+	details  *widget.Label
+	syncBtn  *widget.Button
+	progress *widget.ProgressBar
+	stage    *widget.Label
+	result   *widget.Label
+
+	tabs        *container.AppTabs
+	conflictTab *container.TabItem
+	quarTab     *container.TabItem
+	hubsTab     *container.TabItem
+	conflictBox *fyne.Container
+	conflicts   []HubConflict
+	quarantined []HubQuarantined
+	quarList    *widget.List
+	log         []string
+	logList     *widget.List
+	remotesBox  *fyne.Container
+
+	running bool
+}
+
+func newSyncScreen(u *UI) *syncScreen {
+	s := &syncScreen{u: u}
+	s.icon = widget.NewIcon(theme.InfoIcon())
+	s.state = widget.NewLabel("")
+	s.state.TextStyle.Bold = true
+	s.state.Wrapping = fyne.TextWrapWord
+	s.details = note("")
+	s.syncBtn = widget.NewButtonWithIcon(lang.X("sync.now", "Sync now"), theme.ViewRefreshIcon(), s.syncNow)
+	s.syncBtn.Importance = widget.HighImportance
+	s.progress = widget.NewProgressBar()
+	s.progress.Hide()
+	s.stage = note("")
+	s.result = widget.NewLabel("")
+	s.result.Wrapping = fyne.TextWrapWord
+	s.result.Hide()
+
+	s.conflictBox = container.NewVBox()
+	s.quarList = widget.NewList(func() int { return len(s.quarantined) }, func() fyne.CanvasObject {
+		path := widget.NewLabel("")
+		path.TextStyle.Bold = true
+		path.Truncation = fyne.TextTruncateEllipsis
+		reason := widget.NewLabel("")
+		reason.Truncation = fyne.TextTruncateEllipsis
+		seen := widget.NewLabel("")
+		seen.Truncation = fyne.TextTruncateEllipsis
+		return container.NewVBox(path, reason, seen)
+	}, func(id widget.ListItemID, o fyne.CanvasObject) {
+		if id >= len(s.quarantined) {
+			return
+		}
+		q := s.quarantined[id]
+		box := o.(*fyne.Container)
+		box.Objects[0].(*widget.Label).SetText(q.Path)
+		box.Objects[1].(*widget.Label).SetText(q.Reason)
+		box.Objects[2].(*widget.Label).SetText(lang.X("sync.quarantine.seen", "From {{.Remote}}, {{.When}}",
+			map[string]any{"Remote": q.Remote, "When": formatDateTime(q.Seen, u.lang)}))
+	})
+	s.logList = widget.NewList(func() int { return len(s.log) }, func() fyne.CanvasObject {
+		l := widget.NewLabel("")
+		l.Truncation = fyne.TextTruncateEllipsis
+		l.TextStyle.Monospace = true
+		return l
+	}, func(id widget.ListItemID, o fyne.CanvasObject) {
+		if id < len(s.log) {
+			o.(*widget.Label).SetText(s.log[id])
+		}
+	})
+	s.remotesBox = container.NewVBox()
+
+	quarHelp := note(lang.X("sync.quarantine.help", "These files came from a hub but were not taken in, because something in them was wrong. The rest of the sync went on. Tell the hub's coordinator if they stay here."))
+	hubs := container.NewVScroll(container.NewVBox(s.remotesBox, widget.NewSeparator(),
+		subheading(lang.X("sync.hub.add", "Connect to a hub")), u.hubForm(s.refresh)))
+	s.conflictTab = container.NewTabItem("", container.NewVScroll(s.conflictBox))
+	s.quarTab = container.NewTabItem("", container.NewBorder(quarHelp, nil, nil, nil, s.quarList))
+	s.hubsTab = container.NewTabItem(lang.X("sync.tab.hubs", "Hubs"), hubs)
+	s.tabs = container.NewAppTabs(s.conflictTab, s.quarTab,
+		container.NewTabItem(lang.X("sync.tab.log", "Sync log"), s.logList), s.hubsTab)
+	s.setTabTitles()
+
+	top := container.NewVBox(
+		heading(lang.X("sync.heading", "Sync with partners")),
+		container.NewBorder(nil, nil, s.icon, nil, s.state),
+		s.details,
+		container.NewBorder(nil, nil, s.syncBtn, nil, container.NewVBox(s.progress, s.stage)),
+		s.result,
+		widget.NewSeparator(),
+	)
+	s.content = container.NewBorder(top, nil, nil, nil, s.tabs)
+	s.showStatus(u.hubStatus)
+	if u.hub != nil {
+		s.refresh()
+	}
+	return s
+}
+
+func (s *syncScreen) setTabTitles() {
+	s.conflictTab.Text = plural("sync.tab.conflicts", "{{.Count}} conflict", "{{.Count}} conflicts", len(s.conflicts))
+	s.quarTab.Text = plural("sync.tab.quarantined", "{{.Count}} file set aside", "{{.Count}} files set aside", len(s.quarantined))
+	s.tabs.Refresh()
+}
+
+// showStatus shows the hub's state at the top of the screen.
+func (s *syncScreen) showStatus(st HubStatus) {
+	s.state.SetText(hubStateText(st))
+	var parts []string
+	if st.Remote != "" {
+		parts = append(parts, lang.X("sync.details.remote", "Hub: {{.Remote}}", map[string]any{"Remote": st.Remote}))
+	}
+	if st.LastSync.IsZero() {
+		if st.State != HubNotSetUp {
+			parts = append(parts, lang.X("sync.details.never", "Never synced yet."))
+		}
+	} else {
+		parts = append(parts, lang.X("status.last_sync", "Last sync: {{.When}}.", map[string]any{"When": formatDateTime(st.LastSync, s.u.lang)}))
+	}
+	if st.State != HubNotSetUp {
+		if st.Pending > 0 {
+			parts = append(parts, plural("status.pending", "{{.Count}} change waiting to be sent.", "{{.Count}} changes waiting to be sent.", st.Pending))
+		} else {
+			parts = append(parts, lang.X("sync.details.nothing_pending", "No local changes waiting."))
+		}
+	}
+	s.details.SetText(strings.Join(parts, "  "))
+	s.icon.SetResource(stateIcon(st.State))
+	if s.u.hub == nil || st.State == HubNotSetUp || s.running {
+		s.syncBtn.Disable()
+	} else {
+		s.syncBtn.Enable()
+	}
+	if st.State == HubNotSetUp && s.u.hub != nil && s.u.statusKnown {
+		s.tabs.Select(s.hubsTab)
+	}
+}
+
+// refresh reads the conflicts, the quarantine, the hubs and the log again.
+func (s *syncScreen) refresh() {
+	if s.u.hub == nil {
+		s.showRemotes(nil, nil)
+		return
+	}
+	s.u.refreshStatus()
+	s.u.background(func(ctx context.Context) func() {
+		conflicts, cerr := s.u.hub.Conflicts(ctx)
+		quarantined, _ := s.u.hub.Quarantined(ctx)
+		remotes, rerr := s.u.hub.Remotes()
+		log := s.u.hub.Log()
+		return func() {
+			s.conflicts = conflicts
+			s.quarantined = quarantined
+			s.log = log
+			s.showConflicts(cerr)
+			s.quarList.Refresh()
+			s.logList.Refresh()
+			if len(s.log) > 0 {
+				s.logList.ScrollToBottom()
+			}
+			s.showRemotes(remotes, rerr)
+			s.setTabTitles()
+		}
+	})
+}
+
+func (s *syncScreen) showRemotes(remotes []HubRemote, err error) {
+	objs := []fyne.CanvasObject{subheading(lang.X("sync.hubs.title", "Hubs this computer syncs with"))}
+	switch {
+	case s.u.hub == nil:
+		objs = append(objs, paragraph(lang.X("sync.hubs.unavailable", "This copy of Vademecum cannot sync: your practices stay on this computer. Ask your coordinator for a version with sync.")))
+	case err != nil:
+		objs = append(objs, paragraph(err.Error()))
+	case len(remotes) == 0:
+		objs = append(objs, paragraph(lang.X("sync.hubs.none", "None yet. Type the hub's address below: your coordinator can give it to you. It can be a web address, an SSH address, or a folder such as a USB stick.")))
+	default:
+		for _, r := range remotes {
+			objs = append(objs, remoteRow(r))
+		}
+	}
+	s.remotesBox.Objects = objs
+	s.remotesBox.Refresh()
+}
+
+// fieldLabel names a practice field as the editor does.
+func fieldLabel(field string) string {
+	switch field {
+	case "title":
+		return lang.X("practice.title", "Title")
+	case "summary":
+		return lang.X("practice.summary", "Summary")
+	case "context":
+		return lang.X("practice.context", "Context and problem")
+	case "target_group":
+		return lang.X("practice.target_group", "Target group")
+	case "objectives":
+		return lang.X("practice.objectives", "Objectives")
+	case "activities":
+		return lang.X("practice.activities", "How it works")
+	case "tools":
+		return lang.X("practice.tools", "Tools used")
+	case "resources":
+		return lang.X("practice.resources", "Resources needed")
+	case "results":
+		return lang.X("practice.results", "Results")
+	case "lessons":
+		return lang.X("practice.lessons", "Lessons learned")
+	case "transferability":
+		return lang.X("practice.transferability", "How others can adopt it")
+	case "tags":
+		return lang.X("practice.tags", "Tags")
+	case "visibility":
+		return lang.X("practice.visibility", "Who can read it")
+	}
+	return field
+}
+
+func (s *syncScreen) showConflicts(err error) {
+	var objs []fyne.CanvasObject
+	if err != nil {
+		objs = append(objs, paragraph(err.Error()))
+	}
+	if len(s.conflicts) == 0 && err == nil {
+		objs = append(objs, placeholder(lang.X("sync.conflicts.none", "No conflicts. When you and a partner change the same text differently, both versions appear here and you choose which one to keep.")))
+	}
+	for _, c := range s.conflicts {
+		objs = append(objs, s.conflictCard(c), widget.NewSeparator())
+	}
+	s.conflictBox.Objects = objs
+	s.conflictBox.Refresh()
+}
+
+func (s *syncScreen) conflictCard(c HubConflict) fyne.CanvasObject {
+	title := c.Title
+	if title == "" {
+		title = c.RecordID
+	}
+	explain := lang.X("sync.conflict.field", "You and a partner both changed \"{{.Field}}\". Choose the version to keep.", map[string]any{"Field": fieldLabel(c.Field)})
+	if c.Kind == ConflictEditDelete {
+		explain = lang.X("sync.conflict.edit_delete", "One side deleted this practice while the other changed it. The changed version was kept; choose which one you want.")
+	}
+	value := func(v string) string {
+		if v == "" {
+			return lang.X("sync.conflict.empty", "(empty or deleted)")
+		}
+		return v
+	}
+	side := func(label, v, keep string) fyne.CanvasObject {
+		kept := ""
+		if c.Kept == keep {
+			kept = lang.X("sync.conflict.kept", "In use now")
+		}
+		btnText := lang.X("sync.conflict.keep_mine", "Keep mine")
+		if keep == "theirs" {
+			btnText = lang.X("sync.conflict.keep_theirs", "Keep theirs")
+		}
+		btn := widget.NewButtonWithIcon(btnText, theme.ConfirmIcon(), func() { s.resolve(c, keep) })
+		if c.Kept != keep {
+			btn.Importance = widget.HighImportance
+		}
+		return widget.NewCard(label, kept, container.NewVBox(paragraph(value(v)), container.NewHBox(btn)))
+	}
+	return container.NewVBox(
+		subheading(title),
+		note(explain),
+		container.NewGridWithColumns(2,
+			side(lang.X("sync.conflict.mine", "Your version"), c.Mine, "mine"),
+			side(lang.X("sync.conflict.theirs", "Partner's version"), c.Theirs, "theirs")),
+	)
+}
+
+// resolve keeps one side of a conflict and shows the store's new state.
+func (s *syncScreen) resolve(c HubConflict, keep string) {
+	s.u.background(func(ctx context.Context) func() {
+		err := s.u.hub.Resolve(ctx, c.ID, keep)
+		return func() {
+			if err != nil {
+				s.u.showError(lang.X("sync.conflict.failed", "The choice could not be saved."), err)
+				return
+			}
+			s.refresh()
+			s.u.journal.reload("")
+		}
+	})
+}
+
+// syncNow runs one sync round in the background, showing its progress.
+func (s *syncScreen) syncNow() {
+	if s.u.hub == nil || s.running {
+		return
+	}
+	s.running = true
+	s.syncBtn.Disable()
+	s.progress.SetValue(0)
+	s.progress.Show()
+	s.stage.SetText(lang.X("sync.stage.start", "Starting…"))
+	s.result.Hide()
+	s.u.setHubStatus(HubStatus{State: HubSyncing, LastSync: s.u.hubStatus.LastSync, Pending: s.u.hubStatus.Pending, Remote: s.u.hubStatus.Remote})
+	started := time.Now()
+	s.u.background(func(ctx context.Context) func() {
+		res, err := s.u.hub.SyncNow(ctx, func(stage string, done, total int) {
+			s.u.onUI(func() {
+				text := stageText(stage)
+				if total > 0 {
+					s.progress.SetValue(float64(done) / float64(total))
+					text += " " + lang.X("sync.stage.count", "({{.Done}} of {{.Total}})", map[string]any{"Done": done, "Total": total})
+				}
+				s.stage.SetText(text)
+			})
+		})
+		return func() {
+			s.running = false
+			s.progress.Hide()
+			s.stage.SetText("")
+			s.syncBtn.Enable()
+			if err != nil {
+				s.result.SetText(lang.X("sync.result.failed", "The sync did not finish: {{.Error}} Your practices are safe on this computer.", map[string]any{"Error": err.Error()}))
+			} else {
+				parts := []string{
+					plural("sync.result.received", "{{.Count}} change received", "{{.Count}} changes received", res.Received),
+					plural("sync.result.sent", "{{.Count}} change sent", "{{.Count}} changes sent", res.Sent),
+					plural("sync.result.conflicts", "{{.Count}} conflict to look at", "{{.Count}} conflicts to look at", res.Conflicts),
+					plural("sync.result.quarantined", "{{.Count}} file set aside", "{{.Count}} files set aside", res.Quarantined),
+				}
+				s.result.SetText(lang.X("sync.result.done", "Sync finished in {{.Seconds}} s: {{.Parts}}.",
+					map[string]any{"Seconds": int(time.Since(started).Seconds() + 0.5), "Parts": strings.Join(parts, ", ")}))
+				if res.Conflicts > 0 {
+					s.tabs.Select(s.conflictTab)
+				}
+			}
+			s.result.Show()
+			s.refresh()
+			s.u.loadOrgs()
+			s.u.journal.reload("")
+		}
+	})
+}
+
+// stageText translates the engine's stage names that people see most.
+func stageText(stage string) string {
+	switch strings.ToLower(stage) {
+	case "commit", "committing":
+		return lang.X("sync.stage.commit", "Preparing your changes…")
+	case "fetch", "fetching":
+		return lang.X("sync.stage.fetch", "Receiving partners' changes…")
+	case "merge", "merging":
+		return lang.X("sync.stage.merge", "Combining changes…")
+	case "import", "importing":
+		return lang.X("sync.stage.import", "Adding them to your journal…")
+	case "push", "pushing":
+		return lang.X("sync.stage.push", "Sending your changes…")
+	}
+	return stage
+}
+
+// hubForm asks for a hub's address and token; done runs after it is added.
+func (u *UI) hubForm(done func()) fyne.CanvasObject {
+	name := newEntry(u)
+	name.SetText("hub")
+	address := newEntry(u)
+	address.SetPlaceHolder(lang.X("hub.form.address.placeholder", "https://hub.example.org/partners.git or /media/usb/hub.git"))
+	token := newPasswordEntry(u)
+	token.SetPlaceHolder(lang.X("hub.form.token.placeholder", "Leave empty for SSH or a folder"))
+	problem := errorText()
+	var box *fyne.Container
+	show := func(msg string) {
+		setError(problem, msg)
+		box.Refresh()
+	}
+	var add *widget.Button
+	add = widget.NewButtonWithIcon(lang.X("hub.form.add", "Connect"), theme.ConfirmIcon(), func() {
+		if u.hub == nil {
+			show(lang.X("sync.hubs.unavailable", "This copy of Vademecum cannot sync: your practices stay on this computer. Ask your coordinator for a version with sync."))
+			return
+		}
+		n, a, t := strings.TrimSpace(name.Text), strings.TrimSpace(address.Text), token.Text
+		if n == "" {
+			n = "hub"
+		}
+		if a == "" {
+			show(lang.X("hub.form.address.required", "Type the hub's address: your coordinator can give it to you."))
+			return
+		}
+		add.Disable()
+		show("")
+		u.background(func(ctx context.Context) func() {
+			err := u.hub.AddRemote(n, a, t)
+			return func() {
+				add.Enable()
+				if err != nil {
+					show(err.Error())
+					return
+				}
+				address.SetText("")
+				token.SetText("")
+				u.refreshStatus()
+				if done != nil {
+					done()
+				}
+			}
+		})
+	})
+	form := widget.NewForm(
+		widget.NewFormItem(lang.X("hub.form.name", "Name"), name),
+		widget.NewFormItem(lang.X("hub.form.address", "Hub address"), address),
+		widget.NewFormItem(lang.X("hub.form.token", "Access token"), token),
+	)
+	form.Items[1].HintText = lang.X("hub.form.address.hint", "A web address, an SSH address, or a folder (USB stick, shared drive).")
+	form.Items[2].HintText = lang.X("hub.form.token.hint", "Kept in this computer's keyring, never in the data folder.")
+	box = container.NewVBox(form, problem, container.NewHBox(add))
+	return box
+}

@@ -1,0 +1,86 @@
+// Command vademecum is the desktop app: the toolkit and the practices journal,
+// offline first. It opens the local store, brings the embedded toolkit up to
+// date and shows the window built by package app.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"vademecum/app"
+	"vademecum/assets"
+	"vademecum/data"
+)
+
+// appID identifies the app to the desktop (preferences, notifications).
+const appID = "eu.vademecum.desktop"
+
+func main() {
+	dataFlag := flag.String("data", "", "data directory (default $VADEMECUM_DATA, else $XDG_DATA_HOME/vademecum or ~/.local/share/vademecum)")
+	flag.Parse()
+
+	a := fyneapp.NewWithID(appID)
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
+
+	dir := dataDir(*dataFlag)
+	store, err := openStore(dir)
+	if err != nil {
+		app.StartupProblem(a, dir, err).ShowAndRun()
+		os.Exit(1)
+	}
+	defer store.Close()
+
+	ui := app.New(a, app.Options{
+		Store: store,
+		// The sync engine is wired here through an adapter to app.Hub; without
+		// one the app shows sync as not set up and everything stays local.
+		Hub:      nil,
+		AutoSync: 15 * time.Minute,
+	})
+	ui.Window().SetMaster()
+	ui.Window().ShowAndRun()
+	ui.Close()
+}
+
+// dataDir is --data, else $VADEMECUM_DATA, else the XDG data directory.
+func dataDir(flagValue string) string {
+	if flagValue != "" {
+		return flagValue
+	}
+	if d := os.Getenv("VADEMECUM_DATA"); d != "" {
+		return d
+	}
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "vademecum")
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(home, ".local", "share", "vademecum")
+	}
+	return "vademecum-data"
+}
+
+// openStore creates the data directory if needed, opens the store and loads
+// the toolkit shipped with this build into it.
+func openStore(dir string) (*data.Store, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("cannot create the data directory %s: %w", dir, err)
+	}
+	store, err := data.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if _, err := assets.Seed(ctx, store); err != nil {
+		store.Close()
+		return nil, fmt.Errorf("cannot load the toolkit into %s: %w", dir, err)
+	}
+	return store, nil
+}
