@@ -33,6 +33,9 @@ type Options struct {
 	AutoSync time.Duration
 	// StatusEvery is how often the status bar asks the hub for news; 0 means 30s.
 	StatusEvery time.Duration
+	// OpenHub, when Hub is nil, opens the sync engine once first start has given
+	// this installation its organisation (the engine needs it to sign records).
+	OpenHub func() (Hub, error)
 }
 
 // UI is the desktop app: one window with the toolkit, the journal, the sync
@@ -185,6 +188,14 @@ func (u *UI) showMain() {
 	}
 	u.me = me
 	u.first = nil
+	if u.hub == nil && u.opts.OpenHub != nil {
+		if h, err := u.opts.OpenHub(); err == nil {
+			u.hub = h
+			u.hubStatus = HubStatus{State: HubNotSetUp}
+		} else {
+			fyne.LogError("sync is not available", err)
+		}
+	}
 	u.loadOrgs()
 	u.build()
 	u.once.Do(u.startLoops)

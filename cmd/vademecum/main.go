@@ -37,16 +37,36 @@ func main() {
 	}
 	defer store.Close()
 
-	ui := app.New(a, app.Options{
-		Store: store,
-		// The sync engine is wired here through an adapter to app.Hub; without
-		// one the app shows sync as not set up and everything stays local.
-		Hub:      nil,
-		AutoSync: 15 * time.Minute,
-	})
+	// The sync engine runs beside the window: right after start, every 15 minutes
+	// while a hub answers, backing off while offline. Without it (it could not be
+	// opened) the app works on, local only, and says so on the sync screen.
+	ctx, stop := context.WithCancel(context.Background())
+	var engine *app.EngineHub
+	openHub := func() (app.Hub, error) {
+		eh, err := app.OpenEngineHub(store)
+		if err != nil {
+			return nil, err
+		}
+		engine = eh
+		go eh.Engine().Run(ctx, 15*time.Minute, nil)
+		return eh, nil
+	}
+	opts := app.Options{Store: store, OpenHub: openHub}
+	if store.Initialised() {
+		if h, err := openHub(); err != nil {
+			fmt.Fprintf(os.Stderr, "vademecum: sync is not available: %v\n", err)
+		} else {
+			opts.Hub = h
+		}
+	}
+	ui := app.New(a, opts)
 	ui.Window().SetMaster()
 	ui.Window().ShowAndRun()
+	stop()
 	ui.Close()
+	if engine != nil {
+		engine.Close()
+	}
 }
 
 // dataDir is --data, else $VADEMECUM_DATA, else the XDG data directory.
