@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"sort"
 	"strings"
@@ -52,7 +53,8 @@ func (e usageError) Error() string { return e.msg }
 func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
 
 func main() {
-	// VADEMECUM_CPUPROFILE=FILE writes a CPU profile of the command, for performance work.
+	// VADEMECUM_CPUPROFILE=FILE and VADEMECUM_MEMPROFILE=FILE write profiles of the
+	// command, for performance work.
 	if f := os.Getenv("VADEMECUM_CPUPROFILE"); f != "" {
 		if out, err := os.Create(f); err == nil {
 			pprof.StartCPUProfile(out)
@@ -61,6 +63,15 @@ func main() {
 			out.Close()
 			os.Exit(code)
 		}
+	}
+	if f := os.Getenv("VADEMECUM_MEMPROFILE"); f != "" {
+		runtime.MemProfileRate = 64 << 10
+		code := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+		if out, err := os.Create(f); err == nil {
+			pprof.Lookup("allocs").WriteTo(out, 0)
+			out.Close()
+		}
+		os.Exit(code)
 	}
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
