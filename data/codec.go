@@ -63,7 +63,12 @@ func nfc(v any) any {
 }
 
 // Encode returns the canonical JSON of a record.
-func Encode(r Record) ([]byte, error) { return Canonical(r) }
+func Encode(r Record) ([]byte, error) {
+	if b, ok, err := encodeRecord(r); ok {
+		return b, err
+	}
+	return Canonical(r)
+}
 
 // New returns an empty record of the given type, or nil for an unknown type.
 func New(typ string) Record {
