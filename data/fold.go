@@ -38,13 +38,22 @@ func Fold(s string) string {
 // in folded text can be highlighted in the original.
 func foldMap(s string) (string, []int) {
 	var b strings.Builder
+	b.Grow(len(s))
 	offs := make([]int, 0, len(s)+1)
 	for i, r := range s {
+		if r < utf8.RuneSelf {
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			b.WriteByte(byte(r))
+			offs = append(offs, i)
+			continue
+		}
 		size := utf8.RuneLen(r)
 		if size < 0 {
 			size = 1
 		}
-		f := Fold(string(r))
+		f := foldRune(r)
 		b.WriteString(f)
 		for range len(f) {
 			offs = append(offs, i)
@@ -52,6 +61,22 @@ func foldMap(s string) (string, []int) {
 	}
 	offs = append(offs, len(s))
 	return b.String(), offs
+}
+
+// foldLatin holds Fold of every rune up to the end of Latin Extended-B, where the
+// six languages' letters are, so that folding their text needs no normalisation.
+var foldLatin = func() (t [0x250]string) {
+	for r := range t {
+		t[r] = Fold(string(rune(r)))
+	}
+	return
+}()
+
+func foldRune(r rune) string {
+	if r >= 0 && int(r) < len(foldLatin) {
+		return foldLatin[r]
+	}
+	return Fold(string(r))
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -105,7 +105,7 @@ func filterSQL(q Query, where []string, args []any) ([]string, []any) {
 // rankWindow bounds the work of ranking: bm25 is computed over at most the
 // newest rankWindow matches, so a query for a word that half the journal uses
 // costs about what a rare word costs. Smaller match sets are ranked whole.
-const rankWindow = 500
+const rankWindow = 300
 
 // rank returns [rid, score] of the best matches in one full-text table. Ranking
 // works window by window, newest matches first, each window one FTS query that
@@ -168,6 +168,27 @@ func (s *Store) rank(ctx context.Context, table, expr string, q Query, limit int
 	return out, nil
 }
 
+// prefixIndexed is the longest prefix the full-text tables index (prefix = '2 3 4'):
+// a longer last word, looked up as a prefix, makes FTS5 merge the lists of every
+// word it begins, which costs as much as the word is common.
+const prefixIndexed = 4
+
+// rankExactFirst ranks a query whose last word is a long prefix by trying that
+// word whole first: a word typed to its end usually has enough matches by itself,
+// and only when it has fewer than limit is the prefix search run.
+func (s *Store) rankExactFirst(ctx context.Context, table, expr string, q Query, limit int) ([][2]any, error) {
+	if strings.HasSuffix(expr, "*") {
+		last := expr[strings.LastIndexByte(expr[:len(expr)-2], '"')+1 : len(expr)-2]
+		if len(last) > prefixIndexed {
+			found, err := s.rank(ctx, table, strings.TrimSuffix(expr, "*"), q, limit)
+			if err != nil || len(found) >= limit {
+				return found, err
+			}
+		}
+	}
+	return s.rank(ctx, table, expr, q, limit)
+}
+
 // Search finds records matching q, best first (bm25, titles weigh more).
 func (s *Store) Search(ctx context.Context, q Query) ([]Hit, error) {
 	expr := MatchExpr(q.Text)
@@ -194,7 +215,7 @@ func (s *Store) Search(ctx context.Context, q Query) ([]Hit, error) {
 		if !tables[table] {
 			continue
 		}
-		found, err := s.rank(ctx, table, expr, q, limit)
+		found, err := s.rankExactFirst(ctx, table, expr, q, limit)
 		if err != nil {
 			return nil, err
 		}
@@ -209,22 +230,41 @@ func (s *Store) Search(ctx context.Context, q Query) ([]Hit, error) {
 	toks := Tokens(q.Text)
 	prefix := strings.HasSuffix(expr, "*")
 	hits := make([]Hit, 0, len(all))
-	st, err := s.db.PrepareContext(ctx, "SELECT "+summaryCols+", r.body FROM records r WHERE r.rid = ?")
+	if len(all) == 0 {
+		return hits, nil
+	}
+	ids := make([]any, len(all))
+	for i, r := range all {
+		ids[i] = r.rid
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT r.rid, "+summaryCols+", r.body FROM records r WHERE r.rid IN ("+
+		strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")+")", ids...)
 	if err != nil {
 		return nil, err
 	}
-	defer st.Close()
-	for _, r := range all {
-		h := Hit{Score: r.score}
+	defer rows.Close()
+	byRid := make(map[int64]Hit, len(all))
+	for rows.Next() {
+		var h Hit
+		var rid int64
 		var body string
-		if err := st.QueryRowContext(ctx, r.rid).Scan(append(h.Summary.scanDest(), &body)...); err != nil {
+		if err := rows.Scan(append(append([]any{&rid}, h.Summary.scanDest()...), &body)...); err != nil {
 			return nil, err
 		}
 		h.Summary.fix()
 		if rec, err := Decode([]byte(body)); err == nil {
 			h.Snippet, h.Matches = snippet(displayTexts(rec, q.UILang), toks, prefix)
 		}
-		hits = append(hits, h)
+		byRid[rid] = h
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, r := range all {
+		if h, ok := byRid[r.rid]; ok {
+			h.Score = r.score
+			hits = append(hits, h)
+		}
 	}
 	return hits, nil
 }

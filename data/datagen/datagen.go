@@ -6,6 +6,7 @@ package datagen
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"time"
@@ -85,11 +86,74 @@ func New(seed uint64) *Gen {
 	return &Gen{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), base: time.Date(2017, 1, 1, 0, 0, 0, 0, time.UTC)}
 }
 
+// Function words head each language's vocabulary, as in real text.
+var stopwords = map[string][]string{
+	"en": strings.Fields("the and of to a in for with on is we our at by from that they"),
+	"it": strings.Fields("il la di e che per con un una del delle nel sono abbiamo alla gli"),
+	"es": strings.Fields("el la de y que en los las con para un una del por se al"),
+	"pl": strings.Fields("i w na z do się że nie jest dla od po przez jak to o"),
+	"cs": strings.Fields("a v na se s je že do pro k o z jako jsme by to"),
+	"fr": strings.Fields("le la de et les des en un une pour avec du dans au que sur"),
+}
+
+// syllables build the long tail of each language's vocabulary: rarer words
+// (names, places, jargon) that real notes are full of. They give search realistic
+// document frequencies: a content word is in a few percent of the notes of its
+// language, not in most of them.
+var syllables = map[string][]string{
+	"en": strings.Fields("ar be con de er for in ing ly man ment or per ro sta ter tion un ver wa"),
+	"it": strings.Fields("ca ce ci co da di fa gi la le li lo ma mi no pa pe ri sa si ta te to va zio"),
+	"es": strings.Fields("ca ci co da de do ga la le li lo ma me mi na ni pa pe ra re ri sa ta to ción"),
+	"pl": strings.Fields("ba ce cz dz go ja ka ko ła li ło ma mi na no pa po ra rz sz ta wa wi za ży"),
+	"cs": strings.Fields("ba če do hra je ka ko la le ma mi na ne no pa po ra ře se st ta tě va zá ží"),
+	"fr": strings.Fields("ba ce che de di en ge la le lu ma me mo ne on pa pe qu re ri sa té tion vo"),
+}
+
+const tailWords = 4000
+
+var vocab = map[string][]string{}
+
+func init() {
+	for lang, ws := range words {
+		r := rand.New(rand.NewPCG(uint64(len(lang)), 42))
+		v := append(append([]string{}, stopwords[lang]...), ws...)
+		seen := map[string]bool{}
+		syl := syllables[lang]
+		for len(v) < len(stopwords[lang])+len(ws)+tailWords {
+			n := 2 + r.IntN(3)
+			var b strings.Builder
+			for range n {
+				b.WriteString(syl[r.IntN(len(syl))])
+			}
+			if w := b.String(); !seen[w] {
+				seen[w] = true
+				v = append(v, w)
+			}
+		}
+		vocab[lang] = v
+	}
+}
+
+// word draws a word with Zipf's law over the language's vocabulary: function
+// words most often, then the words of social work, then the long tail.
+func (g *Gen) word(lang string) string {
+	v := vocab[lang]
+	// Inverse-CDF sampling of a Zipf (s = 1) rank in [1, len(v)].
+	h := math.Log(float64(len(v))) + 0.5772
+	rank := int(math.Exp(g.r.Float64()*h - 0.5772))
+	if rank < 1 {
+		rank = 1
+	}
+	if rank > len(v) {
+		rank = len(v)
+	}
+	return v[rank-1]
+}
+
 func (g *Gen) sentence(lang string, n int) string {
-	ws := words[lang]
 	out := make([]string, n)
 	for i := range out {
-		out[i] = ws[g.r.IntN(len(ws))]
+		out[i] = g.word(lang)
 	}
 	s := strings.Join(out, " ")
 	return strings.ToUpper(s[:1]) + s[1:] + "."

@@ -46,12 +46,12 @@ CREATE INDEX record_terms_rid ON record_terms(rid);
 -- Prefix indexes keep search-as-you-type fast on short prefixes.
 CREATE VIRTUAL TABLE journal_fts USING fts5(
   title, body,
-  content = '', contentless_delete = 1, prefix = '2 3',
+  content = '', contentless_delete = 1, prefix = '2 3 4',
   tokenize = 'unicode61 remove_diacritics 2'
 );
 CREATE VIRTUAL TABLE toolkit_fts USING fts5(
   title, body,
-  content = '', contentless_delete = 1, prefix = '2 3',
+  content = '', contentless_delete = 1, prefix = '2 3 4',
   tokenize = 'unicode61 remove_diacritics 2'
 );
 
