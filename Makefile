@@ -59,3 +59,12 @@ bench: deps-test cli
 	$(GO) build -o $(BIN)/vademecum-bench ./cmd/vademecum-bench
 	./$(BIN)/vademecum-bench -cli $(BIN)/vademecum-cli -out docs/benchmarks.md
 	CGO_ENABLED=0 $(GO) test -run '^$$' -bench . -benchtime 20x ./data/ ./sync/
+
+# A Linux package (dist/Vademecum.tar.xz: binary, icon, desktop file, `make install`
+# inside) built by Fyne's packager from cmd/vademecum/FyneApp.toml.
+FYNE_TOOLS := fyne.io/tools/cmd/fyne@v1.7.4
+.PHONY: package
+package: deps
+	cd cmd/vademecum && $(GO) run $(FYNE_TOOLS) package --os linux --release
+	mkdir -p dist && mv cmd/vademecum/Vademecum.tar.xz dist/
+	@echo "dist/Vademecum.tar.xz: unpack it and run 'sudo make install' inside"
