@@ -65,6 +65,9 @@ bench: deps-test cli
 FYNE_TOOLS := fyne.io/tools/cmd/fyne@v1.7.4
 .PHONY: package
 package: deps
-	cd cmd/vademecum && $(GO) run $(FYNE_TOOLS) package --os linux --release
+	# The packager bumps the build number in FyneApp.toml; the file is kept as committed.
+	cp cmd/vademecum/FyneApp.toml $(BIN)/FyneApp.toml.keep 2>/dev/null || (mkdir -p $(BIN) && cp cmd/vademecum/FyneApp.toml $(BIN)/FyneApp.toml.keep)
+	cd cmd/vademecum && $(GO) run $(FYNE_TOOLS) package --os linux --release; status=$$?; \
+	  mv ../../$(BIN)/FyneApp.toml.keep FyneApp.toml; exit $$status
 	mkdir -p dist && mv cmd/vademecum/Vademecum.tar.xz dist/
 	@echo "dist/Vademecum.tar.xz: unpack it and run 'sudo make install' inside"
