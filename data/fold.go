@@ -18,6 +18,29 @@ var foldSpecial = map[rune]string{
 
 // Fold returns s in lower case without diacritics, as the search index holds it.
 func Fold(s string) string {
+	// Text already in NFC (as records are) folds rune by rune through foldLatin;
+	// other text (decomposed accents, other scripts) takes the general path.
+	if norm.NFC.IsNormalString(s) {
+		var b strings.Builder
+		b.Grow(len(s))
+		for _, r := range s {
+			if r < utf8.RuneSelf {
+				if 'A' <= r && r <= 'Z' {
+					r += 'a' - 'A'
+				}
+				b.WriteByte(byte(r))
+			} else if r < 0x250 {
+				b.WriteString(foldLatin[r])
+			} else {
+				b.WriteString(foldSlow(string(r)))
+			}
+		}
+		return b.String()
+	}
+	return foldSlow(s)
+}
+
+func foldSlow(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range norm.NFD.String(s) {
@@ -67,7 +90,7 @@ func foldMap(s string) (string, []int) {
 // six languages' letters are, so that folding their text needs no normalisation.
 var foldLatin = func() (t [0x250]string) {
 	for r := range t {
-		t[r] = Fold(string(rune(r)))
+		t[r] = foldSlow(string(rune(r)))
 	}
 	return
 }()
@@ -76,7 +99,7 @@ func foldRune(r rune) string {
 	if r >= 0 && int(r) < len(foldLatin) {
 		return foldLatin[r]
 	}
-	return Fold(string(r))
+	return foldSlow(string(r))
 }
 
 func sortedKeys[V any](m map[string]V) []string {

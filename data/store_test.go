@@ -221,3 +221,11 @@ func TestPrivacyGuardBlocksSharing(t *testing.T) {
 		t.Errorf("summary after handling: %q", got.Summary)
 	}
 }
+
+func TestFoldPaths(t *testing.T) {
+	for _, s := range []string{"Łódź Città ČESKÁ Straße Ærø", "Cafe\u0301 (decomposed)", "Ελλάδα", "日本語", "İstanbul"} {
+		if got, want := Fold(s), foldSlow(s); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
