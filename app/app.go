@@ -60,6 +60,7 @@ type UI struct {
 	jobs   sync.WaitGroup // background work that reports back to the window
 	once   sync.Once      // background loops start once
 
+	root      *fyne.Container // the window's content: the center above the status bar
 	center    *fyne.Container // the tabs, or the editor while it is open
 	tabs      *container.AppTabs
 	toolkit   *toolkitScreen
@@ -73,6 +74,11 @@ type UI struct {
 	// statusKnown is set once the hub has answered: until then the status is a guess.
 	statusKnown bool
 	dialog      dialog.Dialog // the open dialog, closed by Esc
+
+	// chooseFolder and chooseCSV ask for a place on disk; tests replace them to
+	// skip Fyne's file dialogs.
+	chooseFolder func(start string, done func(path string))
+	chooseCSV    func(done func(path string))
 }
 
 // New builds the main window, or the first-start form when the store has no
@@ -87,6 +93,7 @@ func New(a fyne.App, opts Options) *UI {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	u := &UI{app: a, store: opts.Store, hub: opts.Hub, kit: opts.Kit, opts: opts, ctx: ctx, cancel: cancel}
+	u.chooseFolder, u.chooseCSV = u.chooseFolderDialog, u.chooseCSVDialog
 	u.lang, _ = u.store.Setting(data.SettingUILang)
 	if !supportedLanguage(u.lang) {
 		u.lang = SystemLanguage()
@@ -256,7 +263,8 @@ func (u *UI) build() {
 	u.statusBar.set(u.hubStatus)
 	u.center = container.NewStack(u.tabs)
 	u.win.SetTitle(lang.X("app.title", "Vademecum"))
-	u.win.SetContent(container.NewBorder(nil, u.statusBar.content, nil, nil, u.center))
+	u.root = container.New(footerLayout{}, u.center, u.statusBar.content)
+	u.win.SetContent(u.root)
 	u.win.SetMainMenu(u.menu())
 	u.addShortcuts()
 	if tool != "" {
@@ -302,7 +310,11 @@ func (u *UI) menu() *fyne.MainMenu {
 		item(lang.X("tab.sync", "Sync"), nil, func() { u.selectTab(2) }),
 		item(lang.X("tab.settings", "Settings"), nil, func() { u.selectTab(3) }),
 	)
-	return fyne.NewMainMenu(practice, view)
+	file := fyne.NewMenu(lang.X("menu.file", "File"),
+		item(lang.X("menu.export", "Export…"), nil, func() { u.showExport() }),
+		item(lang.X("menu.import", "Import practices from CSV…"), nil, u.showImport),
+	)
+	return fyne.NewMainMenu(file, practice, view)
 }
 
 // selectTab shows one of the main screens, closing the editor first if needed.
@@ -440,6 +452,9 @@ func (u *UI) SetLanguage(code string) error {
 	if err := u.store.SetSetting(data.SettingUILang, code); err != nil {
 		return err
 	}
+	// Results of background work wait until the window is rebuilt, as in New.
+	u.uiMu.Lock()
+	defer u.uiMu.Unlock()
 	u.lang = code
 	if err := UseLanguage(code); err != nil {
 		return err
@@ -583,7 +598,8 @@ type statusBar struct {
 
 func newStatusBar(u *UI) *statusBar {
 	b := &statusBar{u: u, icon: widget.NewIcon(theme.InfoIcon()), text: widget.NewLabel("")}
-	b.text.Truncation = fyne.TextTruncateEllipsis
+	// Long translations wrap onto a second line rather than lose their end.
+	b.text.Wrapping = fyne.TextWrapWord
 	who := u.me.User
 	if org := u.orgName(u.me.Org); org != "" {
 		who = strings.TrimSpace(who + " · " + org)
@@ -606,20 +622,8 @@ func (b *statusBar) set(st HubStatus) {
 	}
 	b.text.SetText(text)
 	b.icon.SetResource(stateIcon(st.State))
-}
-
-// StartupProblem is the window shown when the store cannot be opened: what went
-// wrong, where, and what to do, instead of a silent exit.
-func StartupProblem(a fyne.App, dir string, err error) fyne.Window {
-	UseLanguage(SystemLanguage())
-	w := a.NewWindow(lang.X("app.title", "Vademecum"))
-	msg := paragraph(err.Error())
-	where := note(lang.X("startup.dir", "Data folder: {{.Dir}}", map[string]any{"Dir": dir}))
-	advice := paragraph(lang.X("startup.advice", "Nothing was changed. If the database is damaged, it can be rebuilt from the local repository with 'vademecum-cli rebuild'. Ask your coordinator if you are unsure."))
-	quit := widget.NewButtonWithIcon(lang.X("startup.quit", "Close"), theme.CancelIcon(), func() { a.Quit() })
-	w.SetContent(container.NewPadded(container.NewVBox(
-		heading(lang.X("startup.heading", "Vademecum cannot open its data")),
-		msg, where, widget.NewSeparator(), advice, container.NewHBox(quit))))
-	w.Resize(fyne.NewSize(640, 320))
-	return w
+	// A long translation may now take one line more or less: lay the window out again.
+	if r := b.u.root; r != nil && b.content.Size().Width > 0 && b.content.MinSize().Height != b.content.Size().Height {
+		r.Refresh()
+	}
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"vademecum/data"
+	"vademecum/data/privacy"
 )
 
 // autosaveEvery is how often a draft being written saves itself: a crash or a
@@ -38,16 +40,30 @@ type editorScreen struct {
 
 	errs    map[string]*widget.Label // error line under each field, by data field name
 	form    *fyne.Container
+	scroll  *container.Scroll
 	heading *widget.Label
 	status  *widget.Label
 	dirty   bool
-	filling bool // set while the form is being filled from a record
+	edits   uint64 // changes made so far; an autosave keeps dirty when more came meanwhile
+	filling bool   // set while the form is being filled from a record
+
+	// The privacy guard: personal data found in the texts while the practice is
+	// to be shared, shown under each field until it is replaced or cleared.
+	texts        map[string]*entry      // the free-text fields, by data field name
+	privacy      map[string]*privacyBox // findings under each field
+	cleared      []string               // findings marked as not personal ("kind:text")
+	findings     []data.Finding         // the findings shown now
+	privacyNote  *attention             // the banner above the form while findings wait
+	privacyText  *widget.Label
+	privacyTimer *time.Timer
+	privacyGen   uint64
 
 	stopTick chan struct{}
 }
 
 func newEditorScreen(u *UI, p *data.Practice) *editorScreen {
-	e := &editorScreen{u: u, original: p, errs: map[string]*widget.Label{}, toolNames: map[string]string{}}
+	e := &editorScreen{u: u, original: p, errs: map[string]*widget.Label{}, toolNames: map[string]string{},
+		texts: map[string]*entry{}, privacy: map[string]*privacyBox{}}
 	changed := func(string) { e.changed() }
 	line := func() *entry { x := newEntry(u); x.OnChanged = changed; return x }
 	multi := func(rows int) *entry { x := newMultiLineEntry(u, rows); x.OnChanged = changed; return x }
@@ -65,6 +81,12 @@ func newEditorScreen(u *UI, p *data.Practice) *editorScreen {
 	e.transfer = multi(3)
 	e.tags = line()
 	e.tags.SetPlaceHolder(lang.X("editor.tags.placeholder", "e.g. housing, young people, interpreting"))
+	for name, x := range map[string]*entry{"title": e.title, "summary": e.summary, "context": e.context,
+		"target_group": e.target, "objectives": e.objectives, "activities": e.activities, "resources": e.resources,
+		"results": e.results, "lessons": e.lessons, "transferability": e.transfer} {
+		e.texts[name] = x
+		e.privacy[name] = newPrivacyBox()
+	}
 
 	var toolLabels, toolValues []string
 	for _, t := range u.toolChoices() {
@@ -84,7 +106,7 @@ func newEditorScreen(u *UI, p *data.Practice) *editorScreen {
 	e.toolPick.PlaceHolder = lang.X("editor.tools.add", "Add a tool from the toolkit…")
 
 	countryLabels, countryValues := []string{lang.X("editor.country.none", "No country")}, []string{""}
-	for _, c := range partnerCountries {
+	for _, c := range sortedCountries(u.lang) {
 		countryLabels = append(countryLabels, countryName(c))
 		countryValues = append(countryValues, c)
 	}
@@ -113,6 +135,13 @@ func newEditorScreen(u *UI, p *data.Practice) *editorScreen {
 	save.Importance = widget.HighImportance
 	closeBtn := widget.NewButtonWithIcon(lang.X("editor.close", "Close (Esc)"), theme.CancelIcon(), func() { e.requestClose(nil) })
 	header := container.NewBorder(nil, nil, nil, container.NewVBox(container.NewHBox(closeBtn, save)), container.NewVBox(e.heading, e.status))
+	e.privacyText = widget.NewLabel("")
+	e.privacyText.Wrapping = fyne.TextWrapWord
+	show := widget.NewButtonWithIcon(lang.X("privacy.show", "Show"), theme.NavigateNextIcon(), e.scrollToFinding)
+	replaceAll := widget.NewButtonWithIcon(lang.X("privacy.replace_all", "Replace all"), theme.VisibilityOffIcon(), e.replaceAll)
+	e.privacyNote = newAttention(container.NewBorder(nil, nil, widget.NewIcon(theme.NewWarningThemedResource(theme.WarningIcon())),
+		container.NewHBox(show, replaceAll), e.privacyText))
+	e.privacyNote.Hide()
 
 	field := func(name, label, help string, input fyne.CanvasObject) fyne.CanvasObject {
 		l := widget.NewLabel(label)
@@ -122,7 +151,11 @@ func newEditorScreen(u *UI, p *data.Practice) *editorScreen {
 			objs = append(objs, hint(help))
 		}
 		e.errs[name] = errorText()
-		objs = append(objs, input, e.errs[name])
+		objs = append(objs, input)
+		if b, ok := e.privacy[name]; ok {
+			objs = append(objs, b.content)
+		}
+		objs = append(objs, e.errs[name])
 		return newRows(objs...)
 	}
 	group := func(title string, fields ...fyne.CanvasObject) fyne.CanvasObject {
@@ -151,8 +184,13 @@ func newEditorScreen(u *UI, p *data.Practice) *editorScreen {
 			field("tags", lang.X("practice.tags", "Tags"), lang.X("editor.tags.hint", "Words to find it by, separated by commas."), e.tags)),
 	)
 	e.form = form
-	e.content = container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil,
-		container.NewVScroll(container.NewPadded(form)))
+	e.scroll = container.NewVScroll(container.NewPadded(form))
+	e.content = container.NewBorder(container.NewVBox(header, e.privacyNote, widget.NewSeparator()), nil, nil, nil, e.scroll)
+	if e.sharing() {
+		// A shared practice opens with what is still to handle, checked here
+		// rather than in the background so the form is whole when shown.
+		e.showFindings(data.PrivacyFindings(e.collect()))
+	}
 
 	e.stopTick = make(chan struct{})
 	go e.tick(e.stopTick)
@@ -211,6 +249,7 @@ func (e *editorScreen) fill(p *data.Practice) {
 	e.lessons.SetText(p.Lessons)
 	e.transfer.SetText(p.Transferability)
 	e.tags.SetText(strings.Join(p.Tags, ", "))
+	e.cleared = append([]string{}, p.Cleared...)
 	e.tools = nil
 	for _, id := range p.Tools {
 		e.addTool(id)
@@ -267,10 +306,12 @@ func (e *editorScreen) changed() {
 	if e.filling || e.status == nil {
 		return
 	}
+	e.edits++
 	if !e.dirty {
 		e.dirty = true
 		e.status.SetText(lang.X("editor.status.unsaved", "Changes not saved yet."))
 	}
+	e.checkPrivacy(privacyCheckDelay)
 }
 
 func (e *editorScreen) setHeading() {
@@ -304,6 +345,7 @@ func (e *editorScreen) collect() *data.Practice {
 		}
 	}
 	p.Tools = append([]string{}, e.tools...)
+	p.Cleared = append([]string{}, e.cleared...)
 	p.Country = e.country.value()
 	p.Lang = e.language.value()
 	p.Visibility = ""
@@ -319,6 +361,16 @@ func (e *editorScreen) collect() *data.Practice {
 // field is wrong: each problem is shown under its field.
 func (e *editorScreen) save() {
 	p := e.collect()
+	if p.Visibility == data.Shared {
+		// Sharing waits until every piece of personal data is handled.
+		if fs := data.PrivacyFindings(p); len(fs) > 0 {
+			e.showErrors(nil)
+			e.showFindings(fs)
+			e.status.SetText(lang.X("editor.status.privacy", "Not shared yet: this practice may contain personal data. Handle each finding marked below, then save again."))
+			e.scrollToFinding()
+			return
+		}
+	}
 	err := e.u.store.SavePractice(e.u.ctx, p)
 	e.showErrors(err)
 	if err != nil {
@@ -330,7 +382,7 @@ func (e *editorScreen) save() {
 	e.original = p
 	e.dirty = false
 	e.setHeading()
-	e.status.SetText(lang.X("editor.status.saved", "Saved at {{.Time}}.", map[string]any{"Time": time.Now().Format("15:04")}))
+	e.status.SetText(lang.X("editor.status.saved", "Saved at {{.Time}}.", map[string]any{"Time": formatTime(time.Now(), false)}))
 	e.u.journal.reload(p.ID)
 }
 
@@ -344,6 +396,7 @@ func (e *editorScreen) autosave() {
 	if e.original != nil && e.original.Visibility != data.Draft {
 		return
 	}
+	edits := e.edits
 	p := e.collect()
 	p.Visibility = data.Draft
 	if err := e.u.store.SavePractice(e.u.ctx, p); err != nil {
@@ -352,9 +405,9 @@ func (e *editorScreen) autosave() {
 	}
 	e.showErrors(nil)
 	e.original = p
-	e.dirty = false
+	e.dirty = e.edits != edits // typed while saving: the next autosave takes it
 	e.setHeading()
-	e.status.SetText(lang.X("editor.status.draft_saved", "Draft saved at {{.Time}}.", map[string]any{"Time": time.Now().Format("15:04:05")}))
+	e.status.SetText(lang.X("editor.status.draft_saved", "Draft saved at {{.Time}}.", map[string]any{"Time": formatTime(time.Now(), true)}))
 }
 
 // showErrors puts each problem of a failed save under its field.
@@ -396,6 +449,8 @@ func plainMessage(fe data.FieldError) string {
 		return lang.X("editor.error.required", "Please fill this in.")
 	case strings.HasPrefix(fe.Msg, "is too long"):
 		return lang.X("editor.error.too_long", "This text is too long: please shorten it.")
+	case strings.HasPrefix(fe.Msg, "may contain personal data"):
+		return lang.X("editor.error.personal", "This may contain personal data: replace it or mark it as not personal before sharing.")
 	case strings.Contains(fe.Msg, "invalid UTF-8"):
 		return lang.X("editor.error.not_text", "This contains characters that are not text: please type it again.")
 	}
@@ -467,4 +522,108 @@ func validation(err error) (data.ValidationError, bool) {
 		return *pve, true
 	}
 	return nil, false
+}
+
+// sharing reports whether the form says the practice is to be shared.
+func (e *editorScreen) sharing() bool {
+	return e.vis.Selected == e.vis.Options[2]
+}
+
+// checkPrivacy scans the texts for personal data after delay, while the
+// practice is to be shared; otherwise it clears what was shown.
+func (e *editorScreen) checkPrivacy(delay time.Duration) {
+	if e.filling || e.form == nil {
+		return
+	}
+	e.privacyGen++
+	gen := e.privacyGen
+	if !e.sharing() {
+		if e.privacyTimer != nil && e.privacyTimer.Stop() {
+			e.u.jobs.Done()
+		}
+		e.showFindings(nil)
+		return
+	}
+	p := e.collect()
+	e.u.later(&e.privacyTimer, delay, func(context.Context) func() {
+		fs := data.PrivacyFindings(p)
+		return func() {
+			if gen != e.privacyGen || e.u.editor != e {
+				return // the text changed meanwhile, or the editor closed
+			}
+			e.showFindings(fs)
+		}
+	})
+}
+
+// showFindings puts each finding under its field and says how many are left.
+func (e *editorScreen) showFindings(fs []data.Finding) {
+	e.findings = fs
+	byField := map[string][]data.Finding{}
+	for _, f := range fs {
+		byField[f.Field] = append(byField[f.Field], f)
+	}
+	for name, b := range e.privacy {
+		b.set(byField[name], e.replaceFinding, e.markNotPersonal)
+	}
+	if len(fs) == 0 {
+		e.privacyNote.Hide()
+	} else {
+		e.privacyText.SetText(plural("privacy.banner", "Personal data found in {{.Count}} place: replace it or mark it as not personal before sharing.",
+			"Personal data found in {{.Count}} places: replace each one or mark it as not personal before sharing.", len(fs)))
+		e.privacyNote.Show()
+	}
+	e.form.Refresh()
+	e.content.Refresh()
+}
+
+// replaceFinding puts the placeholder in the field where the finding is.
+func (e *editorScreen) replaceFinding(f data.Finding) {
+	x, ok := e.texts[f.Field]
+	if !ok {
+		return
+	}
+	if t, ok := replaceFinding(x.Text, f); ok {
+		x.SetText(t) // marks the practice changed and scans again
+	}
+	e.checkPrivacy(0)
+}
+
+// markNotPersonal keeps a finding as written (a helpline, an office address).
+func (e *editorScreen) markNotPersonal(f data.Finding) {
+	e.cleared = addCleared(e.cleared, f)
+	e.changed()
+	e.checkPrivacy(0)
+}
+
+// replaceAll puts a placeholder in place of every finding not marked as not personal.
+func (e *editorScreen) replaceAll() {
+	for _, x := range e.texts {
+		if red := privacy.Redact(x.Text, e.cleared); red != x.Text {
+			e.filling = true // one scan after all the fields, not one per field
+			x.SetText(red)
+			e.filling = false
+		}
+	}
+	e.changed()
+	e.checkPrivacy(0)
+}
+
+// scrollToFinding brings the first field with personal data into view.
+func (e *editorScreen) scrollToFinding() {
+	if len(e.findings) == 0 {
+		return
+	}
+	box := e.privacy[e.findings[0].Field]
+	if box == nil || e.scroll.Content == nil {
+		return
+	}
+	d := fyne.CurrentApp().Driver()
+	y := d.AbsolutePositionForObject(box.content).Y - d.AbsolutePositionForObject(e.scroll.Content).Y
+	// Show the field above the findings too.
+	y -= 3 * theme.TextSize()
+	if field := e.texts[e.findings[0].Field]; field != nil {
+		y -= field.MinSize().Height
+	}
+	e.scroll.ScrollToOffset(fyne.NewPos(0, max(0, y)))
 }

@@ -62,6 +62,7 @@ func newFirstStart(u *UI, old *firstStart) *firstStart {
 	}
 
 	partnerLabels, partnerValues := []string{}, []string{}
+	sortByName(u.lang, f.partners, func(p assets.Partner) string { return p.Name })
 	for _, p := range f.partners {
 		partnerLabels = append(partnerLabels, p.Name+" — "+p.City+" ("+countryName(p.Country)+")")
 		partnerValues = append(partnerValues, p.ID)
@@ -72,7 +73,7 @@ func newFirstStart(u *UI, old *firstStart) *firstStart {
 	f.orgName = newEntry(u)
 	f.orgName.SetPlaceHolder(lang.X("first.org_name.placeholder", "The organisation's name"))
 	var countryLabels, countryValues []string
-	for _, c := range partnerCountries {
+	for _, c := range sortedCountries(u.lang) {
 		countryLabels = append(countryLabels, countryName(c))
 		countryValues = append(countryValues, c)
 	}

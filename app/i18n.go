@@ -2,12 +2,17 @@ package app
 
 import (
 	"os"
+	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2/lang"
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/number"
 
 	"vademecum/assets"
 )
@@ -67,7 +72,41 @@ func UseLanguage(code string) error {
 		}
 	}
 	os.Setenv("LANGUAGE", code)
+	current.Store(code)
 	return lang.AddTranslationsFS(assets.Translations, assets.TranslationsDir)
+}
+
+// current is the interface language, for the formatting of numbers in texts
+// that may be built off the UI goroutine.
+var current atomic.Value
+
+// currentLanguage is the language UseLanguage set last ("en" before).
+func currentLanguage() string {
+	if c, ok := current.Load().(string); ok {
+		return c
+	}
+	return "en"
+}
+
+var printers sync.Map // language code → *message.Printer
+
+func printer(code string) *message.Printer {
+	if p, ok := printers.Load(code); ok {
+		return p.(*message.Printer)
+	}
+	p, _ := printers.LoadOrStore(code, message.NewPrinter(language.Make(code)))
+	return p.(*message.Printer)
+}
+
+// formatNumber writes a whole number as the interface language does: 1,234 in
+// English, 1.234 in Italian and Spanish, 1 234 in Polish, Czech and French.
+func formatNumber(n int) string {
+	return printer(currentLanguage()).Sprintf("%d", n)
+}
+
+// formatPercent writes a fraction (0.5) as a percentage in the interface language.
+func formatPercent(v float64) string {
+	return printer(currentLanguage()).Sprint(number.Percent(v))
 }
 
 // SystemLanguage returns the interface language closest to the system's locale
@@ -99,17 +138,26 @@ func SystemLanguage() string {
 	return "en"
 }
 
-// plural returns the translation of key for count, with {{.Count}} in the texts:
-// one is the English singular, other the English plural.
-func plural(key, one, other string, count int) string {
+// plural returns the translation of key for count, with {{.Count}} in the texts
+// (written as the interface language writes numbers) and any other template data
+// in more: one is the English singular, other the English plural.
+func plural(key, one, other string, count int, more ...map[string]any) string {
 	fallback := other
 	if count == 1 {
 		fallback = one
 	}
-	return lang.XN(key, fallback, count, map[string]any{"Count": count})
+	d := map[string]any{"Count": formatNumber(count)}
+	for _, m := range more {
+		for k, v := range m {
+			d[k] = v
+		}
+	}
+	return lang.XN(key, fallback, count, d)
 }
 
-// formatDate writes a date as people of the interface language expect.
+// formatDate writes a date as people of the interface language expect (the
+// CLDR medium form): 26 Nov 2026, 26/11/2026 (it, es, fr), 26.11.2026 (pl),
+// 26. 11. 2026 (cs).
 func formatDate(t time.Time, code string) string {
 	if t.IsZero() {
 		return ""
@@ -126,17 +174,47 @@ func formatDate(t time.Time, code string) string {
 	return t.Format("2 Jan 2006")
 }
 
+// formatTime writes the time of day; all six languages use the 24-hour clock.
+func formatTime(t time.Time, seconds bool) string {
+	if seconds {
+		return t.Local().Format("15:04:05")
+	}
+	return t.Local().Format("15:04")
+}
+
 // formatDateTime writes a date with the time of day.
 func formatDateTime(t time.Time, code string) string {
 	if t.IsZero() {
 		return ""
 	}
-	return formatDate(t, code) + " " + t.Local().Format("15:04")
+	return formatDate(t, code) + " " + formatTime(t, false)
 }
 
 // collator sorts names the way the interface language does (Č after C in Czech).
+// A collator is not safe for concurrent use: make one per sort.
 func collator(code string) *collate.Collator {
 	return collate.New(language.Make(code), collate.IgnoreCase)
+}
+
+// sortByName sorts items by the names name gives them, in the order of the
+// language code (Ł after L in Polish, Ch after H in Czech); equal names keep
+// their order.
+func sortByName[T any](code string, items []T, name func(T) string) {
+	col := collator(code)
+	keys := make([]string, len(items))
+	for i, it := range items {
+		keys[i] = name(it)
+	}
+	idx := make([]int, len(items))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return col.CompareString(keys[idx[a]], keys[idx[b]]) < 0 })
+	sorted := make([]T, len(items))
+	for i, j := range idx {
+		sorted[i] = items[j]
+	}
+	copy(items, sorted)
 }
 
 // countryName names a country in the interface language; countries outside the
@@ -161,3 +239,10 @@ func countryName(code string) string {
 
 // partnerCountries are offered first wherever a country is chosen.
 var partnerCountries = []string{"IT", "ES", "PL", "CZ", "BE", "FR"}
+
+// sortedCountries are the partner countries by their names in the language code.
+func sortedCountries(code string) []string {
+	cs := append([]string{}, partnerCountries...)
+	sortByName(code, cs, countryName)
+	return cs
+}

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"sort"
 	"strings"
 	"time"
 
@@ -103,18 +102,21 @@ type journalScreen struct {
 	scroll                                        *container.Scroll
 	selectedID                                    string
 	gen                                           uint64
+
+	// The privacy guard of the comment being written.
+	commentTimer *time.Timer
+	commentGen   uint64
 }
 
 func newJournalScreen(u *UI) *journalScreen {
 	s := &journalScreen{u: u}
 	changed := func(string) { s.reload("") }
 
-	col := collator(u.lang)
 	orgs := make([]*data.Organisation, 0, len(u.orgs))
 	for _, o := range u.orgs {
 		orgs = append(orgs, o)
 	}
-	sort.Slice(orgs, func(i, j int) bool { return col.CompareString(orgs[i].Name, orgs[j].Name) < 0 })
+	sortByName(u.lang, orgs, func(o *data.Organisation) string { return o.Name })
 	orgLabels, orgValues := []string{lang.X("journal.filter.all_orgs", "All organisations")}, []string{""}
 	countries := map[string]bool{}
 	for _, c := range partnerCountries {
@@ -134,21 +136,15 @@ func newJournalScreen(u *UI) *journalScreen {
 	for c := range countries {
 		cs = append(cs, c)
 	}
-	sort.Slice(cs, func(i, j int) bool { return col.CompareString(countryName(cs[i]), countryName(cs[j])) < 0 })
+	sortByName(u.lang, cs, countryName)
 	for _, c := range cs {
 		countryLabels = append(countryLabels, countryName(c))
 		countryValues = append(countryValues, c)
 	}
 	s.country = newPicker(countryLabels, countryValues, changed)
 
-	tagLabels, tagValues := []string{lang.X("journal.filter.all_tags", "All tags")}, []string{""}
-	if tags, err := u.store.Tags(u.ctx); err == nil {
-		for _, t := range tags {
-			tagLabels = append(tagLabels, t)
-			tagValues = append(tagValues, t)
-		}
-	}
-	s.tag = newPicker(tagLabels, tagValues, changed)
+	s.tag = newPicker([]string{lang.X("journal.filter.all_tags", "All tags")}, []string{""}, changed)
+	s.loadTags()
 
 	toolLabels, toolValues := []string{lang.X("journal.filter.all_tools", "All tools")}, []string{""}
 	for _, t := range u.toolChoices() {
@@ -196,6 +192,54 @@ func newJournalScreen(u *UI) *journalScreen {
 	return s
 }
 
+// loadTags fills the tag filter. The store lists tags folded for search
+// ("laznia"); each is shown as a practice spells it ("łaźnia"), in the order of
+// the interface language.
+func (s *journalScreen) loadTags() {
+	code := s.u.lang
+	s.u.background(func(ctx context.Context) func() {
+		tags, err := s.u.store.Tags(ctx)
+		if err != nil {
+			return nil
+		}
+		type tag struct{ label, value string }
+		out := make([]tag, 0, len(tags))
+		for _, t := range tags {
+			out = append(out, tag{tagSpelling(ctx, s.u.store, t), t})
+		}
+		sortByName(code, out, func(t tag) string { return t.label })
+		return func() {
+			labels, values := []string{lang.X("journal.filter.all_tags", "All tags")}, []string{""}
+			for _, t := range out {
+				labels = append(labels, t.label)
+				values = append(values, t.value)
+			}
+			s.tag.setOptions(labels, values)
+			if s.tag.SelectedIndex() < 0 {
+				s.tag.setValue("")
+			}
+		}
+	})
+}
+
+// tagSpelling is a folded tag as the newest practice carrying it writes it.
+func tagSpelling(ctx context.Context, st *data.Store, folded string) string {
+	found, err := st.List(ctx, data.Query{Types: []string{data.TypePractice}, Tag: folded, Limit: 1}, 0)
+	if err != nil || len(found) == 0 {
+		return folded
+	}
+	p, err := st.GetPractice(found[0].ID)
+	if err != nil {
+		return folded
+	}
+	for _, t := range p.Tags {
+		if data.Fold(t) == folded {
+			return t
+		}
+	}
+	return folded
+}
+
 // toolChoice is a tool as pickers show it.
 type toolChoice struct{ id, name string }
 
@@ -210,8 +254,7 @@ func (u *UI) toolChoices() []toolChoice {
 		n, _ := t.Name.In(u.lang)
 		out = append(out, toolChoice{t.ID, n})
 	}
-	col := collator(u.lang)
-	sort.Slice(out, func(i, j int) bool { return col.CompareString(out[i].name, out[j].name) < 0 })
+	sortByName(u.lang, out, func(t toolChoice) string { return t.name })
 	return out
 }
 
@@ -385,10 +428,53 @@ func (s *journalScreen) comments(p *data.Practice) []fyne.CanvasObject {
 	text := newMultiLineEntry(s.u, 3)
 	text.SetPlaceHolder(lang.X("journal.comment.placeholder", "Tried this? Tell the authors how it went."))
 	problem := errorText()
+	// Comments go to partners: personal data in them is shown as it is typed,
+	// and the comment waits until each finding is handled.
+	guard := newPrivacyBox()
+	var cleared []string
+	var check func(delay time.Duration)
+	show := func(fs []data.Finding) {
+		guard.set(fs,
+			func(f data.Finding) {
+				if t, ok := replaceFinding(text.Text, f); ok {
+					text.SetText(t)
+				}
+				check(0)
+			},
+			func(f data.Finding) {
+				cleared = addCleared(cleared, f)
+				check(0)
+			})
+		if len(fs) == 0 {
+			setError(problem, "")
+		}
+		s.detail.Refresh()
+	}
+	check = func(delay time.Duration) {
+		s.commentGen++
+		gen := s.commentGen
+		c := &data.Comment{Text: text.Text, Cleared: append([]string{}, cleared...)}
+		s.u.later(&s.commentTimer, delay, func(context.Context) func() {
+			fs := data.PrivacyFindings(c)
+			return func() {
+				if gen == s.commentGen {
+					show(fs)
+				}
+			}
+		})
+	}
+	text.OnChanged = func(string) { check(privacyCheckDelay) }
 	add := widget.NewButtonWithIcon(lang.X("journal.comment.add", "Add comment"), theme.MailSendIcon(), nil)
 	add.OnTapped = func() {
-		c := &data.Comment{Practice: p.ID, Text: text.Text, Visibility: data.Shared}
+		c := &data.Comment{Practice: p.ID, Text: text.Text, Visibility: data.Shared, Cleared: append([]string{}, cleared...)}
 		c.Lang = s.u.lang
+		if fs := data.PrivacyFindings(c); len(fs) > 0 {
+			s.commentGen++ // a scan still waiting would show the same
+			show(fs)
+			setError(problem, lang.X("journal.comment.privacy", "Not added yet: the comment may contain personal data. Replace each finding or mark it as not personal, then add it again."))
+			s.detail.Refresh()
+			return
+		}
 		if err := s.u.store.SaveComment(s.u.ctx, c); err != nil {
 			if ve, ok := validation(err); ok && ve.For("text") != "" {
 				setError(problem, lang.X("journal.comment.empty", "Write something before adding the comment."))
@@ -400,7 +486,7 @@ func (s *journalScreen) comments(p *data.Practice) []fyne.CanvasObject {
 		}
 		s.showPractice(p.ID)
 	}
-	return append(objs, subheading(lang.X("journal.comment.title", "Add a comment")), text, problem, container.NewHBox(add))
+	return append(objs, subheading(lang.X("journal.comment.title", "Add a comment")), text, guard.content, problem, container.NewHBox(add))
 }
 
 func (s *journalScreen) confirmDelete(p *data.Practice) {

@@ -205,6 +205,36 @@ func TestScreenshots(t *testing.T) {
 	u.selectTab(3)
 	shot("settings")
 
+	// The toolkit and the editor in every interface language whose translation
+	// is complete, with personal data waiting in the editor's summary.
+	defer UseLanguage("en")
+	en := readCatalogue(t, "en")
+	for _, l := range Languages {
+		if problems := catalogueProblems(en, readCatalogue(t, l.Code), l.Code); len(problems) > 0 {
+			t.Logf("%s: translation incomplete (%d problems), no screenshots", l.Code, len(problems))
+			continue
+		}
+		u.Wait() // the journal reloading after the editor closed
+		if err := u.SetLanguage(l.Code); err != nil {
+			t.Fatal(err)
+		}
+		u.Wait()
+		u.selectTab(0)
+		for i, it := range u.toolkit.items {
+			if it.id == "kiwix" {
+				u.toolkit.list.Select(i)
+				u.toolkit.list.ScrollTo(i)
+			}
+		}
+		shot("toolkit-" + l.Code)
+		u.editPractice(own)
+		u.editor.summary.SetText(own.Summary + " Ask at the desk: +39 347 123 4567.")
+		u.Wait()
+		shot("editor-" + l.Code)
+		u.editor.dirty = false
+		u.closeEditor()
+	}
+
 	fresh, err := data.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)

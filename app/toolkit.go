@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"net/url"
-	"sort"
 	"strings"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"vademecum/assets"
 	"vademecum/data"
 )
 
@@ -94,13 +94,8 @@ func newToolkitScreen(u *UI) *toolkitScreen {
 	s.show.Selected = showLabels[2]
 
 	// Category names in the interface language, sorted as its speakers expect.
-	col := collator(u.lang)
 	cats := append(u.kit.Categories[:0:0], u.kit.Categories...)
-	sort.SliceStable(cats, func(i, j int) bool {
-		a, _ := cats[i].Name.In(u.lang)
-		b, _ := cats[j].Name.In(u.lang)
-		return col.CompareString(a, b) < 0
-	})
+	sortByName(u.lang, cats, func(c assets.Category) string { n, _ := c.Name.In(u.lang); return n })
 	catLabels := []string{lang.X("toolkit.filter.all_categories", "All categories")}
 	catValues := []string{""}
 	for _, c := range cats {
@@ -296,7 +291,6 @@ func (s *toolkitScreen) query(ctx context.Context, f toolkitFilter) ([]toolkitIt
 	}
 	var items []toolkitItem
 	if strings.TrimSpace(f.text) == "" {
-		col := collator(ui)
 		var ts, gs []toolkitItem
 		if wantTools {
 			for _, t := range tools {
@@ -307,7 +301,7 @@ func (s *toolkitScreen) query(ctx context.Context, f toolkitFilter) ([]toolkitIt
 			gs = append(gs, guideItem(g))
 		}
 		for _, list := range [][]toolkitItem{ts, gs} {
-			sort.SliceStable(list, func(i, j int) bool { return col.CompareString(list[i].title, list[j].title) < 0 })
+			sortByName(ui, list, func(it toolkitItem) string { return it.title })
 			items = append(items, list...)
 		}
 		return items, nil
@@ -696,6 +690,9 @@ func (s *toolkitScreen) showTool(id string) {
 					meta := s.u.orgName(p.Org)
 					if p.Country != "" {
 						meta += " · " + countryName(p.Country)
+					}
+					if p.Lang != "" {
+						meta += " · " + languageName(p.Lang)
 					}
 					ps = append(ps, link(p.Title, func() { s.u.showPractice(p.ID) }), note(meta))
 				}

@@ -233,3 +233,23 @@ func (rows) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 func newRows(objs ...fyne.CanvasObject) *fyne.Container {
 	return container.New(rows{}, objs...)
 }
+
+// footerLayout puts its second object along the bottom and gives the first the
+// rest of the height. The footer is measured at the full width, so that wrapped
+// text in it gets the lines it needs.
+type footerLayout struct{}
+
+func (footerLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	c, f := objs[0].MinSize(), objs[1].MinSize()
+	return fyne.NewSize(max(c.Width, f.Width), c.Height+f.Height)
+}
+
+func (footerLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	center, footer := objs[0], objs[1]
+	footer.Resize(fyne.NewSize(size.Width, footer.MinSize().Height))
+	h := footer.MinSize().Height // measured again at this width
+	footer.Resize(fyne.NewSize(size.Width, h))
+	footer.Move(fyne.NewPos(0, size.Height-h))
+	center.Resize(fyne.NewSize(size.Width, size.Height-h))
+	center.Move(fyne.NewPos(0, 0))
+}

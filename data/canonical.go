@@ -151,11 +151,22 @@ func (c *canonicalEncoder) value(v reflect.Value, level int) error {
 			return nil
 		}
 		keys := v.MapKeys()
-		names := make([]string, len(keys))
+		names := make([]string, 0, len(keys))
 		byName := make(map[string]reflect.Value, len(keys))
-		for i, k := range keys {
+		from := make(map[string]string, len(keys))
+		for _, k := range keys {
 			name := norm.NFC.String(k.String())
-			names[i] = name
+			// Keys that differ only in normalisation become one, the same one
+			// as Canonical keeps (see nfc): the one already in NFC, else
+			// the greater.
+			if prev, dup := from[name]; dup {
+				if prev == name || (k.String() != name && k.String() < prev) {
+					continue
+				}
+			} else {
+				names = append(names, name)
+			}
+			from[name] = k.String()
 			byName[name] = v.MapIndex(k)
 		}
 		sort.Strings(names)

@@ -54,8 +54,17 @@ func nfc(v any) any {
 		return t
 	case map[string]any:
 		out := make(map[string]any, len(t))
+		from := make(map[string]string, len(t))
 		for k, x := range t {
-			out[norm.NFC.String(k)] = nfc(x)
+			nk := norm.NFC.String(k)
+			// Two keys that differ only in normalisation ("é" composed and
+			// decomposed) become one: the same one on every run and replica —
+			// the one already in NFC, else the greater.
+			if prev, dup := from[nk]; dup && (prev == nk || (k != nk && k < prev)) {
+				continue
+			}
+			from[nk] = k
+			out[nk] = nfc(x)
 		}
 		return out
 	}

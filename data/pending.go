@@ -48,7 +48,7 @@ func (s *Store) Pending(ctx context.Context) ([]Outgoing, error) {
 func (s *Store) ClearPending(ctx context.Context, sent []Outgoing) error {
 	return s.Tx(ctx, func(tx *Tx) error {
 		for _, o := range sent {
-			if _, err := tx.exec("UPDATE record_index SET dirty = 0 WHERE id = ? AND updated = ?", o.ID, fmtTime(o.Updated)); err != nil {
+			if _, err := tx.MarkSent(o.ID, o.Updated); err != nil {
 				return err
 			}
 		}

@@ -27,8 +27,9 @@ var ErrNotFound = errors.New("not found")
 
 // Store is the local database. It is safe for concurrent use.
 type Store struct {
-	db  *sql.DB
-	dir string
+	db    *sql.DB
+	dir   string
+	local *localCopy
 }
 
 // Open opens the store in dir, creating the database file (but not the directory)
@@ -48,7 +49,7 @@ func Open(dir string) (*Store, error) {
 		return nil, err
 	}
 	path := filepath.Join(dir, DBFile)
-	dsn := "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)" +
+	dsn := fileURI(path) + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)" +
 		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-32000)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
@@ -57,7 +58,7 @@ func Open(dir string) (*Store, error) {
 	// Bounded pool: WAL lets readers run beside the one writer.
 	db.SetMaxOpenConns(4)
 	db.SetMaxIdleConns(4)
-	s := &Store{db: db, dir: dir}
+	s := &Store{db: db, dir: dir, local: newLocalCopy(dir)}
 	if err := s.migrate(context.Background()); err != nil {
 		db.Close()
 		return nil, explainOpenError(path, err)
@@ -88,9 +89,9 @@ func explainOpenError(path string, err error) error {
 	if errors.As(err, &se) {
 		switch se.Code() & 0xff {
 		case sqlite3.SQLITE_NOTADB:
-			return fmt.Errorf("%s is not a Vademecum database (not an SQLite file): move it away or pass another --data", path)
+			return &damagedError{fmt.Sprintf("%s is not a Vademecum database (not an SQLite file): move it away or pass another --data, or run 'vademecum-cli rebuild' to recreate it", path), err}
 		case sqlite3.SQLITE_CORRUPT:
-			return fmt.Errorf("the database %s is damaged: run 'vademecum-cli rebuild' to recreate it from the local repository", path)
+			return &damagedError{fmt.Sprintf("the database %s is damaged: run 'vademecum-cli rebuild' to recreate it from the local repository", path), err}
 		case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM:
 			return fmt.Errorf("cannot write the database %s: check the permissions of the data directory", path)
 		case sqlite3.SQLITE_FULL:
@@ -189,10 +190,14 @@ func (s *Store) Setting(key string) (string, error) {
 	return v, err
 }
 
-// SetSetting stores value under key.
+// SetSetting stores value under key (and in the local copy, see LocalCopyFile).
 func (s *Store) SetSetting(key, value string) error {
-	_, err := s.db.Exec("INSERT INTO settings(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, value)
-	return err
+	return s.Tx(context.Background(), func(tx *Tx) error {
+		if _, err := tx.exec("INSERT INTO settings(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, value); err != nil {
+			return err
+		}
+		return tx.keepSetting(key, value)
+	})
 }
 
 // Keys of the installation's settings.
@@ -249,6 +254,12 @@ func (s *Store) Init(org *Organisation, user string) error {
 	return s.Tx(context.Background(), func(tx *Tx) error {
 		if _, err := tx.tx.Exec("INSERT INTO settings(key, value) VALUES(?, ?), (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
 			SettingOrg, org.ID, SettingUser, user); err != nil {
+			return err
+		}
+		if err := tx.keepSetting(SettingOrg, org.ID); err != nil {
+			return err
+		}
+		if err := tx.keepSetting(SettingUser, user); err != nil {
 			return err
 		}
 		now := Now()

@@ -39,6 +39,9 @@ type Tx struct {
 	// buffer at every statement savepoint, so interleaving them with the records'
 	// upserts would write the index once per record instead of once per batch.
 	fts []ftsOp
+	// local holds the lines this transaction adds to the local copy (see
+	// LocalCopyFile), written just before the commit.
+	local []byte
 }
 
 type ftsOp struct {
@@ -66,6 +69,10 @@ func (s *Store) Tx(ctx context.Context, fn func(*Tx) error) error {
 		sqlTx.Rollback()
 		return explainWriteError(err)
 	}
+	if err := s.flushLocalCopy(tx); err != nil {
+		sqlTx.Rollback()
+		return explainWriteError(err)
+	}
 	if err := sqlTx.Commit(); err != nil {
 		return explainWriteError(err)
 	}
@@ -78,7 +85,7 @@ func explainWriteError(err error) error {
 	}
 	msg := err.Error()
 	switch {
-	case strings.Contains(msg, "SQLITE_FULL") || strings.Contains(msg, "database or disk is full"):
+	case strings.Contains(msg, "SQLITE_FULL") || strings.Contains(msg, "database or disk is full") || strings.Contains(msg, "no space left"):
 		return fmt.Errorf("the disk is full: free some space and try again (nothing was saved): %w", err)
 	case strings.Contains(msg, "readonly") || strings.Contains(msg, "read-only"):
 		return fmt.Errorf("the database cannot be written (read-only data directory?): %w", err)
@@ -153,6 +160,11 @@ func (tx *Tx) Put(r Record, mode PutMode) error {
 	dirty := 0
 	if mode == PutLocal {
 		dirty = 1
+		line, err := recordLine(body)
+		if err != nil {
+			return err
+		}
+		tx.local = append(tx.local, line...)
 	}
 	var rid int64
 	st, err := tx.stmt(`INSERT INTO record_index(id, type, org, author, lang, created, updated, deleted, visibility,

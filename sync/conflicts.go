@@ -56,41 +56,54 @@ func (e *Engine) Resolve(ctx context.Context, conflictID, keep string) error {
 		return fmt.Errorf("keep must be mine or theirs, not %q", keep)
 	}
 	return e.store.Tx(ctx, func(tx *data.Tx) error {
-		var recordID, field, mineJSON, theirsJSON, kept, resolved string
-		err := tx.SQL().QueryRow(`SELECT record_id, field, mine_json, theirs_json, kept, resolved FROM sync_conflicts WHERE id = ?`, conflictID).
-			Scan(&recordID, &field, &mineJSON, &theirsJSON, &kept, &resolved)
+		var c conflictRow
+		err := tx.SQL().QueryRow(`SELECT id, record_id, record_type, title, field, mine, theirs, mine_json, theirs_json, kept, kind, created, resolved
+			FROM sync_conflicts WHERE id = ?`, conflictID).
+			Scan(&c.ID, &c.RecordID, &c.RecordType, &c.Title, &c.Field, &c.Mine, &c.Theirs, &c.MineJSON, &c.TheirsJSON, &c.Kept, &c.Kind, &c.Created, &c.Resolved)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("no conflict has the id %s (see 'vademecum-cli conflicts')", conflictID)
 		}
 		if err != nil {
 			return err
 		}
-		if resolved != "" {
+		if c.Resolved != "" {
 			return fmt.Errorf("conflict %s was already resolved", conflictID)
 		}
-		if keep != kept {
-			v := mineJSON
+		if keep != c.Kept {
+			v := c.MineJSON
 			if keep == "theirs" {
-				v = theirsJSON
+				v = c.TheirsJSON
 			}
-			if err := rewriteField(tx, recordID, field, v); err != nil {
+			if err := e.rewriteField(tx, c.RecordID, c.Field, v); err != nil {
 				return err
 			}
 		}
-		_, err = tx.SQL().Exec("UPDATE sync_conflicts SET resolved = ? WHERE id = ?", fmtTime(time.Now())+" "+keep, conflictID)
-		return err
+		c.Resolved = fmtTime(time.Now()) + " " + keep
+		return c.save(tx)
 	})
 }
 
 // rewriteField sets one field of a record to a JSON value ("" = absent) as a
 // local edit with a fresh time stamp.
-func rewriteField(tx *data.Tx, id, field, value string) error {
+func (e *Engine) rewriteField(tx *data.Tx, id, field, value string) error {
 	body, err := tx.GetBody(id)
 	if errors.Is(err, data.ErrNotFound) {
 		return fmt.Errorf("the record %s of this conflict is no longer here", id)
 	}
 	if err != nil {
 		return err
+	}
+	// Only the owner's installations change a record (others' edits would be
+	// refused by every partner): a conflict in a partner's record, met when
+	// merging two hubs, can only be dismissed.
+	if cur, err := data.Decode(body); err == nil {
+		me, err := e.store.Identity()
+		if err != nil {
+			return err
+		}
+		if org := cur.Base().Org; org != me.Org && org != "" {
+			return fmt.Errorf("this record belongs to %s: only %s can change it (resolve it by keeping the value the merge kept, which dismisses the conflict)", org, org)
+		}
 	}
 	var v json.RawMessage
 	if value != "" {

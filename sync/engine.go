@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	gosync "sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -24,7 +26,8 @@ type Options struct {
 	// Sign signs a record before it is committed (sets Meta.Sig).
 	Sign func(r data.Record) error
 	// Verify checks a record arriving from a hub: nil, or the reason to
-	// quarantine it. prev is the version already here, or nil.
+	// quarantine it. prev is the version already here, or nil. A reason that
+	// may pass later (see Temporary) is checked again at every sync.
 	Verify func(r data.Record, body []byte, prev data.Record) error
 	// Outgoing may refuse to export a record (e.g. unhandled personal data): it
 	// stays pending.
@@ -44,6 +47,11 @@ type Engine struct {
 	repo  *repo
 
 	syncMu gosync.Mutex // one round at a time
+	// allowDeletions lets the next round past the mass-deletion guard.
+	allowDeletions atomic.Bool
+	allowNow       bool // for the round that runs (under syncMu)
+	// held are files a rebuild holds back again, as the old database did.
+	held map[string]heldFile
 
 	stMu   gosync.Mutex
 	status Status
@@ -74,6 +82,23 @@ func (e *Engine) Close() error {
 	defer e.repo.mu.Unlock()
 	return e.repo.st.Close()
 }
+
+// lockRepo takes the round lock of the local repository (one process at a
+// time) and tidies what an interrupted round left in it.
+func (e *Engine) lockRepo(ctx context.Context) (func(), error) {
+	unlock, err := lockRound(ctx, e.repo.path)
+	if err != nil {
+		return nil, err
+	}
+	if err := tidyObjects(e.repo.path); err != nil {
+		e.logf("tidying the local repository: %v", err)
+	}
+	return unlock, nil
+}
+
+// AllowMassDeletion lets the next sync import deletions that the guard would
+// stop (ErrMassDeletion): call it once the user confirmed them.
+func (e *Engine) AllowMassDeletion() { e.allowDeletions.Store(true) }
 
 func (e *Engine) logf(format string, args ...any) {
 	if e.opts.Logf != nil {
@@ -163,7 +188,16 @@ func (e *Engine) AddRemote(name, url string, auth Auth) error {
 	_, err = e.store.DB().Exec(`INSERT INTO sync_remotes(name, url, token_env, ssh_key, added) VALUES(?, ?, ?, ?, ?)
 		ON CONFLICT(name) DO UPDATE SET url = excluded.url, token_env = excluded.token_env, ssh_key = excluded.ssh_key`,
 		name, url, auth.TokenEnv, auth.SSHKey, fmtTime(time.Now()))
-	return err
+	if err != nil {
+		return err
+	}
+	// Also in the local repository's config, for a rebuild of the database.
+	e.repo.mu.Lock()
+	defer e.repo.mu.Unlock()
+	if err := e.repo.saveRemoteConfig(Remote{Name: name, URL: url, TokenEnv: auth.TokenEnv, SSHKey: auth.SSHKey}); err != nil {
+		e.logf("cannot note the hub %s in the local repository's config: %v", name, err)
+	}
+	return nil
 }
 
 // RemoveRemote forgets a hub and its token. Records received from it stay.
@@ -184,7 +218,7 @@ func (e *Engine) RemoveRemote(name string) error {
 	if err := e.repo.st.RemoveReference(trackingRef(name)); err != nil && !errors.Is(err, plumbing.ErrReferenceNotFound) {
 		return err
 	}
-	return nil
+	return e.repo.removeRemoteConfig(name)
 }
 
 // Remotes lists the configured hubs, by name.
@@ -259,6 +293,14 @@ func (e *Engine) Sync(ctx context.Context, remote string, progress func(Progress
 	}
 	e.syncMu.Lock()
 	defer e.syncMu.Unlock()
+	unlock, err := e.lockRepo(ctx)
+	if err != nil {
+		e.setStatus(func(s *Status) { s.State, s.LastError = Failed, err.Error() })
+		return Result{}, err
+	}
+	defer unlock()
+	e.allowNow = e.allowDeletions.Swap(false)
+	defer func() { e.allowNow = false }()
 	var total Result
 	var errs []error
 	for _, rm := range rms {
@@ -330,7 +372,7 @@ func (e *Engine) syncRemote(ctx context.Context, rm Remote, progress func(Progre
 	progress(Progress{Stage: "commit"})
 	// An import a crash interrupted comes first, so that local edits made since
 	// are merged against what the database really holds.
-	if _, _, err := e.importLocal(ctx, rm.Name, plumbing.ZeroHash, nil, nil, progress); err != nil {
+	if _, _, err := e.importLocal(ctx, rm.Name, plumbing.ZeroHash, nil, nil, nil, progress); err != nil {
 		return res, err
 	}
 	own, _, err := e.commitPending(ctx, me)
@@ -346,6 +388,11 @@ func (e *Engine) syncRemote(ctx context.Context, rm Remote, progress func(Progre
 		if err != nil {
 			return res, err
 		}
+		if e.wentBack(rm.Name, hubHead) {
+			// Restored from an older copy: what it lost is still here, in the
+			// local branch, and goes back with this round's push.
+			e.logf("the hub at %s went back in time (restored from an older copy?): sending the history it lost again", h.display)
+		}
 		if err := e.checkFormat(ctx, rm.Name, hubHead, h); err != nil {
 			return res, err
 		}
@@ -356,13 +403,33 @@ func (e *Engine) syncRemote(ctx context.Context, rm Remote, progress func(Progre
 			return res, err
 		}
 		progress(Progress{Stage: "merge"})
-		before, head, conflicts, err := e.mergeHub(hubHead, me)
+		before, head, conflicts, merged, err := e.mergeHub(hubHead, me)
 		if err != nil {
 			return res, explain(err, h)
 		}
-		received, quarantined, err := e.importLocal(ctx, rm.Name, before, own, conflicts, progress)
+		received, quarantined, err := e.importLocal(ctx, rm.Name, before, own, conflicts, merged, progress)
 		if err != nil {
 			return res, err
+		}
+		// Records merged here that this installation signs again (and edits
+		// saved while the round ran) are committed before the push.
+		again, n, err := e.commitPending(ctx, me)
+		if err != nil {
+			return res, err
+		}
+		if n > 0 {
+			if own == nil {
+				own = map[string]plumbing.Hash{}
+			}
+			for p, b := range again {
+				own[p] = b
+			}
+			e.repo.mu.Lock()
+			head, err = e.repo.ref(mainBranch)
+			e.repo.mu.Unlock()
+			if err != nil {
+				return res, err
+			}
 		}
 		res.Received += received
 		res.Quarantined += quarantined
@@ -416,10 +483,30 @@ func (e *Engine) syncRemote(ctx context.Context, rm Remote, progress func(Progre
 	return res, nil
 }
 
+// wentBack reports whether the hub lost history this installation saw there
+// last: emptied, moved back to an older commit, or moved to one that does not
+// contain what it had (restored, then written to). A hub only moves forward.
+func (e *Engine) wentBack(remote string, hubHead plumbing.Hash) bool {
+	e.repo.mu.Lock()
+	defer e.repo.mu.Unlock()
+	last, err := e.repo.ref(trackingRef(remote))
+	if err != nil || last.IsZero() || last == hubHead {
+		return false
+	}
+	if hubHead.IsZero() {
+		return true
+	}
+	if !e.repo.has(last) {
+		return false
+	}
+	base, err := e.repo.mergeBase(hubHead, last)
+	return err == nil && base != last
+}
+
 func (e *Engine) setTracking(remote string, h plumbing.Hash) {
 	e.repo.mu.Lock()
 	defer e.repo.mu.Unlock()
-	if err := e.repo.st.SetReference(plumbing.NewHashReference(trackingRef(remote), h)); err != nil {
+	if err := writeRefFile(e.repo.path, trackingRef(remote), h); err != nil {
 		e.logf("cannot note the hub's state: %v", err)
 	}
 }
@@ -492,7 +579,12 @@ func (e *Engine) CommitLocal(ctx context.Context) (int, error) {
 	}
 	e.syncMu.Lock()
 	defer e.syncMu.Unlock()
-	if _, _, err := e.importLocal(ctx, "", plumbing.ZeroHash, nil, nil, nil); err != nil {
+	unlock, err := e.lockRepo(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer unlock()
+	if _, _, err := e.importLocal(ctx, "", plumbing.ZeroHash, nil, nil, nil, nil); err != nil {
 		return 0, err
 	}
 	_, n, err := e.commitPending(ctx, me)
@@ -500,7 +592,7 @@ func (e *Engine) CommitLocal(ctx context.Context) (int, error) {
 		return n, err
 	}
 	// Bring signatures added at commit back into the database.
-	_, _, err = e.importLocal(ctx, "", plumbing.ZeroHash, nil, nil, nil)
+	_, _, err = e.importLocal(ctx, "", plumbing.ZeroHash, nil, nil, nil, nil)
 	return n, err
 }
 
@@ -513,10 +605,10 @@ func (e *Engine) commitPending(ctx context.Context, me data.Identity) (map[strin
 	}
 	type file struct {
 		path string
-		body []byte
+		body []byte // as committed: signed
+		out  data.Outgoing
 	}
 	var files []file
-	var sent []data.Outgoing
 	for _, o := range pend {
 		rec, err := data.Decode(o.Body)
 		if err != nil {
@@ -542,13 +634,13 @@ func (e *Engine) commitPending(ctx context.Context, me data.Identity) (map[strin
 				return nil, 0, err
 			}
 		}
-		files = append(files, file{HubPath(rec), body})
-		sent = append(sent, o)
+		files = append(files, file{HubPath(rec), body, o})
 	}
 	if len(files) == 0 {
 		return nil, 0, nil
 	}
 	own := map[string]plumbing.Hash{}
+	var head, commit plumbing.Hash
 	e.repo.mu.Lock()
 	err = func() error {
 		for _, f := range files {
@@ -558,10 +650,12 @@ func (e *Engine) commitPending(ctx context.Context, me data.Identity) (map[strin
 			}
 			own[f.path] = h
 		}
-		head, err := e.repo.ref(mainBranch)
+		var err error
+		head, err = e.repo.ref(mainBranch)
 		if err != nil {
 			return err
 		}
+		commit = head
 		tree, err := e.repo.commitTree(head)
 		if err != nil {
 			return err
@@ -590,15 +684,57 @@ func (e *Engine) commitPending(ctx context.Context, me data.Identity) (map[strin
 		if err != nil {
 			return err
 		}
-		return e.repo.setRef(mainBranch, head, c)
+		if err := e.repo.setRef(mainBranch, head, c); err != nil {
+			return err
+		}
+		commit = c
+		return nil
 	}()
 	e.repo.mu.Unlock()
 	if err != nil {
 		return nil, 0, explainLocal(err, e.repo.path)
 	}
-	if err := e.store.ClearPending(ctx, sent); err != nil {
-		// Harmless: they are committed, and committing them again changes nothing.
-		e.logf("records committed, but not marked as sent: %v", err)
+	// The database takes the signed versions, clears what was sent and notes
+	// that it holds the new commit, in one transaction: a crash before it
+	// leaves the records pending and the commit to be imported, which the next
+	// round does first. A record edited again meanwhile keeps its new version,
+	// pending, made on top of the committed one.
+	err = local(e.store.Tx(ctx, func(tx *data.Tx) error {
+		for _, f := range files {
+			cur, err := tx.GetBody(f.out.ID)
+			if err != nil && !errors.Is(err, data.ErrNotFound) {
+				return err
+			}
+			if !bytes.Equal(cur, f.out.Body) {
+				continue
+			}
+			if !bytes.Equal(f.body, f.out.Body) {
+				rec, err := data.Decode(f.body)
+				if err != nil {
+					return err
+				}
+				if err := tx.Put(rec, data.PutHub); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.MarkSent(f.out.ID, f.out.Updated); err != nil {
+				return err
+			}
+		}
+		if commit == head {
+			return nil
+		}
+		if head.IsZero() {
+			_, err := tx.SQL().Exec(`INSERT INTO sync_state(remote, imported) VALUES('', ?)
+				ON CONFLICT(remote) DO UPDATE SET imported = excluded.imported WHERE sync_state.imported = ''`, commit.String())
+			return err
+		}
+		_, err := tx.SQL().Exec("UPDATE sync_state SET imported = ? WHERE remote = '' AND imported = ?", commit.String(), head.String())
+		return err
+	}))
+	if err != nil {
+		// The next round imports the commit and sends nothing twice.
+		return nil, 0, err
 	}
 	return own, len(files), nil
 }

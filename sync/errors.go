@@ -26,6 +26,10 @@ var (
 	ErrDiskFull    = errors.New("disk full")
 	ErrHubBusy     = errors.New("hub kept changing")
 	ErrNoRemote    = errors.New("no hub set up")
+	// ErrMassDeletion: the hub would delete more than half of the shared records
+	// here (and more than 20). Nothing was changed; Engine.AllowMassDeletion
+	// lets the next sync go ahead once the user confirms.
+	ErrMassDeletion = errors.New("mass deletion")
 )
 
 // HubError is an error worded for the person at the keyboard: one sentence that
@@ -50,6 +54,30 @@ func unreachable(hub string, cause error) error {
 
 func notHub(hub, why string) error {
 	return hubErr(ErrNotHub, nil, "%s is not a vademecum hub (%s): check the address, or start a new hub in an empty repository", hub, why)
+}
+
+// isDiskFull recognises a full disk in what the OS, SQLite or go-git said.
+func isDiskFull(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, syscall.ENOSPC) {
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "no space left") || strings.Contains(msg, "disk is full") || strings.Contains(msg, "SQLITE_FULL")
+}
+
+// local words an error of the local database or repository: a full disk says so.
+func local(err error) error {
+	var he *HubError
+	if err == nil || errors.As(err, &he) {
+		return err
+	}
+	if isDiskFull(err) {
+		return diskFull(err)
+	}
+	return err
 }
 
 func diskFull(cause error) error {
@@ -116,6 +144,3 @@ func explain(err error, h *hub) error {
 	}
 	return fmt.Errorf("sync with %s failed: %w", where, err)
 }
-
-// errNoSpace is what the OS says when the disk is full.
-var errNoSpace = syscall.ENOSPC

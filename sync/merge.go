@@ -95,11 +95,21 @@ func mergeRecord(baseB, mineB, theirsB []byte) ([]byte, []fieldConflict) {
 		}
 		return bytes.Compare(mv, tv) > 0
 	}
+	laterMine := mine.updated().After(theirs.updated()) || (mine.updated().Equal(theirs.updated()) && bytes.Compare(mine.body, theirs.body) > 0)
+	isOrg := mine.str("type") == data.TypeOrg && theirs.str("type") == data.TypeOrg
 	var conflicts []fieldConflict
 	out := map[string]json.RawMessage{}
 	for _, k := range unionKeys(b, mine.obj, theirs.obj) {
 		if k == "updated" || k == "sig" {
 			continue
+		}
+		if k == "keys" && isOrg {
+			if v, ok := mergeKeys(b[k], mine.obj[k], theirs.obj[k], laterMine); ok {
+				if v != nil {
+					out[k] = v
+				}
+				continue
+			}
 		}
 		v, cs := mergeValue(k, b[k], mine.obj[k], theirs.obj[k], true, mineWins)
 		conflicts = append(conflicts, cs...)
@@ -120,7 +130,6 @@ func mergeRecord(baseB, mineB, theirsB []byte) ([]byte, []fieldConflict) {
 	}
 	// The merged record is as new as the newer side; its signature is the newer
 	// side's (a merged record needs a new signature from its owner to verify).
-	laterMine := mine.updated().After(theirs.updated()) || (mine.updated().Equal(theirs.updated()) && bytes.Compare(mine.body, theirs.body) > 0)
 	later := pick(mine, theirs, laterMine)
 	for _, k := range []string{"updated", "sig"} {
 		if v, ok := later.obj[k]; ok {
@@ -132,6 +141,59 @@ func mergeRecord(baseB, mineB, theirsB []byte) ([]byte, []fieldConflict) {
 		return later.body, conflicts
 	}
 	return body, conflicts
+}
+
+// mergeKeys merges the key lists of two versions of an organisation file: every
+// key listed in the base or on either side stays listed (laptops are added,
+// never removed), and a revocation is never undone — the earliest revocation
+// time of a key wins. For a key on both sides the newer side's entry is taken,
+// and the list keeps the newer side's order followed by the other side's new
+// keys, so that two replicas merging the same pair write the same bytes. ok is
+// false when a list is malformed (the field is then merged as any other).
+func mergeKeys(bv, mv, tv json.RawMessage, laterMine bool) (json.RawMessage, bool) {
+	if jsonEqual(mv, tv) {
+		return mv, true
+	}
+	parse := func(v json.RawMessage) ([]data.Key, bool) {
+		var ks []data.Key
+		if v == nil {
+			return nil, true
+		}
+		return ks, json.Unmarshal(v, &ks) == nil
+	}
+	bk, ok1 := parse(bv)
+	mk, ok2 := parse(mv)
+	tk, ok3 := parse(tv)
+	if !ok1 || !ok2 || !ok3 {
+		return nil, false
+	}
+	first, second := tk, mk
+	if laterMine {
+		first, second = mk, tk
+	}
+	var out []data.Key
+	at := map[string]int{}
+	for _, list := range [][]data.Key{first, second, bk} {
+		for _, k := range list {
+			i, seen := at[k.ID]
+			if !seen {
+				at[k.ID] = len(out)
+				out = append(out, k)
+				continue
+			}
+			if r := k.Revoked; !r.IsZero() && (out[i].Revoked.IsZero() || r.Before(out[i].Revoked)) {
+				out[i].Revoked = r
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil, true
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		return nil, false
+	}
+	return b, true
 }
 
 func pick(mine, theirs recordSide, keptMine bool) recordSide {

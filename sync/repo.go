@@ -17,8 +17,10 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/format/objfile"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
+	"github.com/go-git/go-git/v5/storage"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
@@ -79,13 +81,19 @@ func (r *repo) ref(name plumbing.ReferenceName) (plumbing.Hash, error) {
 	return ref.Hash(), nil
 }
 
-// setRef moves name from old to h, failing when someone moved it meanwhile.
+// setRef moves name from old to h, failing when it moved meanwhile. The file
+// is replaced by a rename (writeRefFile), so that a crash or a full disk never
+// leaves it empty, as go-git's write in place could. Writers of the local
+// repository are serialised by the round lock and repo.mu.
 func (r *repo) setRef(name plumbing.ReferenceName, old, h plumbing.Hash) error {
-	var oldRef *plumbing.Reference
-	if !old.IsZero() {
-		oldRef = plumbing.NewHashReference(name, old)
+	cur, err := r.ref(name)
+	if err != nil {
+		return err
 	}
-	return r.st.CheckAndSetReference(plumbing.NewHashReference(name, h), oldRef)
+	if cur != old {
+		return fmt.Errorf("%s moved from %s to %s meanwhile: %w", name, describe(old), describe(cur), storage.ErrReferenceHasChanged)
+	}
+	return writeRefFile(r.path, name, h)
 }
 
 func (r *repo) has(h plumbing.Hash) bool {
@@ -120,6 +128,19 @@ func (r *repo) writeBlob(b []byte) (plumbing.Hash, error) {
 // blobSize returns a blob's size without reading it, so that oversized files
 // from a hub are refused before they reach memory.
 func (r *repo) blobSize(h plumbing.Hash) (int64, error) {
+	// go-git's EncodedObjectSize leaves a loose object's file open (until the
+	// garbage collector finds it): read the header here.
+	name := h.String()
+	if f, err := os.Open(filepath.Join(r.path, "objects", name[:2], name[2:])); err == nil {
+		defer f.Close()
+		or, err := objfile.NewReader(f)
+		if err != nil {
+			return 0, err
+		}
+		defer or.Close()
+		_, size, err := or.Header()
+		return size, err
+	}
 	return r.st.EncodedObjectSize(h)
 }
 
@@ -202,7 +223,16 @@ func gitLess(a, b object.TreeEntry) bool {
 }
 
 func (r *repo) writeCommit(tree plumbing.Hash, parents []plumbing.Hash, who, msg string) (plumbing.Hash, error) {
-	sig := object.Signature{Name: who, Email: who + "@vademecum.invalid", When: time.Now().UTC().Truncate(time.Second)}
+	// A commit is always later than its parents, whatever this computer's
+	// clock says (laptops' clocks disagree, and git keeps whole seconds): the
+	// history walks (mergeBase) go newest first and rely on it.
+	when := time.Now().UTC().Truncate(time.Second)
+	for _, p := range parents {
+		if pc, err := r.commit(p); err == nil && !when.After(pc.Committer.When) {
+			when = pc.Committer.When.UTC().Add(time.Second)
+		}
+	}
+	sig := object.Signature{Name: who, Email: who + "@vademecum.invalid", When: when}
 	c := &object.Commit{Author: sig, Committer: sig, Message: msg, TreeHash: tree, ParentHashes: parents}
 	obj := r.st.NewEncodedObject()
 	if err := c.Encode(obj); err != nil {
@@ -433,13 +463,14 @@ func (r *repo) mergeBase(a, b plumbing.Hash) (plumbing.Hash, error) {
 	for q.Len() > 0 && nonStale() {
 		c := heap.Pop(q).(*queued).c
 		f := flags[c.Hash] & (fromA | fromB | stale)
-		if f&(fromA|fromB) == fromA|fromB {
+		if f == fromA|fromB {
 			if flags[c.Hash]&result == 0 {
 				flags[c.Hash] |= result
 				results = append(results, c)
 			}
+			// Its ancestors are common too, and worse: mark them stale (as
+			// git does, the commit itself stays a candidate).
 			f |= stale
-			flags[c.Hash] |= stale
 		}
 		for _, p := range c.ParentHashes {
 			if flags[p]&f == f {
@@ -453,9 +484,39 @@ func (r *repo) mergeBase(a, b plumbing.Hash) (plumbing.Hash, error) {
 			heap.Push(q, &queued{c: pc})
 		}
 	}
-	var best *object.Commit
+	// The best common ancestors are the candidates no other candidate reaches;
+	// between two of them (criss-cross histories) the newest, then the id, so
+	// that every replica picks the same.
+	var cands []*object.Commit
 	for _, c := range results {
-		if flags[c.Hash]&stale != 0 && (best == nil || c.Committer.When.After(best.Committer.When)) {
+		if flags[c.Hash]&stale == 0 {
+			cands = append(cands, c)
+		}
+	}
+	if len(cands) > 1 {
+		// Commits with the same time (or a parent dated after its child, from
+		// a clock that was wrong) can leave an ancestor of the best one here.
+		var keep []*object.Commit
+		for i, x := range cands {
+			redundant := false
+			for j, y := range cands {
+				if i != j && r.reaches(y.Hash, x.Hash, 100000) {
+					redundant = true
+					break
+				}
+			}
+			if !redundant {
+				keep = append(keep, x)
+			}
+		}
+		if len(keep) > 0 {
+			cands = keep
+		}
+	}
+	var best *object.Commit
+	for _, c := range cands {
+		if best == nil || c.Committer.When.After(best.Committer.When) ||
+			(c.Committer.When.Equal(best.Committer.When) && bytes.Compare(c.Hash[:], best.Hash[:]) > 0) {
 			best = c
 		}
 	}
@@ -463,6 +524,31 @@ func (r *repo) mergeBase(a, b plumbing.Hash) (plumbing.Hash, error) {
 		return plumbing.ZeroHash, nil
 	}
 	return best.Hash, nil
+}
+
+// reaches reports whether target is an ancestor of from, looking at no more
+// than limit commits.
+func (r *repo) reaches(from, target plumbing.Hash, limit int) bool {
+	seen := map[plumbing.Hash]bool{from: true}
+	queue := []plumbing.Hash{from}
+	for len(queue) > 0 && len(seen) < limit {
+		h := queue[0]
+		queue = queue[1:]
+		c, err := r.commit(h)
+		if err != nil {
+			continue
+		}
+		for _, p := range c.ParentHashes {
+			if p == target {
+				return true
+			}
+			if !seen[p] {
+				seen[p] = true
+				queue = append(queue, p)
+			}
+		}
+	}
+	return false
 }
 
 // newObjects lists the objects reachable from wants that the other side, which

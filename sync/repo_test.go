@@ -8,8 +8,10 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"vademecum/data"
 )
@@ -96,5 +98,66 @@ func TestLocalRepositoryPassesFsck(t *testing.T) {
 	files := git(t, hb.dir, "ls-tree", "-r", "--name-only", "main")
 	if !strings.Contains(files, "orgs/street-cz.json") || !strings.Contains(files, p.Created.Format("practices/2006/01/")+p.ID+".json") {
 		t.Fatalf("hub files:\n%s", files)
+	}
+}
+
+// Commits of the same second (git keeps whole seconds), or dated before their
+// parents by a wrong clock, still give the right merge base.
+func TestMergeBaseWithEqualTimes(t *testing.T) {
+	r, err := openBareRepo(filepath.Join(t.TempDir(), "r.git"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	when := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
+	commitAt := func(msg string, at time.Time, parents ...plumbing.Hash) plumbing.Hash {
+		sig := object.Signature{Name: "x", Email: "x@x", When: at}
+		c := &object.Commit{Author: sig, Committer: sig, Message: msg, TreeHash: plumbing.ZeroHash, ParentHashes: parents}
+		obj := r.st.NewEncodedObject()
+		if err := c.Encode(obj); err != nil {
+			t.Fatal(err)
+		}
+		h, err := r.st.SetEncodedObject(obj)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	for round := range 40 {
+		at := func(i int) time.Time {
+			if round%2 == 1 {
+				return when.Add(-time.Duration(i) * time.Second) // each commit dated before its parent
+			}
+			return when
+		}
+		chain := []plumbing.Hash{commitAt(fmt.Sprintf("root %d", round), at(0))}
+		for i := 1; i < 6; i++ {
+			chain = append(chain, commitAt(fmt.Sprintf("c%d %d", i, round), at(i), chain[i-1]))
+		}
+		fork := chain[len(chain)-1]
+		x := commitAt(fmt.Sprintf("x %d", round), at(7), fork)
+		y := commitAt(fmt.Sprintf("y %d", round), at(7), fork)
+		y2 := commitAt(fmt.Sprintf("y2 %d", round), at(8), y)
+		for _, c := range []struct{ a, b, want plumbing.Hash }{
+			{x, y2, fork}, {y2, x, fork}, {fork, y2, fork}, {y2, fork, fork}, {chain[2], y2, chain[2]},
+		} {
+			got, err := r.mergeBase(c.a, c.b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != c.want {
+				t.Fatalf("round %d: merge base of %s and %s is %s, want %s", round, describe(c.a), describe(c.b), describe(got), describe(c.want))
+			}
+		}
+	}
+	// New commits are always later than their parents.
+	future := time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
+	p := commitAt("from a laptop whose clock is wrong", future)
+	c, err := r.writeCommit(plumbing.ZeroHash, []plumbing.Hash{p}, "x", "child")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cc, _ := r.commit(c)
+	if !cc.Committer.When.After(future) {
+		t.Fatalf("child dated %v, parent %v", cc.Committer.When, future)
 	}
 }

@@ -359,6 +359,16 @@ type diskUpload struct {
 	st *filesystem.Storage
 }
 
+// Close ends the session and closes the hub folder's files (left to the garbage
+// collector, a day of syncs would run out of file handles).
+func (s *diskUpload) Close() error {
+	err := s.UploadPackSession.Close()
+	if cerr := s.st.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
 func (s *diskUpload) UploadPack(ctx context.Context, req *packp.UploadPackRequest) (*packp.UploadPackResponse, error) {
 	objs, _, err := newObjects(s.st, req.Wants, req.Haves)
 	if err != nil {
@@ -375,6 +385,14 @@ type diskReceive struct {
 	transport.ReceivePackSession
 	st   *filesystem.Storage
 	path string
+}
+
+func (s *diskReceive) Close() error {
+	err := s.ReceivePackSession.Close()
+	if cerr := s.st.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // ReceivePack stores the pack and moves the branch under the folder's lock,
@@ -486,28 +504,53 @@ func openDiskHub(path string, create bool) (*filesystem.Storage, error) {
 }
 
 func explainLocal(err error, where string) error {
-	if errors.Is(err, errNoSpace) || strings.Contains(err.Error(), "no space left") {
+	if isDiskFull(err) {
 		return diskFull(err)
 	}
 	return fmt.Errorf("cannot write the hub folder %s: %w", where, err)
 }
 
-// lockFolder takes the hub folder's push lock. A lock older than two minutes
-// was left by a crash and is taken over.
+// pushLockFile is a hub folder's push lock.
+const pushLockFile = "vademecum-push.lock"
+
+// lockFolder takes the hub folder's push lock. The lock names its owner: one
+// left by a process of this computer that is gone is taken over at once, any
+// other after two minutes. Under the lock, what an interrupted push left
+// half-written in the folder is tidied away first.
 func lockFolder(ctx context.Context, path string) (func(), error) {
-	lock := filepath.Join(path, "vademecum-push.lock")
+	lock := filepath.Join(path, pushLockFile)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		f, err := os.OpenFile(lock, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
 		if err == nil {
-			f.Close()
+			_, werr := f.WriteString(lockOwner() + "\n")
+			if cerr := f.Close(); werr == nil {
+				werr = cerr
+			}
+			if werr != nil {
+				os.Remove(lock)
+				return nil, explainLocal(werr, path)
+			}
+			if err := tidyObjects(path); err != nil {
+				os.Remove(lock)
+				return nil, explainLocal(err, path)
+			}
 			return func() { os.Remove(lock) }, nil
 		}
 		if !errors.Is(err, os.ErrExist) {
 			return nil, explainLocal(err, path)
 		}
-		if fi, serr := os.Stat(lock); serr == nil && time.Since(fi.ModTime()) > 2*time.Minute {
-			os.Remove(lock)
+		if staleLock(lock, 2*time.Minute) {
+			// Left by a crash: take it over (rename first, so that two
+			// processes doing this at once do not both win).
+			stale := lock + ".stale-" + strconv.Itoa(os.Getpid())
+			if os.Rename(lock, stale) == nil {
+				if !staleLock(stale, 2*time.Minute) {
+					// Another process took it over just before: give it back.
+					os.Link(stale, lock)
+				}
+				os.Remove(stale)
+			}
 			continue
 		}
 		if time.Now().After(deadline) {

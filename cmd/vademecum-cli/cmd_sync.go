@@ -24,10 +24,11 @@ func init() {
 	register(&command{name: "remote list", args: "[--json]", help: "the hubs this installation syncs with",
 		flags: func(fs *flag.FlagSet) { fs.Bool("json", false, "print JSON") },
 		run:   runRemoteList})
-	register(&command{name: "sync", args: "[--remote NAME] [--json]",
+	register(&command{name: "sync", args: "[--remote NAME] [--allow-deletions] [--json]",
 		help: "exchange shared records with the hubs: prints received, sent, conflicts, quarantined",
 		flags: func(fs *flag.FlagSet) {
 			fs.String("remote", "", "sync with this hub only (default: every hub)")
+			fs.Bool("allow-deletions", false, "go ahead when a hub deletes more than half of the shared records (the sync stops and asks otherwise)")
 			fs.Bool("json", false, `print {"received", "sent", "conflicts", "quarantined", "hub_head"}`)
 		},
 		run: runSync})
@@ -146,6 +147,9 @@ func runSync(c *ctx) error {
 		return err
 	}
 	defer done()
+	if on(c.fs, "allow-deletions") {
+		eng.AllowMassDeletion()
+	}
 	res, err := eng.Sync(c, str(c.fs, "remote"), nil)
 	if err != nil {
 		// Several hubs may each have failed: one line per hub would break scripts.

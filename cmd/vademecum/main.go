@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"time"
 
@@ -32,7 +33,27 @@ func main() {
 	dir := dataDir(*dataFlag)
 	store, err := openStore(dir)
 	if err != nil {
-		app.StartupProblem(a, dir, err).ShowAndRun()
+		// A damaged database can be rebuilt from the window; then the app
+		// starts again as a new process, on the rebuilt database.
+		restarted := false
+		restart := func() error {
+			exe, err := os.Executable()
+			if err != nil {
+				return err
+			}
+			cmd := exec.Command(exe, os.Args[1:]...)
+			cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+			if err := cmd.Start(); err != nil {
+				return err
+			}
+			restarted = true
+			a.Quit()
+			return nil
+		}
+		app.StartupProblem(a, dir, err, restart).ShowAndRun()
+		if restarted {
+			os.Exit(0)
+		}
 		os.Exit(1)
 	}
 	defer store.Close()

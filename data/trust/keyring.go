@@ -216,7 +216,7 @@ func (k *Keyring) Verify(r data.Record, body []byte, prev data.Record) error {
 		return err
 	}
 	if owner == nil || len(owner.Keys) == 0 {
-		return fmt.Errorf("signed for %s, whose organisation file (orgs/%s.json) has not been received here yet", m.Org, m.Org)
+		return notYet(fmt.Errorf("signed for %s, whose organisation file (orgs/%s.json) has not been received here yet", m.Org, m.Org))
 	}
 	key := findKey(owner.Keys, keyID)
 	if key == nil {
@@ -266,8 +266,18 @@ func (k *Keyring) unknownKey(m *data.Meta, keyID string) error {
 			}
 		}
 	}
-	return fmt.Errorf("signed with the key %s, which is not one of the keys of %s", keyID, m.Org)
+	return notYet(fmt.Errorf("signed with the key %s, which is not one of the keys of %s", keyID, m.Org))
 }
+
+// pending is a reason to hold a record that may pass later: the organisation
+// file or key that signs it has not arrived yet, or a key change waits for
+// approval. The sync engine checks such records again at every sync.
+type pending struct{ error }
+
+func (pending) Temporary() bool { return true }
+func (p pending) Unwrap() error { return p.error }
+
+func notYet(err error) error { return pending{err} }
 
 // verifyOrg applies the rules of organisation files: trust on first sight if
 // self-signed, later versions signed by a key already pinned, other key changes
@@ -324,8 +334,8 @@ func (k *Keyring) verifyOrg(o *data.Organisation, keyID string, sig, body []byte
 }
 
 func approvalError(org string, key *data.Key) error {
-	return fmt.Errorf("key change for %s needs approval: compare the fingerprint by phone, then run 'vademecum-cli keys approve %s' (signed by the key %s%s, fingerprint %s)",
-		org, org, key.ID, deviceOf(key), FingerprintOf(key.Public))
+	return notYet(fmt.Errorf("key change for %s needs approval: compare the fingerprint by phone, then run 'vademecum-cli keys approve %s' (signed by the key %s%s, fingerprint %s)",
+		org, org, key.ID, deviceOf(key), FingerprintOf(key.Public)))
 }
 
 // checkKeys refuses an organisation file whose key list is malformed: an ID

@@ -312,6 +312,10 @@ func Approve(store *data.Store, org string) (*data.Organisation, error) {
 		if err := tx.Put(o, data.PutHub); err != nil {
 			return err
 		}
+		// A rebuilt database trusts it again (see data.LocalCopyFile).
+		if err := tx.KeepRecord(o); err != nil {
+			return err
+		}
 		approved = o
 		return forget()
 	})
