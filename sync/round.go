@@ -185,6 +185,7 @@ type incoming struct {
 	// back again what was held back): whether it may pass later.
 	retryable bool
 	at        plumbing.Hash // the commit the file is imported from
+	hf        hubFile       // what the path says; the record is read when its turn comes
 	myOrg     string
 }
 
@@ -237,26 +238,32 @@ func (e *Engine) importUpTo(ctx context.Context, remote string, upTo, dirtyBase 
 	if err != nil {
 		return 0, 0, err
 	}
-	for i := range items {
-		it := &items[i]
-		it.at, it.myOrg = to, me.Org
-		if mf, ok := merged[it.path]; ok && mf.out == it.blob && it.rec != nil {
-			it.merge = &mf
-			it.resign = e.opts.Sign != nil && it.rec.Base().Org == me.Org
-		}
-	}
-	if !e.allowNow {
-		if err := e.checkDeletions(ctx, items, own); err != nil {
-			return 0, 0, err
-		}
-	}
 	progress(Progress{Stage: "import", Total: len(items)})
 	now := fmtTime(time.Now())
 	err = e.store.Tx(ctx, func(tx *data.Tx) error {
 		received, quarantined = 0, 0
 		sqlTx := tx.SQL()
 		seen := map[string]string{}
+		dels, err := newDeletionCount(tx, e.allowNow)
+		if err != nil {
+			return err
+		}
 		for i, it := range items {
+			// Each record is read when its turn comes and dropped after, so an
+			// import of 100,000 records holds one at a time.
+			if !it.gone && !it.forget && it.reason == "" && it.rec == nil {
+				e.repo.mu.Lock()
+				it.rec, it.body, it.reason = e.readRecord(it.blob, it.hf)
+				e.repo.mu.Unlock()
+			}
+			it.at, it.myOrg = to, me.Org
+			if mf, ok := merged[it.path]; ok && mf.out == it.blob && it.rec != nil {
+				it.merge = &mf
+				it.resign = e.opts.Sign != nil && it.rec.Base().Org == me.Org
+			}
+			if err := dels.add(tx, it, own); err != nil {
+				return err
+			}
 			if i == len(items)/2 {
 				if err := e.fault("mid-import"); err != nil {
 					return err
@@ -292,12 +299,15 @@ func (e *Engine) importUpTo(ctx context.Context, remote string, upTo, dirtyBase 
 				received++
 			}
 		}
+		if err := dels.check(e); err != nil {
+			return err
+		}
 		for _, c := range conflicts {
 			if err := insertConflict(tx, c, now); err != nil {
 				return err
 			}
 		}
-		_, err := sqlTx.Exec(`INSERT INTO sync_state(remote, imported) VALUES('', ?)
+		_, err = sqlTx.Exec(`INSERT INTO sync_state(remote, imported) VALUES('', ?)
 			ON CONFLICT(remote) DO UPDATE SET imported = excluded.imported`, to.String())
 		return err
 	})
@@ -345,46 +355,53 @@ func release(tx *data.Tx, path string) error {
 // here, and more than massDeletion of them, stops and asks first.
 const massDeletion = 20
 
-// checkDeletions counts the shared records this import would delete (tombstones
-// and files removed from the hub, not this installation's own deletions) and
-// refuses when they are too many.
-func (e *Engine) checkDeletions(ctx context.Context, items []incoming, own map[string]plumbing.Hash) error {
-	db := e.store.DB()
-	dels := 0
-	for _, it := range items {
-		if it.forget || it.reason != "" || (!it.blob.IsZero() && own[it.path] == it.blob) {
-			continue
-		}
-		if !it.gone && (it.rec == nil || !it.rec.Base().Deleted) {
-			continue
-		}
-		var deleted bool
-		var vis string
-		err := db.QueryRowContext(ctx, "SELECT deleted, visibility FROM record_index WHERE id = ?", it.id).Scan(&deleted, &vis)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		if !deleted && vis == data.Shared {
-			dels++
-		}
+// deletionCount counts, during an import, the shared records it deletes
+// (tombstones and files removed from the hub, not this installation's own
+// deletions); at the end, too many make the import roll back, changing nothing.
+type deletionCount struct {
+	off         bool
+	dels, total int
+}
+
+func newDeletionCount(tx *data.Tx, allowed bool) (*deletionCount, error) {
+	d := &deletionCount{off: allowed}
+	if allowed {
+		return d, nil
 	}
-	if dels <= massDeletion {
+	err := tx.SQL().QueryRow("SELECT count(*) FROM record_index WHERE deleted = 0 AND visibility = 'shared' AND org != ?",
+		data.ToolkitOrg).Scan(&d.total)
+	return d, err
+}
+
+func (d *deletionCount) add(tx *data.Tx, it incoming, own map[string]plumbing.Hash) error {
+	if d.off || it.forget || it.reason != "" || (!it.blob.IsZero() && own[it.path] == it.blob) {
 		return nil
 	}
-	var total int
-	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM record_index WHERE deleted = 0 AND visibility = 'shared' AND org != ?",
-		data.ToolkitOrg).Scan(&total); err != nil {
+	if !it.gone && (it.rec == nil || !it.rec.Base().Deleted) {
+		return nil
+	}
+	var deleted bool
+	var vis string
+	err := tx.SQL().QueryRow("SELECT deleted, visibility FROM record_index WHERE id = ?", it.id).Scan(&deleted, &vis)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
 		return err
 	}
-	if dels*2 <= total {
+	if !deleted && vis == data.Shared {
+		d.dels++
+	}
+	return nil
+}
+
+func (d *deletionCount) check(e *Engine) error {
+	if d.off || d.dels <= massDeletion || d.dels*2 <= d.total {
 		return nil
 	}
-	e.logf("the sync would delete %d of %d shared records: stopped", dels, total)
+	e.logf("the sync would delete %d of %d shared records: stopped", d.dels, d.total)
 	return hubErr(ErrMassDeletion, nil, "this sync would delete %d of the %d shared records here, more than half, so it stopped and changed nothing: "+
-		"if partners really deleted them, sync again and allow it (vademecum-cli sync --allow-deletions); if not, the hub may be damaged or restored from an old copy: ask its administrator", dels, total)
+		"if partners really deleted them, sync again and allow it (vademecum-cli sync --allow-deletions); if not, the hub may be damaged or restored from an old copy: ask its administrator", d.dels, d.total)
 }
 
 // retryPaths are the files held in quarantine for a reason that may pass.
@@ -439,10 +456,7 @@ func (e *Engine) prepareImport(from, to, dirtyBase plumbing.Hash, retry []string
 		case hf.Skip:
 			continue
 		default:
-			it.id = hf.ID
-			if !it.gone {
-				it.rec, it.body, it.reason = e.readRecord(c.To, hf)
-			}
+			it.id, it.hf = hf.ID, hf
 		}
 		items = append(items, it)
 	}
@@ -468,7 +482,7 @@ func (e *Engine) prepareImport(from, to, dirtyBase plumbing.Hash, retry []string
 		case perr != nil || hf.Skip || blob.IsZero():
 			it.forget = true
 		default:
-			it.rec, it.body, it.reason = e.readRecord(blob, hf)
+			it.hf = hf
 		}
 		items = append(items, it)
 	}
