@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"encoding/json"
 	"sort"
 	"strings"
 	"time"
@@ -107,65 +108,42 @@ func filterSQL(q Query, where []string, args []any) ([]string, []any) {
 // costs about what a rare word costs. Smaller match sets are ranked whole.
 const rankWindow = 300
 
-// rank returns [rid, score] of the best matches in one full-text table. Ranking
-// works window by window, newest matches first, each window one FTS query that
-// stops after rankWindow matches: without filters one window is enough; with
-// filters, older windows are ranked too until limit results pass them (or the
-// matches run out).
+// rank returns [rid, score] of the best matches in one full-text table: the
+// newest rankWindow matches of the text and the filters (the filters are words of
+// the facets column, intersected inside the index), ranked by bm25 with titles
+// weighing four times the body. Date limits, which the index does not hold, are
+// checked against record_index.
 func (s *Store) rank(ctx context.Context, table, expr string, q Query, limit int) ([][2]any, error) {
-	where, fargs := filterSQL(q, []string{"r.deleted = 0"}, nil)
-	filtered := len(where) > 1
-	var out [][2]any
-	var upper int64 = -1
-	for range 50 {
-		bound, args := "", []any{expr}
-		if upper >= 0 {
-			bound, args = " AND rowid < ?", append(args, upper)
-		}
-		window := "SELECT rowid AS rid, bm25(" + table + ", 4.0, 1.0) AS score FROM " + table + " WHERE " + table +
-			" MATCH ?" + bound + " ORDER BY rowid DESC LIMIT ?"
-		args = append(args, rankWindow)
-		var sqlq string
-		if filtered {
-			// Every row of the window comes back, with whether it passes the
-			// filters, so that the next window starts below this one.
-			sqlq = "WITH f AS MATERIALIZED (" + window + ") SELECT f.rid, f.score, (" + strings.Join(where, " AND ") +
-				") FROM f JOIN record_index r ON r.rid = f.rid"
-			args = append(args, fargs...)
-		} else {
-			sqlq = "SELECT rid, score, 1 FROM (" + window + ") ORDER BY score LIMIT ?"
-			args = append(args, limit)
-		}
-		rows, err := s.db.QueryContext(ctx, sqlq, args...)
-		if err != nil {
-			return nil, err
-		}
-		n := 0
-		for rows.Next() {
-			var rid int64
-			var score float64
-			var keep bool
-			if err := rows.Scan(&rid, &score, &keep); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			n++
-			if upper < 0 || rid < upper {
-				upper = rid
-			}
-			if keep {
-				out = append(out, [2]any{rid, score})
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		if !filtered || n < rankWindow || len(out) >= limit {
-			break
-		}
+	match := "{title body} : (" + expr + ")"
+	fexpr, dated := facetExpr(q)
+	if fexpr != "" {
+		match += " AND " + fexpr
 	}
-	return out, nil
+	from, args := " FROM "+table+" WHERE "+table+" MATCH ?", []any{match}
+	if dated {
+		where, fargs := filterSQL(Query{Since: q.Since, Until: q.Until}, []string{"r.deleted = 0"}, nil)
+		from = " FROM " + table + " JOIN record_index r ON r.rid = " + table + ".rowid WHERE " + table + " MATCH ? AND " +
+			strings.Join(where, " AND ")
+		args = append(args, fargs...)
+	}
+	window := "SELECT " + table + ".rowid AS rid, bm25(" + table + ", 4.0, 1.0, 0.0) AS score" + from +
+		" ORDER BY " + table + ".rowid DESC LIMIT ?"
+	rows, err := s.db.QueryContext(ctx, "SELECT rid, score FROM ("+window+") ORDER BY score LIMIT ?",
+		append(args, rankWindow, limit)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out [][2]any
+	for rows.Next() {
+		var rid int64
+		var score float64
+		if err := rows.Scan(&rid, &score); err != nil {
+			return nil, err
+		}
+		out = append(out, [2]any{rid, score})
+	}
+	return out, rows.Err()
 }
 
 // prefixIndexed is the longest prefix the full-text tables index (prefix = '2 3 4'):
@@ -252,7 +230,8 @@ func (s *Store) Search(ctx context.Context, q Query) ([]Hit, error) {
 			return nil, err
 		}
 		h.Summary.fix()
-		if rec, err := Decode([]byte(body)); err == nil {
+		// Bodies in the store were validated when written: one plain decode is enough.
+		if rec := New(h.Type); rec != nil && json.Unmarshal([]byte(body), rec) == nil {
 			h.Snippet, h.Matches = snippet(displayTexts(rec, q.UILang), toks, prefix)
 		}
 		byRid[rid] = h

@@ -2,7 +2,9 @@ package data
 
 import (
 	"context"
+	"strings"
 	"testing"
+	"time"
 )
 
 func TestSearchDiacriticsAndPrefix(t *testing.T) {
@@ -123,4 +125,44 @@ func titles(hs []Hit) []string {
 		out = append(out, h.Title)
 	}
 	return out
+}
+
+func TestSearchFacetFilters(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	add := func(title, lang, country string, tags ...string) {
+		t.Helper()
+		if err := s.SavePractice(ctx, &Practice{Meta: Meta{Lang: lang}, Title: title, Country: country, Tags: tags, Visibility: Draft}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add("Phone charging corner", "en", "IT", "digital-inclusion")
+	add("Phone repair café", "fr", "BE", "Łaźnia")
+	add("Phone credit for calls home", "pl", "PL", "migrants")
+	cases := []struct {
+		q    Query
+		want []string
+	}{
+		{Query{Text: "phone", Country: "be"}, []string{"Phone repair café"}},
+		{Query{Text: "phone", Tag: "laznia"}, []string{"Phone repair café"}},
+		{Query{Text: "phone", Tag: "Łaźnia"}, []string{"Phone repair café"}},
+		{Query{Text: "phone", Lang: "pl"}, []string{"Phone credit for calls home"}},
+		{Query{Text: "phone", Org: "streetwork-cz", Country: "IT"}, []string{"Phone charging corner"}},
+		{Query{Text: "phone", Types: []string{TypeComment}}, nil},
+		{Query{Text: "phone", Since: time.Now().Add(time.Hour)}, nil},
+		{Query{Text: "phone", Since: time.Now().Add(-time.Hour), Lang: "fr"}, []string{"Phone repair café"}},
+	}
+	for _, c := range cases {
+		hits, err := s.Search(ctx, c.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := titles(hits); strings.Join(got, "|") != strings.Join(c.want, "|") {
+			t.Errorf("%+v: got %v, want %v", c.q, got, c.want)
+		}
+	}
+	// Facet words never match what people type.
+	if hits, _ := s.Search(ctx, Query{Text: "zflangxen"}); len(hits) != 0 {
+		t.Errorf("a facet word matched the text: %v", titles(hits))
+	}
 }

@@ -45,8 +45,8 @@ type Tx struct {
 }
 
 type ftsOp struct {
-	rid                int64
-	table, title, body string // table "" = delete from both
+	rid                        int64
+	table, title, body, facets string // table "" = delete from both
 }
 
 // Tx runs fn in one immediate transaction and commits it when fn returns nil.
@@ -196,7 +196,8 @@ func (tx *Tx) Put(r Record, mode PutMode) error {
 	}
 	tx.fts = append(tx.fts, ftsOp{rid: rid})
 	if !m.Deleted {
-		tx.fts = append(tx.fts, ftsOp{rid: rid, table: searchTable(m.Type), title: Fold(ix.searchTitle), body: Fold(ix.searchBody)})
+		tx.fts = append(tx.fts, ftsOp{rid: rid, table: searchTable(m.Type), title: Fold(ix.searchTitle), body: Fold(ix.searchBody),
+			facets: facets(m, ix)})
 	}
 	return nil
 }
@@ -221,7 +222,7 @@ func (tx *Tx) flushSearch() error {
 			}
 			continue
 		}
-		if _, err := tx.exec("INSERT INTO "+op.table+"(rowid, title, body) VALUES(?, ?, ?)", op.rid, op.title, op.body); err != nil {
+		if _, err := tx.exec("INSERT INTO "+op.table+"(rowid, title, body, facets) VALUES(?, ?, ?, ?)", op.rid, op.title, op.body, op.facets); err != nil {
 			return err
 		}
 	}

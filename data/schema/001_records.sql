@@ -43,14 +43,16 @@ CREATE INDEX record_terms_rid ON record_terms(rid);
 
 -- Full-text indexes over folded text (lower case, no diacritics: see Fold),
 -- rowid = records.rid: one for the journal, one for the toolkit (see searchTable).
--- Prefix indexes keep search-as-you-type fast on short prefixes.
+-- Prefix indexes keep search-as-you-type fast on short prefixes. The facets
+-- column holds the filters as words (see facetWord), so that a filtered search is
+-- one intersection inside the index instead of a lookup per match.
 CREATE VIRTUAL TABLE journal_fts USING fts5(
-  title, body,
+  title, body, facets,
   content = '', contentless_delete = 1, prefix = '2 3 4',
   tokenize = 'unicode61 remove_diacritics 2'
 );
 CREATE VIRTUAL TABLE toolkit_fts USING fts5(
-  title, body,
+  title, body, facets,
   content = '', contentless_delete = 1, prefix = '2 3 4',
   tokenize = 'unicode61 remove_diacritics 2'
 );
