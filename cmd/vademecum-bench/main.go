@@ -10,9 +10,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 
 	"vademecum/assets"
@@ -59,15 +59,61 @@ func runMeasured(env []string, name string, args ...string) (measured, error) {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
-	err := cmd.Run()
-	m := measured{wall: time.Since(start), stdout: stdout.Bytes()}
+	if err := cmd.Start(); err != nil {
+		return measured{}, err
+	}
+	// The child's peak RSS is read from /proc while it runs: the kernel's
+	// ru_maxrss would also count this process's memory, which the child shares
+	// between fork and exec.
+	peak := make(chan int64)
+	done := make(chan struct{})
+	go func() {
+		var max int64
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			if kb := vmHWM(cmd.Process.Pid, args); kb > max {
+				max = kb
+			}
+			select {
+			case <-done:
+				peak <- max
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	err := cmd.Wait()
+	close(done)
+	m := measured{wall: time.Since(start), stdout: stdout.Bytes(), rssMB: float64(<-peak) / 1024}
 	if err != nil {
 		return m, fmt.Errorf("%s %s: %v: %s", filepath.Base(name), strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
 	}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		m.rssMB = float64(ru.Maxrss) / 1024
-	}
 	return m, nil
+}
+
+// vmHWM is a process's peak resident set so far, in KB: 0 once it is gone, and
+// 0 before it has exec'd with args (until then it is a copy of this process).
+func vmHWM(pid int, args []string) int64 {
+	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	if err != nil {
+		return 0
+	}
+	if fields := strings.Split(strings.TrimSuffix(string(cmdline), "\x00"), "\x00"); strings.Join(fields[1:], "\x00") != strings.Join(args, "\x00") {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb int64
+			fmt.Sscan(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), &kb)
+			return kb
+		}
+	}
+	return 0
 }
 
 type hubRun struct {
@@ -111,6 +157,7 @@ func run(n, small int, work, cli string, queries, grepQueries int, out string) e
 		}
 		logf("built a hub of %d practices in %v", size, time.Since(start).Round(time.Millisecond))
 	}
+	debug.FreeOSMemory() // the hubs' contents are no longer needed here
 	srv, err := serveHubs(hubs)
 	if err != nil {
 		return err
