@@ -199,8 +199,15 @@ func (tx *Tx) Put(r Record, mode PutMode) error {
 		tx.fts = append(tx.fts, ftsOp{rid: rid, table: searchTable(m.Type), title: Fold(ix.searchTitle), body: Fold(ix.searchBody),
 			facets: facets(m, ix)})
 	}
+	// Written in batches: large enough that FTS5 flushes rarely, small enough that
+	// a 100,000-record import does not hold its whole text in memory.
+	if len(tx.fts) >= ftsBatch {
+		return tx.flushSearch()
+	}
 	return nil
 }
+
+const ftsBatch = 1000
 
 // searchTable is the full-text table of a record type: the journal (practices and
 // comments, which grow to 100,000s) apart from the toolkit (tools, guides,
