@@ -58,7 +58,7 @@ clean:
 bench: deps-test cli
 	$(GO) build -o $(BIN)/vademecum-bench ./cmd/vademecum-bench
 	./$(BIN)/vademecum-bench -cli $(BIN)/vademecum-cli -out docs/benchmarks.md
-	CGO_ENABLED=0 $(GO) test -run '^$$' -bench . -benchtime 20x ./data/ ./sync/
+	CGO_ENABLED=0 $(GO) test -run '^$$' -bench . -benchtime 20x ./data/ ./data/export/ ./sync/
 
 # A Linux package (dist/Vademecum.tar.xz: binary, icon, desktop file, `make install`
 # inside) built by Fyne's packager from cmd/vademecum/FyneApp.toml.
