@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"vademecum/data"
-	"vademecum/data/trust"
 	vsync "vademecum/sync"
 )
 
@@ -44,46 +42,22 @@ func init() {
 // engine opens the sync engine of the data directory. With trusted, records are
 // signed on the way out and checked on the way in, and personal data is held back.
 func (c *ctx) engine(trusted bool) (*vsync.Engine, func(), error) {
-	var s *data.Store
-	var err error
-	if trusted {
-		s, err = c.openListed()
-	} else {
-		s, err = c.openInit()
-	}
+	s, err := c.openInit()
 	if err != nil {
 		return nil, nil, err
 	}
-	opts := vsync.Options{}
-	var kr *trust.Keyring
-	if trusted {
-		if kr, err = trust.New(s); err != nil {
+	if !trusted {
+		eng, err := vsync.Open(s, vsync.Options{})
+		if err != nil {
 			return nil, nil, err
 		}
-		opts.Sign, opts.Verify = kr.Sign, kr.Verify
-		opts.Outgoing = func(r data.Record) error {
-			if f := data.PrivacyFindings(r); len(f) > 0 {
-				return fmt.Errorf("it holds personal data (%d findings): pseudonymise them or mark them as not personal", len(f))
-			}
-			return nil
-		}
-		if os.Getenv("VADEMECUM_DEBUG") != "" {
-			opts.Logf = func(format string, args ...any) { fmt.Fprintf(c.stderr, format+"\n", args...) }
-		}
+		return eng, func() { eng.Close() }, nil
 	}
-	eng, err := vsync.Open(s, opts)
-	if err != nil {
-		if kr != nil {
-			kr.Close()
-		}
-		return nil, nil, err
+	var logf func(string, ...any)
+	if os.Getenv("VADEMECUM_DEBUG") != "" {
+		logf = func(format string, args ...any) { fmt.Fprintf(c.stderr, format+"\n", args...) }
 	}
-	return eng, func() {
-		eng.Close()
-		if kr != nil {
-			kr.Close()
-		}
-	}, nil
+	return vsync.OpenTrusted(s, logf)
 }
 
 func runRemoteAdd(c *ctx) error {
