@@ -299,8 +299,8 @@ func Approve(store *data.Store, org string) (*data.Organisation, error) {
 			if !ok {
 				return fmt.Errorf("the record %s is a %s, not an organisation file", org, r.Base().Type)
 			}
-			if !o.Updated.After(cur.Updated) {
-				superseded = true // a newer version was accepted meanwhile
+			if cur.Updated.After(o.Updated) {
+				superseded = true // a newer version was accepted meanwhile (a tie, same millisecond on two laptops, is not newer)
 				return forget()
 			}
 			if err := keepsRevocations(cur, o); err != nil {
