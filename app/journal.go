@@ -24,21 +24,12 @@ type journalModel struct {
 	filter data.PracticeFilter
 	total  int
 	pages  map[int][]data.Summary
-	all    []data.Summary // the whole list, when filtering by visibility
 }
 
 func loadJournal(ctx context.Context, st *data.Store, f data.PracticeFilter) (*journalModel, error) {
 	m := &journalModel{store: st, filter: f, pages: map[int][]data.Summary{}}
-	if f.Visibility != "" {
-		// The store cannot count by visibility: read the matching summaries once.
-		all, err := st.ListPractices(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		m.all, m.total = all, len(all)
-		return m, nil
-	}
-	q := data.Query{Types: []string{data.TypePractice}, Org: f.Org, Country: f.Country, Tag: f.Tag, Tool: f.Tool, Lang: f.Lang}
+	q := data.Query{Types: []string{data.TypePractice}, Org: f.Org, Country: f.Country, Tag: f.Tag, Tool: f.Tool, Lang: f.Lang,
+		Visibility: f.Visibility}
 	n, err := st.Count(ctx, q)
 	if err != nil {
 		return nil, err
@@ -70,9 +61,6 @@ func (m *journalModel) page(ctx context.Context, p int) ([]data.Summary, error) 
 func (m *journalModel) get(i int) (data.Summary, bool) {
 	if m == nil || i < 0 || i >= m.total {
 		return data.Summary{}, false
-	}
-	if m.all != nil {
-		return m.all[i], true
 	}
 	rows, err := m.page(context.Background(), i/journalPage)
 	if err != nil || i%journalPage >= len(rows) {

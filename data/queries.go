@@ -133,22 +133,8 @@ type PracticeFilter struct {
 
 // ListPractices returns the journal newest first.
 func (s *Store) ListPractices(ctx context.Context, f PracticeFilter) ([]Summary, error) {
-	q := Query{Types: []string{TypePractice}, Org: f.Org, Country: f.Country, Tag: f.Tag, Tool: f.Tool,
-		Lang: f.Lang, Limit: f.Limit}
-	if f.Visibility == "" {
-		return s.List(ctx, q, f.Offset)
-	}
-	all, err := s.List(ctx, q, f.Offset)
-	if err != nil {
-		return nil, err
-	}
-	out := all[:0]
-	for _, sm := range all {
-		if sm.Visibility == f.Visibility {
-			out = append(out, sm)
-		}
-	}
-	return out, nil
+	return s.List(ctx, Query{Types: []string{TypePractice}, Org: f.Org, Country: f.Country, Tag: f.Tag, Tool: f.Tool,
+		Lang: f.Lang, Visibility: f.Visibility, Limit: f.Limit}, f.Offset)
 }
 
 // ToolFilter narrows the toolkit.

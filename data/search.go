@@ -23,6 +23,7 @@ type Query struct {
 	Lang       string // content language
 	Tag        string
 	Tool       string // practices and guides that use this tool id
+	Visibility string // draft, org or shared (listings only: search finds all three)
 	Since      time.Time
 	Until      time.Time
 	Limit      int    // default 50
@@ -80,6 +81,7 @@ func filterSQL(q Query, where []string, args []any) ([]string, []any) {
 	}
 	eq("r.category", q.Category)
 	eq("r.org", q.Org)
+	eq("r.visibility", q.Visibility)
 	eq("r.country", strings.ToUpper(q.Country))
 	term := func(kind, v string) {
 		if v != "" {

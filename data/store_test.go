@@ -229,3 +229,21 @@ func TestFoldPaths(t *testing.T) {
 		}
 	}
 }
+
+// The visibility filter applies before the page limit, like the others.
+func TestListPracticesVisibilityWithLimit(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	for i, vis := range []string{Shared, Draft, Draft, Draft} {
+		if err := s.SavePractice(ctx, &Practice{Meta: Meta{Lang: "en"}, Title: "Note " + string(rune('A'+i)), Visibility: vis}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list, err := s.ListPractices(ctx, PracticeFilter{Visibility: Shared, Limit: 2})
+	if err != nil || len(list) != 1 || list[0].Title != "Note A" {
+		t.Fatalf("shared, first page of 2: %v %v", list, err)
+	}
+	if n, _ := s.Count(ctx, Query{Types: []string{TypePractice}, Visibility: Draft}); n != 3 {
+		t.Errorf("count of drafts: %d", n)
+	}
+}
