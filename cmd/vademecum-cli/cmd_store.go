@@ -180,6 +180,30 @@ func listed(r data.Record, title string) (map[string]any, error) {
 	return m, nil
 }
 
+// printListed prints records as a --json listing, each titled in lang.
+func printListed[R data.Record](c *ctx, recs []R, title func(R) data.Text, lang string) error {
+	out := make([]map[string]any, 0, len(recs))
+	for _, r := range recs {
+		t, _ := title(r).In(lang)
+		m, err := listed(r, t)
+		if err != nil {
+			return err
+		}
+		out = append(out, m)
+	}
+	return c.jsonOut(out)
+}
+
+// printOneListed prints one record as --json shows it, titled in lang.
+func printOneListed(c *ctx, r data.Record, title data.Text, lang string) error {
+	t, _ := title.In(lang)
+	m, err := listed(r, t)
+	if err != nil {
+		return err
+	}
+	return c.jsonOut(m)
+}
+
 func runTools(c *ctx) error {
 	if err := c.wantArgs(0, ""); err != nil {
 		return err
@@ -199,16 +223,7 @@ func runTools(c *ctx) error {
 		return err
 	}
 	if on(c.fs, "json") {
-		out := make([]map[string]any, 0, len(tools))
-		for _, t := range tools {
-			name, _ := t.Name.In(lang)
-			m, err := listed(t, name)
-			if err != nil {
-				return err
-			}
-			out = append(out, m)
-		}
-		return c.jsonOut(out)
+		return printListed(c, tools, func(t *data.Tool) data.Text { return t.Name }, lang)
 	}
 	w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "ID\tNAME\tCATEGORY\tOFFLINE\tSUMMARY")
@@ -244,12 +259,7 @@ func runToolShow(c *ctx) error {
 	}
 	lang := c.uiLang(s)
 	if on(c.fs, "json") {
-		name, _ := t.Name.In(lang)
-		m, err := listed(t, name)
-		if err != nil {
-			return err
-		}
-		return c.jsonOut(m)
+		return printOneListed(c, t, t.Name, lang)
 	}
 	in := func(tx data.Text) string {
 		v, fb := tx.In(lang)
@@ -286,16 +296,7 @@ func runGuides(c *ctx) error {
 		return err
 	}
 	if on(c.fs, "json") {
-		out := make([]map[string]any, 0, len(guides))
-		for _, g := range guides {
-			title, _ := g.Title.In(lang)
-			m, err := listed(g, title)
-			if err != nil {
-				return err
-			}
-			out = append(out, m)
-		}
-		return c.jsonOut(out)
+		return printListed(c, guides, func(g *data.Guide) data.Text { return g.Title }, lang)
 	}
 	w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "ID\tTITLE\tLEVEL\tCOMPETENCES")
@@ -322,12 +323,7 @@ func runGuideShow(c *ctx) error {
 	}
 	lang := c.uiLang(s)
 	if on(c.fs, "json") {
-		title, _ := g.Title.In(lang)
-		m, err := listed(g, title)
-		if err != nil {
-			return err
-		}
-		return c.jsonOut(m)
+		return printOneListed(c, g, g.Title, lang)
 	}
 	title, _ := g.Title.In(lang)
 	sum, _ := g.Summary.In(lang)
