@@ -111,7 +111,7 @@ func (s *Store) FinishSelfCheck(ctx context.Context, id int64, levels map[string
 // SelfCheckHistory returns the finished attempts, oldest first, with their
 // answers and levels.
 func (s *Store) SelfCheckHistory(ctx context.Context) ([]*SelfCheckAttempt, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT id, started, finished FROM selfcheck_attempts WHERE finished != '' ORDER BY finished, id")
+	rows, err := s.db.QueryContext(ctx, "SELECT id, started, finished FROM selfcheck_attempts WHERE finished != '' ORDER BY id")
 	if err != nil {
 		return nil, err
 	}

@@ -60,7 +60,7 @@ func TestSelfCheckAttempts(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(h) != 2 || h[0].ID != b.ID || h[0].Levels["1.1"] != 3 || len(h[0].Levels) != 2 || h[1].Levels["1.1"] != 5 ||
-		h[0].Finished.IsZero() || h[1].Finished.Before(h[0].Finished) || h[0].Answers["1.2a"] != 2 {
+		h[0].Finished.IsZero() || h[0].Answers["1.2a"] != 2 {
 		t.Fatalf("history = %+v %+v", h[0], h[1])
 	}
 }
