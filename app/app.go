@@ -68,6 +68,7 @@ type UI struct {
 	editor    *editorScreen
 	syncs     *syncScreen
 	settings  *settingsScreen
+	selfcheck *selfCheckScreen
 	first     *firstStart
 	statusBar *statusBar
 	hubStatus HubStatus
@@ -247,11 +248,13 @@ func (u *UI) build() {
 	u.journal = newJournalScreen(u)
 	u.syncs = newSyncScreen(u)
 	u.settings = newSettingsScreen(u)
+	u.selfcheck = newSelfCheckScreen(u)
 	u.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(lang.X("tab.toolkit", "Toolkit"), theme.SearchIcon(), u.toolkit.content),
 		container.NewTabItemWithIcon(lang.X("tab.journal", "Practices journal"), theme.DocumentIcon(), u.journal.content),
 		container.NewTabItemWithIcon(lang.X("tab.sync", "Sync"), theme.ViewRefreshIcon(), u.syncs.content),
 		container.NewTabItemWithIcon(lang.X("tab.settings", "Settings"), theme.SettingsIcon(), u.settings.content),
+		container.NewTabItemWithIcon(lang.X("tab.selfcheck", "Self-check"), theme.QuestionIcon(), u.selfcheck.content),
 	)
 	u.tabs.OnSelected = func(t *container.TabItem) {
 		if t.Content == u.syncs.content {
@@ -309,6 +312,7 @@ func (u *UI) menu() *fyne.MainMenu {
 		item(lang.X("tab.journal", "Practices journal"), nil, func() { u.selectTab(1) }),
 		item(lang.X("tab.sync", "Sync"), nil, func() { u.selectTab(2) }),
 		item(lang.X("tab.settings", "Settings"), nil, func() { u.selectTab(3) }),
+		item(lang.X("tab.selfcheck", "Self-check"), nil, func() { u.selectTab(4) }),
 	)
 	file := fyne.NewMenu(lang.X("menu.file", "File"),
 		item(lang.X("menu.export", "Export…"), nil, func() { u.showExport() }),

@@ -98,6 +98,16 @@ func Save(ctx context.Context, s *data.Store, format Format, path string, o Opti
 	return writeFileAtomic(path, "vademecum."+string(format), func(w io.Writer) error { return write(ctx, s, w, o) })
 }
 
+// WriteFile writes b to path as exports are written (see writeFileAtomic), for
+// files made elsewhere, such as the self-check's anonymous summary; example is
+// a file name to suggest when path is a folder.
+func WriteFile(path, example string, b []byte) error {
+	return writeFileAtomic(path, example, func(w io.Writer) error {
+		_, err := w.Write(b)
+		return err
+	})
+}
+
 // writeFileAtomic writes a file through a temporary one in the same folder, so
 // that a failed export never leaves a truncated file behind or spoils an older one.
 func writeFileAtomic(path, example string, write func(io.Writer) error) error {
