@@ -18,7 +18,9 @@ import (
 )
 
 func init() {
-	langFlag := func(fs *flag.FlagSet) { fs.String("lang", "", "language of the texts: en, it, es, pl, cs, fr (default: yours)") }
+	langFlag := func(fs *flag.FlagSet) {
+		fs.String("lang", "", "language of the texts: en, it, es, pl, cs, fr (default: yours)")
+	}
 	register(&command{name: "selfcheck", args: "[--lang LL] [--json]",
 		help: "the DigComp self-check's questions (answers stay on this computer)",
 		flags: func(fs *flag.FlagSet) {
@@ -332,6 +334,10 @@ func runSelfCheckSummary(c *ctx) error {
 	if err := export.WriteFile(out, "selfcheck-summary.json", sum.Encode()); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "Wrote an anonymous summary of %d people to %s\n", sum.People, out)
+	people := fmt.Sprintf("%d people", sum.People)
+	if sum.People == 1 {
+		people = "1 person"
+	}
+	fmt.Fprintf(c.stdout, "Wrote an anonymous summary of %s to %s\n", people, out)
 	return nil
 }
