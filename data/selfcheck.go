@@ -31,14 +31,17 @@ func (s *Store) OpenSelfCheck(ctx context.Context) (*SelfCheckAttempt, error) {
 		return nil, err
 	}
 	a := &SelfCheckAttempt{ID: id, Started: parseTime(started), Answers: map[string]int{}}
-	if err := s.selfCheckAnswers(ctx, a); err != nil {
+	if err := readSelfCheckAnswers(ctx, s.db, a); err != nil {
 		return nil, err
 	}
 	return a, nil
 }
 
-func (s *Store) selfCheckAnswers(ctx context.Context, a *SelfCheckAttempt) error {
-	rows, err := s.db.QueryContext(ctx, "SELECT question, value FROM selfcheck_answers WHERE attempt = ?", a.ID)
+// readSelfCheckAnswers fills a.Answers, from the database or inside a transaction.
+func readSelfCheckAnswers(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, a *SelfCheckAttempt) error {
+	rows, err := q.QueryContext(ctx, "SELECT question, value FROM selfcheck_answers WHERE attempt = ?", a.ID)
 	if err != nil {
 		return err
 	}
@@ -56,35 +59,38 @@ func (s *Store) selfCheckAnswers(ctx context.Context, a *SelfCheckAttempt) error
 
 // SaveSelfCheckAnswers adds answers to the open attempt, starting one when
 // none is open; an answer given again replaces the earlier one. It returns the
-// attempt with all its answers.
+// attempt with all its answers, read in the same transaction.
 func (s *Store) SaveSelfCheckAnswers(ctx context.Context, answers map[string]int) (*SelfCheckAttempt, error) {
 	now := Now().Format(time.RFC3339Nano)
+	a := &SelfCheckAttempt{Answers: map[string]int{}}
 	err := s.selfCheckTx(ctx, func(tx *sql.Tx) error {
-		var id int64
-		err := tx.QueryRowContext(ctx, "SELECT id FROM selfcheck_attempts WHERE finished = '' ORDER BY id DESC LIMIT 1").Scan(&id)
+		var started string
+		err := tx.QueryRowContext(ctx, "SELECT id, started FROM selfcheck_attempts WHERE finished = '' ORDER BY id DESC LIMIT 1").Scan(&a.ID, &started)
 		if errors.Is(err, sql.ErrNoRows) {
 			res, err := tx.ExecContext(ctx, "INSERT INTO selfcheck_attempts(started) VALUES(?)", now)
 			if err != nil {
 				return err
 			}
-			if id, err = res.LastInsertId(); err != nil {
+			if a.ID, err = res.LastInsertId(); err != nil {
 				return err
 			}
+			started = now
 		} else if err != nil {
 			return err
 		}
+		a.Started = parseTime(started)
 		for q, v := range answers {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO selfcheck_answers(attempt, question, value, answered) VALUES(?, ?, ?, ?)
-				ON CONFLICT(attempt, question) DO UPDATE SET value = excluded.value, answered = excluded.answered`, id, q, v, now); err != nil {
+				ON CONFLICT(attempt, question) DO UPDATE SET value = excluded.value, answered = excluded.answered`, a.ID, q, v, now); err != nil {
 				return err
 			}
 		}
-		return nil
+		return readSelfCheckAnswers(ctx, tx, a)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.OpenSelfCheck(ctx)
+	return a, nil
 }
 
 // FinishSelfCheck closes the open attempt id with the level of each competence,
@@ -132,7 +138,7 @@ func (s *Store) SelfCheckHistory(ctx context.Context) ([]*SelfCheckAttempt, erro
 		return nil, err
 	}
 	for _, a := range out {
-		if err := s.selfCheckAnswers(ctx, a); err != nil {
+		if err := readSelfCheckAnswers(ctx, s.db, a); err != nil {
 			return nil, err
 		}
 		lr, err := s.db.QueryContext(ctx, "SELECT competence, level FROM selfcheck_levels WHERE attempt = ?", a.ID)

@@ -311,3 +311,43 @@ func TestSummary(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentAnswers: answers saved at once from several places (the app and
+// a script) make consistent self-checks: every finished one has all its
+// answers and a level for each competence, and nothing fails.
+func TestConcurrentAnswers(t *testing.T) {
+	s, _, qs := setup(t)
+	ctx := context.Background()
+	all := answersWith(qs, 2, nil)
+	errs := make(chan error, 8)
+	for g := 0; g < 8; g++ {
+		go func(g int) {
+			for i, q := range qs {
+				if (i+g)%3 == 0 {
+					if _, err := Save(ctx, s, map[string]int{q.ID: all[q.ID]}); err != nil {
+						errs <- err
+						return
+					}
+				}
+			}
+			errs <- nil
+		}(g)
+	}
+	for g := 0; g < 8; g++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	h, err := s.SelfCheckHistory(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h) == 0 {
+		t.Fatal("every question was answered, yet no self-check is finished")
+	}
+	for _, a := range h {
+		if len(a.Answers) != len(qs) || len(a.Levels) != 21 {
+			t.Fatalf("finished attempt %d: %d answers, %d levels", a.ID, len(a.Answers), len(a.Levels))
+		}
+	}
+}

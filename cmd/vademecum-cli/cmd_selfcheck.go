@@ -55,16 +55,15 @@ func init() {
 		run: runSelfCheckSummary})
 }
 
-// selfCheckLang is --lang, else the interface language; nothing needs the
-// store when --lang is given.
+// selfCheckLang is --lang, else the interface language, else English (the
+// questions need no data directory).
 func selfCheckLang(c *ctx) (string, error) {
 	l := strings.ToLower(str(c.fs, "lang"))
 	if l == "" {
-		s, err := c.open()
-		if err != nil {
-			return "", err
+		l = "en"
+		if s, err := c.open(); err == nil {
+			l = c.uiLang(s)
 		}
-		l = c.uiLang(s)
 	}
 	if !exportLang(l) {
 		return "", usagef("--lang must be one of %s", strings.Join(export.Languages, ", "))
