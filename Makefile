@@ -34,14 +34,14 @@ deps-test:
 	@scripts/ensure-packages $(BUILD_PKGS) $(TEST_PKGS)
 
 vet:
-	CGO_ENABLED=0 $(GO) vet -tags ci ./data/... ./sync/... ./app/... ./assets/... ./cmd/vademecum-cli/...
+	CGO_ENABLED=0 $(GO) vet -tags ci ./data/... ./sync/... ./app/... ./assets/... ./selfcheck/... ./cmd/vademecum-cli/...
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
 
 # The whole suite. data, sync, app and the CLI run without a display or GL
 # (Fyne's headless driver through -tags ci); the desktop binary is built to prove it links.
 test: deps-test vet
-	CGO_ENABLED=0 $(GO) test -tags ci -count=1 ./data/... ./sync/... ./app/... ./assets/... ./cmd/vademecum-cli/...
+	CGO_ENABLED=0 $(GO) test -tags ci -count=1 ./data/... ./sync/... ./app/... ./assets/... ./selfcheck/... ./cmd/vademecum-cli/...
 	$(GO) build -o $(BIN)/vademecum ./cmd/vademecum
 
 # Every main screen of the app rendered to PNG by Fyne's software renderer
