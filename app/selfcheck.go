@@ -115,7 +115,7 @@ func (s *selfCheckScreen) showOverview() {
 	}
 	objs := []fyne.CanvasObject{
 		heading(lang.X("selfcheck.title", "Where am I with digital skills?")),
-		paragraph(lang.X("selfcheck.intro", "A short self-check on the 21 competences of DigComp 2.2, the European framework for digital skills: two questions on situations from social work for each, about 10 minutes in all. You can stop at any time and go on later. Your answers and results stay on this computer: they are never synced, shared or exported, unless you export the anonymous summary yourself.")),
+		paragraph(lang.X("selfcheck.intro", "A short self-check on the 21 competences of DigComp 2.2, the European framework for digital skills: two questions on situations from social work for each, about 12 minutes in all. You can stop at any time and go on later. Your answers and results stay on this computer: they are never synced, shared or exported, unless you export the anonymous summary yourself.")),
 	}
 	open := len(s.answers)
 	total := s.questions()
