@@ -83,7 +83,7 @@ func newEditorScreen(u *UI, p *data.Practice) *editorScreen {
 	e.tags.SetPlaceHolder(lang.X("editor.tags.placeholder", "e.g. housing, young people, interpreting"))
 	for name, x := range map[string]*entry{"title": e.title, "summary": e.summary, "context": e.context,
 		"target_group": e.target, "objectives": e.objectives, "activities": e.activities, "resources": e.resources,
-		"results": e.results, "lessons": e.lessons, "transferability": e.transfer} {
+		"results": e.results, "lessons": e.lessons, "transferability": e.transfer, "tags": e.tags} {
 		e.texts[name] = x
 		e.privacy[name] = newPrivacyBox()
 	}
@@ -248,7 +248,7 @@ func (e *editorScreen) fill(p *data.Practice) {
 	e.results.SetText(p.Results)
 	e.lessons.SetText(p.Lessons)
 	e.transfer.SetText(p.Transferability)
-	e.tags.SetText(strings.Join(p.Tags, ", "))
+	e.tags.SetText(data.JoinList(p.Tags))
 	e.cleared = append([]string{}, p.Cleared...)
 	e.tools = nil
 	for _, id := range p.Tools {
@@ -338,12 +338,7 @@ func (e *editorScreen) collect() *data.Practice {
 	p.Results = e.results.Text
 	p.Lessons = e.lessons.Text
 	p.Transferability = e.transfer.Text
-	p.Tags = nil
-	for _, t := range strings.Split(e.tags.Text, ",") {
-		if t = strings.TrimSpace(t); t != "" {
-			p.Tags = append(p.Tags, t)
-		}
-	}
+	p.Tags = splitTags(e.tags.Text)
 	p.Tools = append([]string{}, e.tools...)
 	p.Cleared = append([]string{}, e.cleared...)
 	p.Country = e.country.value()
@@ -556,6 +551,17 @@ func (e *editorScreen) checkPrivacy(delay time.Duration) {
 	})
 }
 
+// splitTags reads the tags field: entries separated by commas, trimmed.
+func splitTags(text string) []string {
+	var out []string
+	for _, t := range strings.Split(text, ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 // showFindings puts each finding under its field and says how many are left.
 func (e *editorScreen) showFindings(fs []data.Finding) {
 	e.findings = fs
@@ -583,7 +589,11 @@ func (e *editorScreen) replaceFinding(f data.Finding) {
 	if !ok {
 		return
 	}
-	if t, ok := replaceFinding(x.Text, f); ok {
+	replace := replaceFinding
+	if f.Field == "tags" {
+		replace = removeTag
+	}
+	if t, ok := replace(x.Text, f); ok {
 		x.SetText(t) // marks the practice changed and scans again
 	}
 	e.checkPrivacy(0)
@@ -598,8 +608,12 @@ func (e *editorScreen) markNotPersonal(f data.Finding) {
 
 // replaceAll puts a placeholder in place of every finding not marked as not personal.
 func (e *editorScreen) replaceAll() {
-	for _, x := range e.texts {
-		if red := privacy.Redact(x.Text, e.cleared); red != x.Text {
+	for name, x := range e.texts {
+		red := privacy.Redact(x.Text, e.cleared)
+		if name == "tags" && red != x.Text {
+			red = data.JoinList(data.RedactList(splitTags(x.Text), e.cleared))
+		}
+		if red != x.Text {
 			e.filling = true // one scan after all the fields, not one per field
 			x.SetText(red)
 			e.filling = false

@@ -102,6 +102,27 @@ func newPrivacyBox() *privacyBox {
 	return b
 }
 
+// removeTagLabel is the button that drops a tag holding personal data (a
+// placeholder is no tag).
+func removeTagLabel() string {
+	return lang.X("privacy.remove_tag", "Remove this tag")
+}
+
+// removeTag returns the tags, as the editor shows them, without those holding
+// the finding's text.
+func removeTag(tags string, f data.Finding) (string, bool) {
+	var kept []string
+	removed := false
+	for _, t := range splitTags(tags) {
+		if f.Text != "" && strings.Contains(t, f.Text) {
+			removed = true
+			continue
+		}
+		kept = append(kept, t)
+	}
+	return data.JoinList(kept), removed
+}
+
 // set shows findings; replace and notPersonal run when a button is tapped.
 func (b *privacyBox) set(fs []data.Finding, replace, notPersonal func(data.Finding)) {
 	if len(fs) == 0 {
@@ -114,7 +135,11 @@ func (b *privacyBox) set(fs []data.Finding, replace, notPersonal func(data.Findi
 		what := widget.NewLabel(lang.X("privacy.finding", "{{.Kind}}: “{{.Text}}”", map[string]any{"Kind": kindName(f.Kind), "Text": f.Text}))
 		what.Wrapping = fyne.TextWrapWord
 		what.TextStyle.Bold = true
-		rep := widget.NewButtonWithIcon(replaceLabel(f.Kind), theme.VisibilityOffIcon(), func() { replace(f) })
+		label := replaceLabel(f.Kind)
+		if f.Field == "tags" {
+			label = removeTagLabel()
+		}
+		rep := widget.NewButtonWithIcon(label, theme.VisibilityOffIcon(), func() { replace(f) })
 		keep := widget.NewButtonWithIcon(notPersonalLabel(f.Kind), theme.ConfirmIcon(), func() { notPersonal(f) })
 		objs = append(objs, container.NewBorder(nil, nil, widget.NewIcon(theme.NewWarningThemedResource(theme.WarningIcon())), nil, what),
 			container.NewHBox(rep, keep))

@@ -212,3 +212,43 @@ func TestReplaceFinding(t *testing.T) {
 		}
 	}
 }
+
+// A codice fiscale typed as a tag is shown under the tags and stops sharing;
+// the tag is removed (a placeholder is no tag) and the practice can be shared.
+func TestEditorPrivacyInTags(t *testing.T) {
+	st := newTestStore(t)
+	u := newTestUI(t, st, nil)
+	u.newPractice()
+	e := u.editor
+	test.Type(e.title, "Night shelter beds")
+	e.vis.SetSelected(e.vis.Options[2])
+	test.Type(e.tags, "housing, RSSMRA85T10A562S")
+	u.Wait()
+	typeShortcut(u, shortcutSave)
+	u.Wait()
+	if n := practiceCount(t, st); n != 0 {
+		t.Fatalf("a practice with a codice fiscale in a tag was shared: %d practices stored", n)
+	}
+	box := e.privacy["tags"].content
+	if !box.Visible() {
+		t.Fatal("the finding in the tags is not shown")
+	}
+	rm, ok := button(box, "Remove this tag")
+	if !ok {
+		t.Fatal("no Remove this tag button")
+	}
+	test.Tap(rm)
+	u.Wait()
+	if e.tags.Text != "housing" {
+		t.Fatalf("tags after Remove: %q", e.tags.Text)
+	}
+	typeShortcut(u, shortcutSave)
+	u.Wait()
+	list, _ := st.ListPractices(context.Background(), data.PracticeFilter{})
+	if len(list) != 1 {
+		t.Fatalf("%d practices stored after Remove", len(list))
+	}
+	if p, _ := st.GetPractice(list[0].ID); !slices.Equal(p.Tags, []string{"housing"}) || p.Visibility != data.Shared {
+		t.Fatalf("stored after Remove: %+v", p)
+	}
+}

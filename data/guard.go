@@ -2,61 +2,116 @@ package data
 
 import (
 	"fmt"
+	"strings"
 
 	"vademecum/data/privacy"
 )
 
 // Finding is personal data found in one field of a record, before it is shared.
+// For a list field (tags, tools) Start and End point into the entries joined
+// as JoinList joins them, which is how the editor shows them.
 type Finding struct {
 	Field string `json:"field"`
 	privacy.Finding
 }
 
-// practiceTexts are the free-text fields of a practice, by field name.
-func practiceTexts(p *Practice) []struct {
+// ListSep joins the entries of a list field (tags) where people read or type
+// them as one line.
+const ListSep = ", "
+
+// JoinList writes a list field as one line, entries separated by ListSep.
+func JoinList(vs []string) string { return strings.Join(vs, ListSep) }
+
+// namedText is a free-text field of a record, by field name.
+type namedText struct {
 	name string
 	v    *string
-} {
-	return []struct {
-		name string
-		v    *string
-	}{
-		{"title", &p.Title}, {"summary", &p.Summary}, {"context", &p.Context}, {"target_group", &p.TargetGroup},
-		{"objectives", &p.Objectives}, {"activities", &p.Activities}, {"resources", &p.Resources},
-		{"results", &p.Results}, {"lessons", &p.Lessons}, {"transferability", &p.Transferability},
+}
+
+// namedList is a list field of a record, by field name.
+type namedList struct {
+	name string
+	v    *[]string
+}
+
+// guarded lists every field of a practice or comment that leaves the device
+// with it and that people type: the free texts and the lists. Codes the
+// validation restricts (language, country, visibility) and the clearances
+// themselves are not scanned.
+func guarded(r Record) ([]namedText, []namedList) {
+	switch v := r.(type) {
+	case *Practice:
+		return []namedText{
+				{"title", &v.Title}, {"summary", &v.Summary}, {"context", &v.Context}, {"target_group", &v.TargetGroup},
+				{"objectives", &v.Objectives}, {"activities", &v.Activities}, {"resources", &v.Resources},
+				{"results", &v.Results}, {"lessons", &v.Lessons}, {"transferability", &v.Transferability},
+			}, []namedList{
+				{"tags", &v.Tags}, {"tools", &v.Tools},
+			}
+	case *Comment:
+		return []namedText{{"text", &v.Text}}, nil
 	}
+	return nil, nil
+}
+
+func clearedOf(r Record) []string {
+	switch v := r.(type) {
+	case *Practice:
+		return v.Cleared
+	case *Comment:
+		return v.Cleared
+	}
+	return nil
 }
 
 // PrivacyFindings returns the personal data in a practice or comment that nobody
 // has pseudonymised or marked as not personal (Cleared).
 func PrivacyFindings(r Record) []Finding {
 	var out []Finding
-	switch v := r.(type) {
-	case *Practice:
-		for _, f := range practiceTexts(v) {
-			for _, x := range privacy.Unhandled(*f.v, v.Cleared) {
-				out = append(out, Finding{f.name, x})
-			}
+	cleared := clearedOf(r)
+	texts, lists := guarded(r)
+	for _, f := range texts {
+		for _, x := range privacy.Unhandled(*f.v, cleared) {
+			out = append(out, Finding{f.name, x})
 		}
-	case *Comment:
-		for _, x := range privacy.Unhandled(v.Text, v.Cleared) {
-			out = append(out, Finding{"text", x})
+	}
+	for _, l := range lists {
+		// Each entry on its own, so that no finding spans two entries.
+		off := 0
+		for _, e := range *l.v {
+			for _, x := range privacy.Unhandled(e, cleared) {
+				x.Start, x.End = x.Start+off, x.End+off
+				out = append(out, Finding{l.name, x})
+			}
+			off += len(e) + len(ListSep)
 		}
 	}
 	return out
 }
 
 // Pseudonymise replaces every unhandled finding of a practice or comment by its
-// placeholder ("[phone]", "[email]"...).
+// placeholder ("[phone]", "[email]"...). An entry of a list (a tag) that holds
+// one is dropped: a placeholder is no tag.
 func Pseudonymise(r Record) {
-	switch v := r.(type) {
-	case *Practice:
-		for _, f := range practiceTexts(v) {
-			*f.v = privacy.Redact(*f.v, v.Cleared)
-		}
-	case *Comment:
-		v.Text = privacy.Redact(v.Text, v.Cleared)
+	cleared := clearedOf(r)
+	texts, lists := guarded(r)
+	for _, f := range texts {
+		*f.v = privacy.Redact(*f.v, cleared)
 	}
+	for _, l := range lists {
+		*l.v = RedactList(*l.v, cleared)
+	}
+}
+
+// RedactList returns the entries of a list that hold no unhandled personal data.
+func RedactList(vs []string, cleared []string) []string {
+	out := vs[:0:0]
+	for _, e := range vs {
+		if len(privacy.Unhandled(e, cleared)) == 0 {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // checkShareable refuses to share a record that still holds personal data: the
