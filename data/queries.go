@@ -268,13 +268,11 @@ func later(prev time.Time) time.Time {
 	return now
 }
 
-// SavePractice validates and stores a practice: a new one when p.ID is empty (the
-// id is filled in), else an edit of one this organisation owns.
-func (s *Store) SavePractice(ctx context.Context, p *Practice) error {
-	me, err := s.Identity()
-	if err != nil {
-		return err
-	}
+// CheckPractice tidies a practice's lists and checks it as every save does:
+// its content (ValidatePractice) and, when it is shared, the privacy guard.
+// Every path that saves a practice (the store, a spreadsheet import) calls it.
+// Tool ids are checked by the store.
+func CheckPractice(p *Practice) error {
 	if p.Visibility == "" {
 		p.Visibility = Draft
 	}
@@ -283,7 +281,17 @@ func (s *Store) SavePractice(ctx context.Context, p *Practice) error {
 	if err := ValidatePractice(p); err != nil {
 		return err
 	}
-	if err := checkShareable(p, p.Visibility); err != nil {
+	return checkShareable(p, p.Visibility)
+}
+
+// SavePractice validates and stores a practice: a new one when p.ID is empty (the
+// id is filled in), else an edit of one this organisation owns.
+func (s *Store) SavePractice(ctx context.Context, p *Practice) error {
+	me, err := s.Identity()
+	if err != nil {
+		return err
+	}
+	if err := CheckPractice(p); err != nil {
 		return err
 	}
 	return s.Tx(ctx, func(tx *Tx) error {

@@ -14,7 +14,7 @@ import (
 
 func init() {
 	register(&command{name: "export",
-		args: "--format html|pdf|md|json|csv --out PATH [--lang LL] [--practices] [--all-visibilities]",
+		args: "--format html|pdf|md|json|csv --out PATH [--lang LL] [--practices] [--all-visibilities] [--excel]",
 		help: "write the toolkit, guides and practices as a booklet, a site or data files",
 		flags: func(fs *flag.FlagSet) {
 			fs.String("format", "", "pdf (printable A4 booklet), html (a site in a folder), md, json, or csv (practices, for reports)")
@@ -22,10 +22,11 @@ func init() {
 			fs.String("lang", "", "language of the texts: en, it, es, pl, cs, fr (default: yours)")
 			fs.Bool("practices", false, "include the shared practices (default: yes for html, md and json, no for pdf)")
 			fs.Bool("all-visibilities", false, "csv: also your organisation's drafts and organisation-only practices")
+			fs.Bool("excel", false, "csv: separate cells with ; as Excel does where the decimal mark is a comma (the default for it, es, pl, cs, fr; --excel=false for commas)")
 		},
 		run: runExport})
 	register(&command{name: "practice import", args: "--from-csv FILE|-",
-		help: "bring practices in from a spreadsheet saved as CSV (UTF-8): all rows or none",
+		help: "bring practices in from a spreadsheet saved as CSV (UTF-8; separated by , ; or tabs): all rows or none, checked as 'practice add' checks them",
 		flags: func(fs *flag.FlagSet) {
 			fs.String("from-csv", "", "the CSV file, with a header row naming the columns (as 'export --format csv' writes them), or - for standard input")
 		},
@@ -54,6 +55,9 @@ func runExport(c *ctx) error {
 	if on(c.fs, "all-visibilities") && format != export.CSV {
 		return usagef("--all-visibilities is for csv reports only: other exports hold shared practices only")
 	}
+	if isSet(c.fs, "excel") && format != export.CSV {
+		return usagef("--excel is for csv only")
+	}
 	s, err := c.open()
 	if err != nil {
 		return err
@@ -66,6 +70,12 @@ func runExport(c *ctx) error {
 	o := export.Options{Lang: lang, Practices: format != export.PDF, AllVisibilities: on(c.fs, "all-visibilities")}
 	if isSet(c.fs, "practices") {
 		o.Practices = on(c.fs, "practices")
+	}
+	if isSet(c.fs, "excel") {
+		o.Separator = ','
+		if on(c.fs, "excel") {
+			o.Separator = ';'
+		}
 	}
 	start := time.Now()
 	if err := export.Save(c, s, format, out, o); err != nil {

@@ -85,18 +85,42 @@ var columns = []column{
 	timeColumn("updated", func(p *data.Practice) time.Time { return p.Updated }),
 }
 
+// bom is the byte-order mark: spreadsheets (Excel above all) read a CSV file
+// as UTF-8 only when it starts with one.
+const bom = "\ufeff"
+
+// CSVSeparator is the separator a CSV export for lang uses: a semicolon for
+// the languages whose decimal mark is a comma (Italian, Spanish, Polish,
+// Czech, French), as their spreadsheets expect, else a comma.
+func CSVSeparator(lang string) rune {
+	switch strings.ToLower(lang) {
+	case "it", "es", "pl", "cs", "fr":
+		return ';'
+	}
+	return ','
+}
+
 // WriteCSV writes practices for a report: one row per practice, oldest first,
-// with a header row of the column names (RFC 4180, UTF-8, lists joined with
-// "; "). It holds the shared practices; with o.AllVisibilities also this
-// organisation's drafts and organisation-only practices.
+// with a header row of the column names (RFC 4180, UTF-8 with a byte-order
+// mark, lists joined with "; "), separated by o.Separator (default: as
+// CSVSeparator says for o.Lang). It holds the shared practices; with
+// o.AllVisibilities also this organisation's drafts and organisation-only
+// practices.
 func WriteCSV(ctx context.Context, s *data.Store, w io.Writer, o Options) error {
 	ps, err := practices(ctx, s, o.AllVisibilities)
 	if err != nil {
 		return err
 	}
 	pr := &progress{fn: o.Progress, total: len(ps) + 1}
+	if _, err := io.WriteString(w, bom); err != nil {
+		return err
+	}
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
+	cw.Comma = o.Separator
+	if cw.Comma == 0 {
+		cw.Comma = CSVSeparator(o.Lang)
+	}
 	row := make([]string, len(columns))
 	for i, c := range columns {
 		row[i] = c.name
@@ -196,7 +220,7 @@ func ImportCSV(ctx context.Context, s *data.Store, r io.Reader) (int, error) {
 	if len(raw) > MaxImportSize {
 		return 0, fmt.Errorf("the CSV file is larger than %d MB: split it into smaller files", MaxImportSize>>20)
 	}
-	raw = bytes.TrimPrefix(raw, []byte("\ufeff")) // the byte-order mark spreadsheets write
+	raw = bytes.TrimPrefix(raw, []byte(bom))
 	if !utf8.Valid(raw) {
 		return 0, errors.New("the CSV file is not UTF-8 text: in your spreadsheet, save it as \"CSV UTF-8\" (or choose the UTF-8 character set) and try again")
 	}
@@ -243,10 +267,50 @@ type csvRow struct {
 	fields []string
 }
 
+// separators are the ones spreadsheets write: a comma, a semicolon (Excel
+// where the decimal mark is a comma), a tab.
+var separators = []rune{',', ';', '\t'}
+
+// detectSeparator finds the separator of a CSV file: the one that splits the
+// header row into the most columns; between equals (a header of one column),
+// the one that fits the most rows to the header.
+func detectSeparator(raw []byte) rune {
+	best, bestCols, bestMisfits := ',', -1, 0
+	for _, sep := range separators {
+		cols, misfits, ok := trySeparator(raw, sep)
+		if ok && (cols > bestCols || (cols == bestCols && misfits < bestMisfits)) {
+			best, bestCols, bestMisfits = sep, cols, misfits
+		}
+	}
+	return best
+}
+
+// trySeparator reads the header and the first thousand rows with sep: the
+// header's columns, and how many rows do not have as many cells.
+func trySeparator(raw []byte, sep rune) (cols, misfits int, ok bool) {
+	rd := csv.NewReader(bytes.NewReader(raw))
+	rd.Comma, rd.FieldsPerRecord = sep, -1
+	head, err := rd.Read()
+	if err != nil {
+		return 0, 0, false
+	}
+	for range 1000 {
+		rec, err := rd.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil || len(rec) != len(head) {
+			misfits++
+		}
+	}
+	return len(head), misfits, true
+}
+
 // readRows parses the file and its header; errors about the file's shape come
 // back as an *ImportError listing every bad line.
 func readRows(raw []byte) ([]csvRow, map[string]int, error) {
 	rd := csv.NewReader(bytes.NewReader(raw))
+	rd.Comma = detectSeparator(raw)
 	rd.FieldsPerRecord = -1
 	head, err := rd.Read()
 	if errors.Is(err, io.EOF) {
@@ -460,7 +524,7 @@ func (d importDefaults) practice(tx *data.Tx, me data.Identity, header map[strin
 	}
 	p.Lang, p.Country, p.Visibility = strings.ToLower(p.Lang), strings.ToUpper(p.Country), strings.ToLower(p.Visibility)
 	var problems []string
-	if err := data.ValidatePractice(p); err != nil {
+	if err := data.CheckPractice(p); err != nil {
 		problems = append(problems, err.Error())
 	}
 	for i, t := range p.Tools {

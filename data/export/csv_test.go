@@ -85,7 +85,10 @@ func TestCSVRoundTrip(t *testing.T) {
 			t.Errorf("the CSV lacks %q: a cell a spreadsheet would run as a formula is not guarded", cell)
 		}
 	}
-	rows, err := csv.NewReader(bytes.NewReader(raw)).ReadAll()
+	if !bytes.HasPrefix(raw, []byte("\ufeff")) {
+		t.Error("no byte-order mark: Excel would not read the file as UTF-8")
+	}
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(raw, []byte("\ufeff")))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,5 +238,97 @@ func TestCSVImportNotUTF8(t *testing.T) {
 	}
 	if _, err := export.ImportCSV(context.Background(), s, strings.NewReader("")); err == nil || !strings.Contains(err.Error(), "empty") {
 		t.Fatalf("empty file: %v", err)
+	}
+}
+
+// TestCSVImportSeparators: Excel in Italian, Spanish, Polish, Czech or French
+// saves "CSV" with semicolons (the comma is their decimal mark), with a
+// byte-order mark and CRLF; some tools write tabs. Each is read as the file
+// says, and a comma inside a cell stays in the cell.
+func TestCSVImportSeparators(t *testing.T) {
+	cases := map[string]string{
+		"semicolon": "\ufefftitle;summary;tags;visibility\r\n" +
+			"Sportello serale;Costo 1,50 € a persona, tè incluso;casa, notte;shared\r\n" +
+			"\"Due; punti\";\"Riga\r\ndoppia\";;draft\r\n",
+		"tab": "title\tsummary\ttags\tvisibility\r\n" +
+			"Sportello serale\tCosto 1,50 € a persona, tè incluso\tcasa, notte\tshared\r\n" +
+			"Due; punti\t\"Riga\r\ndoppia\"\t\tdraft\r\n",
+		"comma": "\ufefftitle,summary,tags,visibility\n" +
+			"Sportello serale,\"Costo 1,50 € a persona, tè incluso\",casa; notte,shared\n" +
+			"Due; punti,\"Riga\ndoppia\",,draft\n",
+	}
+	for name, sheet := range cases {
+		t.Run(name, func(t *testing.T) {
+			s := newStore(t)
+			n, err := export.ImportCSV(context.Background(), s, strings.NewReader(sheet))
+			if err != nil || n != 2 {
+				t.Fatalf("%d imported, %v", n, err)
+			}
+			p := practiceByTitle(t, s, "Sportello serale")
+			if p.Summary != "Costo 1,50 € a persona, tè incluso" || !slices.Equal(p.Tags, []string{"casa", "notte"}) || p.Visibility != data.Shared {
+				t.Errorf("imported %+v", p)
+			}
+			if q := practiceByTitle(t, s, "Due; punti"); q.Summary != "Riga\ndoppia" {
+				t.Errorf("second row: %+v", q)
+			}
+		})
+	}
+}
+
+// TestCSVImportPrivacy: a shared row runs the privacy guard as 'practice add'
+// does; a row with personal data is refused with its line and finding, and
+// nothing of the file is imported. As a draft, it stays on this computer.
+func TestCSVImportPrivacy(t *testing.T) {
+	s := newStore(t)
+	before := countPractices(t, s)
+	sheet := "\ufefftitle;summary;tags;visibility\r\n" +
+		"Sportello serale;Accoglienza;casa;shared\r\n" +
+		"Chiamate;Chiamare Marco al 347 123 4567;casa;shared\r\n" +
+		"Etichetta;Niente;RSSMRA85T10A562S;shared\r\n" +
+		"Bozza;Chiamare Marco al 347 123 4567;;draft\r\n"
+	_, err := export.ImportCSV(context.Background(), s, strings.NewReader(sheet))
+	var ie *export.ImportError
+	if !errors.As(err, &ie) || len(ie.Rows) != 2 {
+		t.Fatalf("got %v", err)
+	}
+	if r := ie.Rows[0]; r.Line != 3 || !strings.Contains(r.Msg, `summary: may contain personal data (phone "347 123 4567")`) {
+		t.Errorf("first refusal: %v", r)
+	}
+	if r := ie.Rows[1]; r.Line != 4 || !strings.Contains(r.Msg, `tags: may contain personal data (it_cf "RSSMRA85T10A562S")`) {
+		t.Errorf("second refusal: %v", r)
+	}
+	if got := countPractices(t, s); got != before {
+		t.Errorf("%d practices after a refused import, %d before", got, before)
+	}
+}
+
+// TestCSVExportForSpreadsheets: a byte-order mark always (Excel then reads
+// UTF-8); semicolons for languages whose decimal mark is a comma, or when asked.
+func TestCSVExportForSpreadsheets(t *testing.T) {
+	s := newStore(t)
+	dir := t.TempDir()
+	cases := []struct {
+		o    export.Options
+		head string
+	}{
+		{export.Options{Lang: "en"}, "\ufeffid,title,summary,"},
+		{export.Options{Lang: "it"}, "\ufeffid;title;summary;"},
+		{export.Options{Lang: "cs"}, "\ufeffid;title;summary;"},
+		{export.Options{Lang: "en", Separator: ';'}, "\ufeffid;title;summary;"},
+		{export.Options{Lang: "fr", Separator: ','}, "\ufeffid,title,summary,"},
+	}
+	for _, c := range cases {
+		path := filepath.Join(dir, "practices.csv")
+		if err := export.Save(context.Background(), s, export.CSV, path, c.o); err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := os.ReadFile(path)
+		if !strings.HasPrefix(string(raw), c.head) {
+			t.Errorf("%+v: the file starts %q", c.o, raw[:min(40, len(raw))])
+		}
+		// What was written reads back unchanged.
+		if n, err := importFile(t, s, path); err != nil || n != 0 {
+			t.Errorf("%+v: import of the export: %d, %v", c.o, n, err)
+		}
 	}
 }

@@ -42,6 +42,9 @@ type Options struct {
 	// organisation-only practices, for an internal report. Without it a CSV holds
 	// shared practices only.
 	AllVisibilities bool
+	// Separator separates the cells of a CSV export; 0 chooses by Lang (see
+	// CSVSeparator).
+	Separator rune
 	// Progress, when set, is called as the export advances (done of total steps),
 	// from the exporting goroutine.
 	Progress func(done, total int)
