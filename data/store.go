@@ -48,7 +48,14 @@ func Open(dir string) (*Store, error) {
 	if err := checkWritable(dir); err != nil {
 		return nil, err
 	}
+	if err := makePrivate(dir); err != nil {
+		return nil, err
+	}
 	path := filepath.Join(dir, DBFile)
+	created, err := createPrivate(path)
+	if err != nil {
+		return nil, explainOpenError(path, err)
+	}
 	dsn := fileURI(path) + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)" +
 		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-32000)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
@@ -61,7 +68,15 @@ func Open(dir string) (*Store, error) {
 	s := &Store{db: db, dir: dir, local: newLocalCopy(dir)}
 	if err := s.migrate(context.Background()); err != nil {
 		db.Close()
+		if fi, serr := os.Stat(path); created && serr == nil && fi.Size() == 0 {
+			os.Remove(path) // not a database yet: the next start is a first start again
+		}
 		return nil, explainOpenError(path, err)
+	}
+	// The WAL and shared-memory files were made just now, from the database's mode.
+	if err := makePrivate(dir); err != nil {
+		db.Close()
+		return nil, err
 	}
 	return s, nil
 }

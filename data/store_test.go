@@ -13,7 +13,13 @@ import (
 // newStore opens a fresh initialised store in a temporary directory.
 func newStore(t testing.TB) *Store {
 	t.Helper()
-	s, err := Open(t.TempDir())
+	return newStoreIn(t, t.TempDir())
+}
+
+// newStoreIn opens a fresh initialised store in dir.
+func newStoreIn(t testing.TB, dir string) *Store {
+	t.Helper()
+	s, err := Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/zalando/go-keyring"
+
+	"vademecum/data"
 )
 
 // Credentials keeps hub tokens, keyed by the hub's address. Tokens never go to
@@ -109,6 +111,9 @@ func (f *fileCredentials) load() (map[string]string, string, error) {
 	if errors.Is(err, os.ErrNotExist) {
 		return m, p, nil
 	}
+	if err == nil {
+		err = makePrivate(p)
+	}
 	if err != nil {
 		return nil, p, fmt.Errorf("cannot read the credentials file %s: %w", p, err)
 	}
@@ -119,7 +124,7 @@ func (f *fileCredentials) load() (map[string]string, string, error) {
 }
 
 func (f *fileCredentials) save(p string, m map[string]string) error {
-	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+	if err := os.MkdirAll(filepath.Dir(p), data.PrivateDirMode); err != nil {
 		return fmt.Errorf("cannot create %s for the hub token: %w", filepath.Dir(p), err)
 	}
 	b, err := json.MarshalIndent(m, "", "  ")
@@ -178,6 +183,15 @@ func (f *fileCredentials) Delete(remote string) error {
 	}
 	delete(m, remote)
 	return f.save(p, m)
+}
+
+// makePrivate gives the credentials file and its folder private modes,
+// whatever they were before (a file made by an older version, or by hand).
+func makePrivate(p string) error {
+	if err := data.EnsureMode(filepath.Dir(p), data.PrivateDirMode); err != nil {
+		return err
+	}
+	return data.EnsureMode(p, data.PrivateFileMode)
 }
 
 // MemoryCredentials keeps tokens in memory only: for tests and for callers that

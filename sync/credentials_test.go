@@ -87,3 +87,28 @@ func TestAddRemoteKeepsTokensOutOfTheDataDirectory(t *testing.T) {
 		t.Error("bad name accepted")
 	}
 }
+
+// A credentials file (and its folder) that others can read, made by an older
+// version or by hand, is made private the next time it is used.
+func TestCredentialsFileIsMadePrivate(t *testing.T) {
+	cfg := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", cfg)
+	t.Setenv("HOME", cfg)
+	keyring.MockInitWithError(errors.New("no secret service on this box"))
+	t.Cleanup(keyring.MockInit)
+	dir, _ := os.UserConfigDir()
+	folder := filepath.Join(dir, "vademecum")
+	os.MkdirAll(folder, 0o755)
+	os.Chmod(folder, 0o755)
+	p := filepath.Join(folder, "credentials.json")
+	os.WriteFile(p, []byte(`{"https://hub.example.org/a.git": "tok-old"}`), 0o644)
+	c := DefaultCredentials()
+	if got, err := c.Get("https://hub.example.org/a.git"); err != nil || got != "tok-old" {
+		t.Fatalf("got %q %v", got, err)
+	}
+	for path, want := range map[string]os.FileMode{folder: 0o700, p: 0o600} {
+		if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != want {
+			t.Errorf("%s: mode %v, want %v (%v)", path, fi.Mode().Perm(), want, err)
+		}
+	}
+}

@@ -61,7 +61,7 @@ func Rebuild(dataDir string, progress func(Progress)) (*RebuildReport, error) {
 	if repoErr != nil && copyErr != nil {
 		return nil, fmt.Errorf("there is nothing to rebuild the database from in %s: neither the local repository (%s) nor the local copy (%s) is there", dataDir, RepoDir, data.LocalCopyFile)
 	}
-	if err := os.MkdirAll(repoPath, 0o755); err != nil {
+	if err := os.MkdirAll(repoPath, data.PrivateDirMode); err != nil {
 		return nil, explainLocal(err, repoPath)
 	}
 	unlock, err := lockRound(ctx, repoPath)
