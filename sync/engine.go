@@ -73,7 +73,11 @@ func Open(store *data.Store, opts Options) (*Engine, error) {
 	if creds == nil {
 		creds = DefaultCredentials()
 	}
-	return &Engine{store: store, opts: opts, creds: creds, repo: r, kick: make(chan struct{}, 1)}, nil
+	e := &Engine{store: store, opts: opts, creds: creds, repo: r, kick: make(chan struct{}, 1)}
+	if err := e.moveURLTokens(context.Background()); err != nil {
+		e.logf("%v", err)
+	}
+	return e, nil
 }
 
 // Close releases the local repository.
@@ -140,14 +144,10 @@ func (e *Engine) AddRemote(name, url string, auth Auth) error {
 	}
 	url = strings.TrimSpace(url)
 	token := auth.Token
-	if u, err := parseURL(url); err == nil && u.User != nil {
-		// A token pasted into the address goes to the credential store instead.
-		if p, ok := u.User.Password(); ok {
-			if token == "" {
-				token = p
-			}
-			url = redact(url)
-		}
+	// A token pasted into the address goes to the credential store instead.
+	url, inURL := SplitURLToken(url, token != "" || auth.TokenEnv != "")
+	if token == "" {
+		token = inURL
 	}
 	if !filepath.IsAbs(url) && !strings.Contains(url, "://") && !strings.Contains(url, "@") {
 		if abs, err := filepath.Abs(url); err == nil {

@@ -88,6 +88,10 @@ func diskFull(cause error) error {
 func redact(raw string) string {
 	if u, err := url.Parse(raw); err == nil && u.Scheme != "" && u.Host != "" && u.User != nil {
 		u.User = url.User(u.User.Username())
+		if u.Scheme == "https" || u.Scheme == "http" {
+			// The user of an https address may be a token (https://TOKEN@host).
+			u.User = nil
+		}
 		return u.String()
 	}
 	return raw

@@ -76,6 +76,9 @@ func runRemoteAdd(c *ctx) error {
 	if err := eng.AddRemote(c.args[0], c.args[1], vsync.Auth{TokenEnv: env, SSHKey: str(c.fs, "ssh-key")}); err != nil {
 		return err
 	}
+	if _, tok := vsync.SplitURLToken(c.args[1], env != ""); tok != "" {
+		fmt.Fprintln(c.stdout, "the token in the address was moved to the credential store (the OS keyring, or a file only you can read): it is not kept in the address, the database or the local repository")
+	}
 	fmt.Fprintf(c.stdout, "hub %s added: run 'vademecum-cli sync' to exchange records\n", c.args[0])
 	return nil
 }
