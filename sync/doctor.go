@@ -80,6 +80,9 @@ func Diagnose(ctx context.Context, dataDir string) *Diagnosis {
 	if db != nil {
 		defer db.Close()
 	}
+	if db != nil {
+		d.records(ctx, db)
+	}
 	imported := d.repository(ctx, dataDir, db)
 	if db != nil {
 		d.exchange(ctx, db, imported)
@@ -148,6 +151,64 @@ func (d *Diagnosis) database(ctx context.Context, dataDir string) *sql.DB {
 		d.ok("identity", "this installation belongs to %s", org)
 	}
 	return db
+}
+
+// records decodes every record's body: one that no longer decodes (edited by
+// hand, a fault inside a page that SQLite's checks do not see) can be neither
+// shown, nor synced, nor exported, although the database passes its checks.
+func (d *Diagnosis) records(ctx context.Context, db *sql.DB) {
+	rows, err := db.QueryContext(ctx, `SELECT i.id, i.type, i.title, b.body FROM record_index i
+		LEFT JOIN record_bodies b ON b.rid = i.rid ORDER BY i.rid`)
+	if err != nil {
+		d.problem("records", "the records cannot be listed: "+rootMessage(err), rebuildForceFix)
+		return
+	}
+	defer rows.Close()
+	n := 0
+	var bad []string
+	for rows.Next() {
+		var id, typ, title string
+		var body sql.NullString
+		if err := rows.Scan(&id, &typ, &title, &body); err != nil {
+			d.problem("records", "the records cannot be read: "+rootMessage(err), rebuildForceFix)
+			return
+		}
+		n++
+		what := fmt.Sprintf("%s %s (%s)", typ, id, oneLine(title, 60))
+		if !body.Valid {
+			bad = append(bad, what+": its content is missing")
+			continue
+		}
+		r, err := data.Decode([]byte(body.String))
+		switch {
+		case err != nil:
+			bad = append(bad, fmt.Sprintf("%s: %s", what, oneLine(err.Error(), 120)))
+		case r.Base().ID != id || r.Base().Type != typ:
+			bad = append(bad, fmt.Sprintf("%s: its content says it is %s %s", what, r.Base().Type, r.Base().ID))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		d.problem("records", "the records cannot be read: "+rootMessage(err), rebuildForceFix)
+		return
+	}
+	if len(bad) > 0 {
+		d.problem("records", fmt.Sprintf("%d of the %d records cannot be read: %s", len(bad), n, strings.Join(bad[:min(3, len(bad))], "; ")), rebuildForceFix)
+		return
+	}
+	d.ok("records", "every one of the %d records can be read", n)
+}
+
+// rebuildForceFix is the way out when the database passes SQLite's checks but
+// its content does not.
+const rebuildForceFix = "run 'vademecum-cli rebuild --force': it recreates the database from the local repository and the local copy, and keeps the old file aside"
+
+// oneLine keeps a text to one line of at most max bytes, for a finding.
+func oneLine(s string, max int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > max {
+		s = strings.ToValidUTF8(s[:max], "") + "…"
+	}
+	return s
 }
 
 // repository checks the local repository. It returns the commit the database

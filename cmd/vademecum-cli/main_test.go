@@ -2,11 +2,13 @@ package main
 
 import (
 	"bytes"
+	"database/sql"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	_ "modernc.org/sqlite"
 )
 
 func TestMain(m *testing.M) {
@@ -25,7 +27,25 @@ func TestScripts(t *testing.T) {
 			env.Setenv("XDG_CONFIG_HOME", env.WorkDir+"/config")
 			return nil
 		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){"sqlexec": sqlExec},
 	})
+}
+
+// sqlExec runs SQL on a database file, as someone editing it by hand would:
+// sqlexec FILE STATEMENT.
+func sqlExec(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: sqlexec FILE STATEMENT")
+	}
+	db, err := sql.Open("sqlite", ts.MkAbs(args[0]))
+	if err != nil {
+		ts.Fatalf("%v", err)
+	}
+	defer db.Close()
+	_, err = db.Exec(args[1])
+	if (err != nil) != neg {
+		ts.Fatalf("sqlexec: %v", err)
+	}
 }
 
 func TestExitCodes(t *testing.T) {
