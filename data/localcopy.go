@@ -3,6 +3,7 @@ package data
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,7 +24,10 @@ import (
 //
 // One JSON object per line: {"record": {...}}, {"setting": key, "value": v}, or
 // {"kind": k, "key": id, "data": {...}} for state other packages keep with it
-// (sync keeps its conflicts: the values a merge did not keep).
+// (sync keeps its conflicts: the values a merge did not keep). Every
+// organisation file the database takes, partners' included, is kept too (kind
+// "org-file"): the keys this installation pins, approves and revokes, so that
+// a rebuild trusts what the database trusted, not what a hub says now.
 // Each write transaction appends its lines before it commits, so an
 // acknowledged save is always in it; a save that failed may be in it too (a
 // rebuild brings back a little more, never less). Later lines win. Now and then
@@ -259,6 +263,62 @@ func (s *Store) flushLocalCopy(tx *Tx) error {
 		return fmt.Errorf("cannot rewrite the local copy %s: %w", s.local.path, err)
 	}
 	return nil
+}
+
+// localCopyOrgs is the kind of the organisation files the local copy keeps.
+const localCopyOrgs = "org-file"
+
+// OrgFiles returns the organisation files the local copy keeps: the newest
+// version of each that the database took (partners' included), by id.
+func (lc *LocalCopy) OrgFiles() []*Organisation {
+	ids := make([]string, 0, len(lc.Kept[localCopyOrgs]))
+	for id := range lc.Kept[localCopyOrgs] {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	var out []*Organisation
+	for _, id := range ids {
+		r, err := Decode(lc.Kept[localCopyOrgs][id])
+		if o, ok := r.(*Organisation); err == nil && ok && o.ID == id {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// settingOrgFilesKept notes that the local copy keeps the organisation files
+// (installations made before it did get them once, when the store opens).
+const settingOrgFilesKept = "local_copy_org_files"
+
+// keepOrgFilesOnce copies every organisation file of the database into the
+// local copy, once.
+func (s *Store) keepOrgFilesOnce(ctx context.Context) error {
+	if v, err := s.Setting(settingOrgFilesKept); err != nil || v != "" {
+		return err
+	}
+	return s.Tx(ctx, func(tx *Tx) error {
+		rows, err := tx.tx.Query("SELECT id, body FROM records WHERE type = ? AND org != ?", TypeOrg, ToolkitOrg)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id, body string
+			if err := rows.Scan(&id, &body); err != nil {
+				return err
+			}
+			if err := tx.KeepInLocalCopy(localCopyOrgs, id, json.RawMessage(body)); err != nil {
+				return err
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if _, err := tx.exec("INSERT INTO settings(key, value) VALUES(?, '1') ON CONFLICT(key) DO UPDATE SET value = excluded.value", settingOrgFilesKept); err != nil {
+			return err
+		}
+		return tx.keepSetting(settingOrgFilesKept, "1")
+	})
 }
 
 // LocalCopy is what a local copy file holds: the newest version of each record

@@ -107,3 +107,53 @@ func TestDataDirectoryWithURICharacters(t *testing.T) {
 		t.Fatalf("files were created next to the data directory: %v", entries)
 	}
 }
+
+// Every organisation file the database takes, a partner's received from a hub
+// included, is in the local copy and stays there when it is rewritten: the
+// keys a rebuild must trust again. An installation made before gets them once.
+func TestLocalCopyKeepsOrganisationFiles(t *testing.T) {
+	s := newStore(t)
+	partner := &Organisation{Meta: Meta{ID: "caritas-cz", Type: TypeOrg, Org: "caritas-cz", Lang: "cs", Created: Now(), Updated: Now()},
+		Name: "Caritas", Country: "CZ", Languages: []string{"cs"}, Keys: []Key{{ID: "0123456789abcdef", Public: "cGFydG5lcg==", Added: Now()}}}
+	if err := s.Tx(context.Background(), func(tx *Tx) error { return tx.Put(partner, PutHub) }); err != nil {
+		t.Fatal(err)
+	}
+	ids := func() []string {
+		lc, err := ReadLocalCopy(s.Dir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, o := range lc.OrgFiles() {
+			out = append(out, o.ID)
+		}
+		return out
+	}
+	if got := strings.Join(ids(), ","); got != "caritas-cz,streetwork-cz" {
+		t.Fatalf("organisation files kept: %s", got)
+	}
+	old := localCopyMin
+	localCopyMin = 1
+	defer func() { localCopyMin = old }()
+	for i := 0; i < 3; i++ {
+		s.SetSetting(SettingUILang, []string{"cs", "en", "pl"}[i])
+	}
+	if got := strings.Join(ids(), ","); got != "caritas-cz,streetwork-cz" {
+		t.Fatalf("organisation files kept after rewrites: %s", got)
+	}
+	// An installation whose local copy predates this.
+	dir := s.Dir()
+	s.Close()
+	os.WriteFile(filepath.Join(dir, LocalCopyFile), nil, 0o600)
+	db, _ := Open(dir)
+	db.db.Exec("DELETE FROM settings WHERE key = ?", settingOrgFilesKept)
+	db.Close()
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if got := strings.Join(ids(), ","); got != "caritas-cz,streetwork-cz" {
+		t.Fatalf("organisation files kept after an upgrade: %s", got)
+	}
+}

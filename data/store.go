@@ -78,6 +78,10 @@ func Open(dir string) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := s.keepOrgFilesOnce(context.Background()); err != nil {
+		db.Close()
+		return nil, explainWriteError(err)
+	}
 	return s, nil
 }
 

@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -157,6 +158,12 @@ func (tx *Tx) Put(r Record, mode PutMode) error {
 	}
 	m := r.Base()
 	ix := indexOf(r)
+	if o, ok := r.(*Organisation); ok && mode != PutToolkit {
+		// The keys this installation trusts, for a rebuild (see LocalCopyFile).
+		if err := tx.KeepInLocalCopy(localCopyOrgs, o.ID, json.RawMessage(body)); err != nil {
+			return err
+		}
+	}
 	dirty := 0
 	if mode == PutLocal {
 		dirty = 1

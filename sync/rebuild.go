@@ -110,15 +110,25 @@ func Rebuild(dataDir string, progress func(Progress)) (*RebuildReport, error) {
 			return rep, err
 		}
 	}
-	// The organisation files this installation wrote or approved by hand are
-	// the keys it trusted: pinned first, so that the repository's files are
-	// checked against them.
+	// The organisation files the old database held (kept in the local copy,
+	// or read back from the old database) are the keys it trusted, pinned,
+	// approved and revoked: pinned first, so that the repository's files and
+	// the hub's are checked against them, never trusted anew on first sight.
+	pins := append(lc.OrgFiles(), old.orgs...)
+	for _, r := range lc.Records {
+		if o, ok := r.(*data.Organisation); ok {
+			pins = append(pins, o)
+		}
+	}
 	err = store.Tx(ctx, func(tx *data.Tx) error {
-		for _, r := range lc.Records {
-			if r.Base().Type == data.TypeOrg {
-				if err := tx.Put(r, data.PutHub); err != nil {
-					return err
-				}
+		for _, o := range pins {
+			if cur, err := tx.Get(o.ID); err == nil && !o.Updated.After(cur.Base().Updated) {
+				continue
+			} else if err != nil && !errors.Is(err, data.ErrNotFound) {
+				return err
+			}
+			if err := tx.Put(o, data.PutHub); err != nil {
+				return err
 			}
 		}
 		return nil
@@ -330,6 +340,7 @@ func orgOfKey(dataDir, repoPath string) string {
 // salvaged is what could be read from an old database.
 type salvaged struct {
 	found     []string
+	orgs      []*data.Organisation
 	settings  map[string]string
 	remotes   []Remote
 	conflicts [][]any
@@ -372,6 +383,16 @@ func salvage(path string) salvaged {
 			out = append(out, row)
 		}
 		return out
+	}
+	for _, r := range rowsOf("SELECT body FROM records WHERE type = 'org' AND org != 'vademecum'", 1) {
+		if rec, err := data.Decode([]byte(r[0].(string))); err == nil {
+			if o, ok := rec.(*data.Organisation); ok {
+				s.orgs = append(s.orgs, o)
+			}
+		}
+	}
+	if len(s.orgs) > 0 {
+		s.found = append(s.found, "organisation files (pinned keys)")
 	}
 	if rows := rowsOf("SELECT key, value FROM settings", 2); len(rows) > 0 {
 		s.settings = map[string]string{}
