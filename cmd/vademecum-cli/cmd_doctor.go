@@ -45,9 +45,9 @@ func runDoctor(c *ctx) error {
 			case f.Warning:
 				label = "note"
 			}
-			fmt.Fprintf(c.stdout, "%-8s %s: %s\n", label, f.Check, f.What)
+			fprintf(c.stdout, "%-8s %s: %s\n", label, f.Check, f.What)
 			if f.Fix != "" {
-				fmt.Fprintf(c.stdout, "%-8s what to do: %s\n", "", f.Fix)
+				fprintf(c.stdout, "%-8s what to do: %s\n", "", f.Fix)
 			}
 		}
 	}
@@ -76,17 +76,17 @@ func runRebuild(c *ctx) error {
 		return c.jsonOut(rep)
 	}
 	if rep.MovedTo != "" {
-		fmt.Fprintf(c.stdout, "the old database was kept as %s\n", rep.MovedTo)
+		fprintf(c.stdout, "the old database was kept as %s\n", rep.MovedTo)
 	}
-	fmt.Fprintf(c.stdout, "rebuilt %s: %d records from the local repository, %d from the local copy (%s)",
+	fprintf(c.stdout, "rebuilt %s: %d records from the local repository, %d from the local copy (%s)",
 		data.DBFile, rep.FromRepo, rep.FromLocalCopy, data.LocalCopyFile)
 	if rep.Quarantined > 0 {
-		fmt.Fprintf(c.stdout, ", %d files held in quarantine", rep.Quarantined)
+		fprintf(c.stdout, ", %d files held in quarantine", rep.Quarantined)
 	}
-	fmt.Fprintln(c.stdout)
+	fprintln(c.stdout)
 	if len(rep.Salvaged) > 0 {
-		fmt.Fprintf(c.stdout, "read back from the old database: %s\n", strings.Join(rep.Salvaged, ", "))
+		fprintf(c.stdout, "read back from the old database: %s\n", strings.Join(rep.Salvaged, ", "))
 	}
-	fmt.Fprintln(c.stdout, "run 'vademecum-cli sync' to send what was not sent yet")
+	fprintln(c.stdout, "run 'vademecum-cli sync' to send what was not sent yet")
 	return nil
 }

@@ -81,8 +81,8 @@ func runExport(c *ctx) error {
 	if err := export.Save(c, s, format, out, o); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "Exported to %s\n", out)
-	fmt.Fprintf(c.stderr, "%s in %s\n", format, time.Since(start).Round(time.Millisecond))
+	fprintf(c.stdout, "Exported to %s\n", out)
+	fprintf(c.stderr, "%s in %s\n", format, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
@@ -120,7 +120,7 @@ func runPracticeImport(c *ctx) error {
 	var ie *export.ImportError
 	if errors.As(err, &ie) {
 		for _, row := range ie.Rows {
-			fmt.Fprintf(c.stderr, "%s: %s\n", src, row)
+			fprintf(c.stderr, "%s: %s\n", src, row)
 		}
 		if len(ie.Rows) == 1 {
 			return errors.New("1 row cannot be imported (see above): nothing was imported")
@@ -131,9 +131,9 @@ func runPracticeImport(c *ctx) error {
 		return err
 	}
 	if n == 1 {
-		fmt.Fprintln(c.stdout, "Imported 1 practice.")
+		fprintln(c.stdout, "Imported 1 practice.")
 	} else {
-		fmt.Fprintf(c.stdout, "Imported %d practices.\n", n)
+		fprintf(c.stdout, "Imported %d practices.\n", n)
 	}
 	return nil
 }

@@ -61,17 +61,17 @@ func runKeys(c *ctx) error {
 		return c.jsonOut(out)
 	}
 	if len(orgs) == 0 {
-		fmt.Fprintln(c.stdout, "No organisation is known here yet.")
+		fprintln(c.stdout, "No organisation is known here yet.")
 		return nil
 	}
 	w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
 	for i, o := range orgs {
 		if i > 0 {
-			fmt.Fprintln(w)
+			fprintln(w)
 		}
-		fmt.Fprintf(w, "%s  %s (%s)\n", o.ID, o.Name, o.Country)
+		fprintf(w, "%s  %s (%s)\n", o.ID, o.Name, o.Country)
 		if len(o.Keys) == 0 {
-			fmt.Fprintln(w, "  no keys yet\t")
+			fprintln(w, "  no keys yet\t")
 		}
 		for _, k := range o.Keys {
 			status := k.Status
@@ -82,10 +82,10 @@ func runKeys(c *ctx) error {
 			if k.This {
 				note = "(this installation)"
 			}
-			fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\n", k.Fingerprint, k.ID, status, k.Device, note)
+			fprintf(w, "  %s\t%s\t%s\t%s\t%s\n", k.Fingerprint, k.ID, status, k.Device, note)
 		}
 		if p := o.Pending; p != nil {
-			fmt.Fprintf(w, "  key change waiting since %s, signed by %s %q: compare the fingerprint by phone, then run 'vademecum-cli keys approve %s'\n",
+			fprintf(w, "  key change waiting since %s, signed by %s %q: compare the fingerprint by phone, then run 'vademecum-cli keys approve %s'\n",
 				p.Seen.Local().Format("2006-01-02 15:04"), p.Signer.Fingerprint, p.Signer.Device, o.ID)
 		}
 	}
@@ -105,7 +105,7 @@ func runKeysShow(c *ctx) error {
 		return err
 	}
 	if in.Tightened {
-		fmt.Fprintf(c.stderr, "vademecum-cli: the installation key could be read by other users of this computer: it is now private to you\n")
+		fprintf(c.stderr, "vademecum-cli: the installation key could be read by other users of this computer: it is now private to you\n")
 	}
 	org, status := "", "not set up: run 'vademecum-cli init'"
 	if me, err := s.Identity(); err == nil {
@@ -131,12 +131,12 @@ func runKeysShow(c *ctx) error {
 		return c.jsonOut(map[string]any{"id": in.ID(), "type": "key", "org": org, "public": in.Public(),
 			"fingerprint": in.Fingerprint(), "status": status})
 	}
-	fmt.Fprintf(c.stdout, "public:       %s\nfingerprint:  %s\nkey id:       %s\n", in.Public(), in.Fingerprint(), in.ID())
+	fprintf(c.stdout, "public:       %s\nfingerprint:  %s\nkey id:       %s\n", in.Public(), in.Fingerprint(), in.ID())
 	if org != "" {
-		fmt.Fprintf(c.stdout, "organisation: %s (%s)\n", org, status)
+		fprintf(c.stdout, "organisation: %s (%s)\n", org, status)
 	}
-	fmt.Fprintln(c.stdout, "\nTo add this laptop, a coordinator runs on a laptop of the organisation that partners already trust:")
-	fmt.Fprintf(c.stdout, "  vademecum-cli keys add %s --device 'NAME'\nand reads the fingerprint back to you by phone.\n", in.Public())
+	fprintln(c.stdout, "\nTo add this laptop, a coordinator runs on a laptop of the organisation that partners already trust:")
+	fprintf(c.stdout, "  vademecum-cli keys add %s --device 'NAME'\nand reads the fingerprint back to you by phone.\n", in.Public())
 	return nil
 }
 
@@ -157,7 +157,7 @@ func runKeysAdd(c *ctx) error {
 		return err
 	}
 	me, _ := s.Identity()
-	fmt.Fprintf(c.stdout, "Added the key %s (%s) to %s.\nRead this fingerprint back to the new laptop by phone: %s\nSync to send the change to partners.\n",
+	fprintf(c.stdout, "Added the key %s (%s) to %s.\nRead this fingerprint back to the new laptop by phone: %s\nSync to send the change to partners.\n",
 		k.ID, k.Device, me.Org, trust.FingerprintOf(k.Public))
 	return nil
 }
@@ -178,7 +178,7 @@ func runKeysRevoke(c *ctx) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "Revoked the key %s (%s) as of %s: once you sync, partners refuse what it signs after that.\n",
+	fprintf(c.stdout, "Revoked the key %s (%s) as of %s: once you sync, partners refuse what it signs after that.\n",
 		k.ID, k.Device, k.Revoked.Format(time.RFC3339))
 	return nil
 }
@@ -195,13 +195,13 @@ func runKeysApprove(c *ctx) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "Approved the keys of %s (%s):\n", o.ID, o.Name)
+	fprintf(c.stdout, "Approved the keys of %s (%s):\n", o.ID, o.Name)
 	for _, k := range o.Keys {
 		state := ""
 		if !k.Revoked.IsZero() {
 			state = " revoked " + k.Revoked.Format(time.DateOnly)
 		}
-		fmt.Fprintf(c.stdout, "  %s  %s%s\n", trust.FingerprintOf(k.Public), k.Device, state)
+		fprintf(c.stdout, "  %s  %s%s\n", trust.FingerprintOf(k.Public), k.Device, state)
 	}
 	return nil
 }

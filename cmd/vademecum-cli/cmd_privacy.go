@@ -45,10 +45,10 @@ func runPrivacyScan(c *ctx) error {
 		return c.jsonOut(found)
 	}
 	for _, f := range found {
-		fmt.Fprintf(c.stdout, "%d-%d\t%s\t%s\n", f.Start, f.End, f.Kind, f.Text)
+		fprintf(c.stdout, "%d-%d\t%s\t%s\n", f.Start, f.End, f.Kind, f.Text)
 	}
 	if len(found) == 0 {
-		fmt.Fprintln(c.stderr, "no personal data found")
+		fprintln(c.stderr, "no personal data found")
 	}
 	return nil
 }

@@ -140,7 +140,7 @@ func runInit(c *ctx) error {
 	if err := trust.EnsureListed(s, ""); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "Vademecum is set up in %s for %s (%s).\n", c.dataDir, org.Name, org.ID)
+	fprintf(c.stdout, "Vademecum is set up in %s for %s (%s).\n", c.dataDir, org.Name, org.ID)
 	return nil
 }
 
@@ -226,11 +226,11 @@ func runTools(c *ctx) error {
 		return printListed(c, tools, func(t *data.Tool) data.Text { return t.Name }, lang)
 	}
 	w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "ID\tNAME\tCATEGORY\tOFFLINE\tSUMMARY")
+	fprintln(w, "ID\tNAME\tCATEGORY\tOFFLINE\tSUMMARY")
 	for _, t := range tools {
 		name, _ := t.Name.In(lang)
 		sum, _ := t.Summary.In(lang)
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", t.ID, name, t.Category, t.Offline, clip(sum, 70))
+		fprintf(w, "%s\t%s\t%s\t%s\t%s\n", t.ID, name, t.Category, t.Offline, clip(sum, 70))
 	}
 	return w.Flush()
 }
@@ -268,13 +268,13 @@ func runToolShow(c *ctx) error {
 		}
 		return v
 	}
-	fmt.Fprintf(c.stdout, "%s\n%s\n\n", in(t.Name), in(t.Summary))
+	fprintf(c.stdout, "%s\n%s\n\n", in(t.Name), paragraph(in(t.Summary)))
 	w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(w, "Category\t%s\nLicence\t%s\nCost\t%s\nPlatforms\t%s\nWorks offline\t%s\nCompetences\t%s\nLevel\t%s\nWebsite\t%s\nAlternatives\t%s\n",
+	fprintf(w, "Category\t%s\nLicence\t%s\nCost\t%s\nPlatforms\t%s\nWorks offline\t%s\nCompetences\t%s\nLevel\t%s\nWebsite\t%s\nAlternatives\t%s\n",
 		t.Category, t.Licence, t.Cost, strings.Join(t.Platforms, ", "), t.Offline, strings.Join(t.Competences, ", "),
 		t.Level, t.Website, strings.Join(t.Alternatives, ", "))
 	w.Flush()
-	fmt.Fprintf(c.stdout, "\n%s\n\nUse cases\n%s\n\nData protection\n%s\n", in(t.Description), in(t.UseCases), in(t.DataProtection))
+	fprintf(c.stdout, "\n%s\n\nUse cases\n%s\n\nData protection\n%s\n", paragraph(in(t.Description)), paragraph(in(t.UseCases)), paragraph(in(t.DataProtection)))
 	return nil
 }
 
@@ -299,10 +299,10 @@ func runGuides(c *ctx) error {
 		return printListed(c, guides, func(g *data.Guide) data.Text { return g.Title }, lang)
 	}
 	w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "ID\tTITLE\tLEVEL\tCOMPETENCES")
+	fprintln(w, "ID\tTITLE\tLEVEL\tCOMPETENCES")
 	for _, g := range guides {
 		title, _ := g.Title.In(lang)
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", g.ID, title, g.Level, strings.Join(g.Competences, ", "))
+		fprintf(w, "%s\t%s\t%s\t%s\n", g.ID, title, g.Level, strings.Join(g.Competences, ", "))
 	}
 	return w.Flush()
 }
@@ -328,7 +328,7 @@ func runGuideShow(c *ctx) error {
 	title, _ := g.Title.In(lang)
 	sum, _ := g.Summary.In(lang)
 	steps, _ := g.Steps.In(lang)
-	fmt.Fprintf(c.stdout, "%s\n%s\n\n%s\n\nTools: %s\nCompetences: %s\n", title, sum, steps,
+	fprintf(c.stdout, "%s\n%s\n\n%s\n\nTools: %s\nCompetences: %s\n", title, paragraph(sum), paragraph(steps),
 		strings.Join(g.Tools, ", "), strings.Join(g.Competences, ", "))
 	return nil
 }
@@ -464,7 +464,7 @@ func (c *ctx) printSaved(p *data.Practice) error {
 	if on(c.fs, "json") {
 		return c.jsonOut(p)
 	}
-	fmt.Fprintln(c.stdout, p.ID)
+	fprintln(c.stdout, p.ID)
 	return nil
 }
 
@@ -525,9 +525,9 @@ func runPracticeList(c *ctx) error {
 		return c.jsonOut(list)
 	}
 	w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "ID\tUPDATED\tORG\tLANG\tVISIBILITY\tTITLE")
+	fprintln(w, "ID\tUPDATED\tORG\tLANG\tVISIBILITY\tTITLE")
 	for _, p := range list {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", p.ID, p.Updated.Local().Format("2006-01-02 15:04"), p.Org, p.Lang,
+		fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", p.ID, p.Updated.Local().Format("2006-01-02 15:04"), p.Org, p.Lang,
 			p.Visibility, clip(p.Title, 60))
 	}
 	return w.Flush()
@@ -559,21 +559,21 @@ func runPracticeShow(c *ctx) error {
 		m["comments"] = comments
 		return c.jsonOut(m)
 	}
-	fmt.Fprintf(c.stdout, "%s\n%s · %s · %s · %s · %s\n", p.Title, p.Org, p.Country, p.Lang, p.Visibility,
+	fprintf(c.stdout, "%s\n%s · %s · %s · %s · %s\n", p.Title, p.Org, p.Country, p.Lang, p.Visibility,
 		p.Updated.Local().Format("2006-01-02 15:04"))
 	for _, f := range practiceFields[1:10] {
 		if v := *f.field(p); v != "" {
-			fmt.Fprintf(c.stdout, "\n%s\n%s\n", strings.ToUpper(f.help[:1])+f.help[1:], v)
+			fprintf(c.stdout, "\n%s\n%s\n", strings.ToUpper(f.help[:1])+f.help[1:], paragraph(v))
 		}
 	}
 	if len(p.Tools) > 0 {
-		fmt.Fprintf(c.stdout, "\nTools: %s\n", strings.Join(p.Tools, ", "))
+		fprintf(c.stdout, "\nTools: %s\n", strings.Join(p.Tools, ", "))
 	}
 	if len(p.Tags) > 0 {
-		fmt.Fprintf(c.stdout, "Tags: %s\n", strings.Join(p.Tags, ", "))
+		fprintf(c.stdout, "Tags: %s\n", strings.Join(p.Tags, ", "))
 	}
 	for _, cm := range comments {
-		fmt.Fprintf(c.stdout, "\n— %s (%s), %s:\n%s\n", cm.Author, cm.Org, cm.Created.Local().Format("2006-01-02"), cm.Text)
+		fprintf(c.stdout, "\n— %s (%s), %s:\n%s\n", cm.Author, cm.Org, cm.Created.Local().Format("2006-01-02"), paragraph(cm.Text))
 	}
 	return nil
 }
@@ -595,7 +595,7 @@ func runCommentAdd(c *ctx) error {
 	if err := s.SaveComment(c, cm); err != nil {
 		return err
 	}
-	fmt.Fprintln(c.stdout, cm.ID)
+	fprintln(c.stdout, cm.ID)
 	return nil
 }
 
@@ -632,9 +632,9 @@ func runSearch(c *ctx) error {
 		return c.jsonOut(hits)
 	}
 	for _, h := range hits {
-		fmt.Fprintf(c.stdout, "%s  %s  [%s, %s]\n    %s\n", h.ID, h.Title, h.Type, h.Org, highlight(h.Snippet, h.Matches))
+		fprintf(c.stdout, "%s  %s  [%s, %s]\n    %s\n", h.ID, h.Title, h.Type, h.Org, highlight(h.Snippet, h.Matches))
 	}
-	fmt.Fprintf(c.stderr, "%d results in %s\n", len(hits), time.Since(start).Round(time.Microsecond))
+	fprintf(c.stderr, "%d results in %s\n", len(hits), time.Since(start).Round(time.Microsecond))
 	return nil
 }
 

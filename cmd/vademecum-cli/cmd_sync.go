@@ -55,7 +55,7 @@ func (c *ctx) engine(trusted bool) (*vsync.Engine, func(), error) {
 	}
 	var logf func(string, ...any)
 	if os.Getenv("VADEMECUM_DEBUG") != "" {
-		logf = func(format string, args ...any) { fmt.Fprintf(c.stderr, format+"\n", args...) }
+		logf = func(format string, args ...any) { fprintf(c.stderr, format+"\n", args...) }
 	}
 	return vsync.OpenTrusted(s, logf)
 }
@@ -77,9 +77,9 @@ func runRemoteAdd(c *ctx) error {
 		return err
 	}
 	if _, tok := vsync.SplitURLToken(c.args[1], env != ""); tok != "" {
-		fmt.Fprintln(c.stdout, "the token in the address was moved to the credential store (the OS keyring, or a file only you can read): it is not kept in the address, the database or the local repository")
+		fprintln(c.stdout, "the token in the address was moved to the credential store (the OS keyring, or a file only you can read): it is not kept in the address, the database or the local repository")
 	}
-	fmt.Fprintf(c.stdout, "hub %s added: run 'vademecum-cli sync' to exchange records\n", c.args[0])
+	fprintf(c.stdout, "hub %s added: run 'vademecum-cli sync' to exchange records\n", c.args[0])
 	return nil
 }
 
@@ -100,16 +100,16 @@ func runRemoteList(c *ctx) error {
 		return c.jsonOut(rms)
 	}
 	if len(rms) == 0 {
-		fmt.Fprintln(c.stdout, "no hub yet: add one with 'vademecum-cli remote add NAME URL'")
+		fprintln(c.stdout, "no hub yet: add one with 'vademecum-cli remote add NAME URL'")
 	}
 	for _, rm := range rms {
 		last := "never synced"
 		if !rm.LastSync.IsZero() {
 			last = "last sync " + rm.LastSync.Local().Format("2006-01-02 15:04")
 		}
-		fmt.Fprintf(c.stdout, "%s\t%s\t%s\n", rm.Name, rm.URL, last)
+		fprintf(c.stdout, "%s\t%s\t%s\n", rm.Name, rm.URL, last)
 		if rm.LastError != "" {
-			fmt.Fprintf(c.stdout, "\tlast error: %s\n", rm.LastError)
+			fprintf(c.stdout, "\tlast error: %s\n", rm.LastError)
 		}
 	}
 	return nil
@@ -135,15 +135,15 @@ func runSync(c *ctx) error {
 	if on(c.fs, "json") {
 		return c.jsonOut(res)
 	}
-	fmt.Fprintf(c.stdout, "received %d, sent %d, conflicts %d, quarantined %d\n", res.Received, res.Sent, res.Conflicts, res.Quarantined)
+	fprintf(c.stdout, "received %d, sent %d, conflicts %d, quarantined %d\n", res.Received, res.Sent, res.Conflicts, res.Quarantined)
 	if res.Conflicts > 0 {
-		fmt.Fprintln(c.stdout, "see 'vademecum-cli conflicts' for the values that were not kept")
+		fprintln(c.stdout, "see 'vademecum-cli conflicts' for the values that were not kept")
 	}
 	if res.Quarantined > 0 {
 		items, err := eng.Quarantined(c)
 		if err == nil {
 			for _, q := range items {
-				fmt.Fprintf(c.stdout, "quarantined %s (%s): %s\n", q.Path, q.Remote, q.Reason)
+				fprintf(c.stdout, "quarantined %s (%s): %s\n", q.Path, q.Remote, q.Reason)
 			}
 		}
 	}
@@ -167,10 +167,10 @@ func runConflicts(c *ctx) error {
 		return c.jsonOut(cs)
 	}
 	if len(cs) == 0 {
-		fmt.Fprintln(c.stdout, "no conflicts")
+		fprintln(c.stdout, "no conflicts")
 	}
 	for _, cf := range cs {
-		fmt.Fprintf(c.stdout, "%s  %s %q, %s (%s)\n  mine:   %s\n  theirs: %s\n  kept: %s (since %s)\n",
+		fprintf(c.stdout, "%s  %s %q, %s (%s)\n  mine:   %s\n  theirs: %s\n  kept: %s (since %s)\n",
 			cf.ID, cf.RecordType, cf.Title, cf.Field, cf.Kind, oneLineText(cf.Mine), oneLineText(cf.Theirs), cf.Kept,
 			cf.Created.Local().Format(time.DateTime))
 	}
@@ -201,6 +201,6 @@ func runConflictsResolve(c *ctx) error {
 	if err := eng.Resolve(c, c.args[0], keep); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "conflict %s resolved: kept %s (shared at the next sync)\n", c.args[0], keep)
+	fprintf(c.stdout, "conflict %s resolved: kept %s (shared at the next sync)\n", c.args[0], keep)
 	return nil
 }

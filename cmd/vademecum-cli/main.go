@@ -84,7 +84,7 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		switch {
 		case a == "--data" || a == "-data":
 			if len(argv) < 2 {
-				fmt.Fprintln(stderr, "vademecum-cli: --data needs a directory")
+				fprintln(stderr, "vademecum-cli: --data needs a directory")
 				return 2
 			}
 			dataDir, argv = argv[1], argv[2:]
@@ -94,7 +94,7 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			printHelp(stdout)
 			return 0
 		default:
-			fmt.Fprintf(stderr, "vademecum-cli: unknown option %s before the command (see 'vademecum-cli help')\n", a)
+			fprintf(stderr, "vademecum-cli: unknown option %s before the command (see 'vademecum-cli help')\n", a)
 			return 2
 		}
 	}
@@ -107,7 +107,7 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	cmd, rest := lookup(argv)
 	if cmd == nil {
-		fmt.Fprintf(stderr, "vademecum-cli: unknown command %q (see 'vademecum-cli help')\n", strings.Join(argv[:min(2, len(argv))], " "))
+		fprintf(stderr, "vademecum-cli: unknown command %q (see 'vademecum-cli help')\n", strings.Join(argv[:min(2, len(argv))], " "))
 		return 2
 	}
 	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
@@ -118,13 +118,13 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	pos, err := parseInterleaved(fs, rest)
 	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprintf(stdout, "usage: vademecum-cli %s %s\n%s\n", cmd.name, cmd.args, cmd.help)
+		fprintf(stdout, "usage: vademecum-cli %s %s\n%s\n", cmd.name, cmd.args, cmd.help)
 		fs.SetOutput(stdout)
 		fs.PrintDefaults()
 		return 0
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "vademecum-cli %s: %v (usage: vademecum-cli %s %s)\n", cmd.name, err, cmd.name, cmd.args)
+		fprintf(stderr, "vademecum-cli %s: %v (usage: vademecum-cli %s %s)\n", cmd.name, err, cmd.name, cmd.args)
 		return 2
 	}
 	if dataDir == "" {
@@ -139,10 +139,10 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		var ue usageError
 		if errors.As(err, &ue) {
-			fmt.Fprintf(stderr, "vademecum-cli %s: %s (usage: vademecum-cli %s %s)\n", cmd.name, ue.msg, cmd.name, cmd.args)
+			fprintf(stderr, "vademecum-cli %s: %s (usage: vademecum-cli %s %s)\n", cmd.name, ue.msg, cmd.name, cmd.args)
 			return 2
 		}
-		fmt.Fprintf(stderr, "vademecum-cli %s: %s\n", cmd.name, oneLine(err))
+		fprintf(stderr, "vademecum-cli %s: %s\n", cmd.name, oneLine(err))
 		return 1
 	}
 	return 0
@@ -250,8 +250,8 @@ func (c *ctx) wantArgs(n int, what string) error {
 }
 
 func printHelp(w io.Writer) {
-	fmt.Fprintln(w, "vademecum-cli: the Vademecum toolkit and practices journal, from the command line.")
-	fmt.Fprintln(w, "\nusage: vademecum-cli [--data DIR] COMMAND [ARGS] [--json]\n\ncommands:")
+	fprintln(w, "vademecum-cli: the Vademecum toolkit and practices journal, from the command line.")
+	fprintln(w, "\nusage: vademecum-cli [--data DIR] COMMAND [ARGS] [--json]\n\ncommands:")
 	names := make([]string, 0, len(commands))
 	for n := range commands {
 		names = append(names, n)
@@ -259,10 +259,10 @@ func printHelp(w io.Writer) {
 	sort.Strings(names)
 	for _, n := range names {
 		c := commands[n]
-		fmt.Fprintf(w, "  %-18s %s\n", n, c.help)
+		fprintf(w, "  %-18s %s\n", n, c.help)
 	}
-	fmt.Fprintln(w, "\n--data DIR (or VADEMECUM_DATA) chooses the data directory; default $XDG_DATA_HOME/vademecum.")
-	fmt.Fprintln(w, "'vademecum-cli COMMAND --help' shows a command's flags.")
+	fprintln(w, "\n--data DIR (or VADEMECUM_DATA) chooses the data directory; default $XDG_DATA_HOME/vademecum.")
+	fprintln(w, "'vademecum-cli COMMAND --help' shows a command's flags.")
 }
 
 type flagSet = flag.FlagSet
@@ -287,4 +287,40 @@ func (l *listFlag) Set(v string) error {
 		}
 	}
 	return nil
+}
+
+// fprintf prints with every text argument (a string, an error, a Stringer)
+// made printable by data.Printable: text from a hub (paths, titles, reasons)
+// never reaches the terminal raw (DESIGN.md, threat model 8). Every print of
+// the CLI goes through it or fprintln; the format is the program's own.
+func fprintf(w io.Writer, format string, args ...any) {
+	fmt.Fprintf(w, format, printable(args)...)
+}
+
+// fprintln is fprintf's Println.
+func fprintln(w io.Writer, args ...any) {
+	fmt.Fprintln(w, printable(args)...)
+}
+
+// paragraph is text printed as paragraphs (a practice's fields, a comment, a
+// guide's steps): its newlines and tabs are kept (data.PrintableText).
+type paragraph string
+
+func printable(args []any) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		switch v := a.(type) {
+		case paragraph:
+			out[i] = data.PrintableText(string(v))
+		case string:
+			out[i] = data.Printable(v)
+		case error:
+			out[i] = data.Printable(v.Error())
+		case fmt.Stringer:
+			out[i] = data.Printable(v.String())
+		default:
+			out[i] = a
+		}
+	}
+	return out
 }
