@@ -584,7 +584,7 @@ func hubStateText(st HubStatus) string {
 		return lang.X("hub.uptodate", "The hub is reachable and everything is up to date.")
 	case HubFailed:
 		if st.LastError != "" {
-			return lang.X("hub.failed.reason", "The last sync did not finish: {{.Reason}}", map[string]any{"Reason": st.LastError})
+			return lang.X("hub.failed.reason", "The last sync did not finish: {{.Reason}}", map[string]any{"Reason": data.Printable(st.LastError)})
 		}
 		return lang.X("hub.failed", "The last sync did not finish.")
 	}

@@ -735,3 +735,23 @@ func TestOrgID(t *testing.T) {
 		}
 	}
 }
+
+// A file name from a hub is data: on the Sync screen a newline or an escape
+// sequence in it is shown escaped, never as a second line.
+func TestSyncQuarantineShowsHubTextEscaped(t *testing.T) {
+	st := newTestStore(t)
+	hub, _ := conflictHub(t, st)
+	hub.quarantined = []HubQuarantined{{Path: "evil.json\nall records verified", Reason: "bad \x1b[2Kname", Remote: "hub", Seen: time.Now()}}
+	u := newTestUI(t, st, hub)
+	u.selectTab(2)
+	u.Wait()
+	item := u.syncs.quarList.CreateItem()
+	u.syncs.quarList.UpdateItem(0, item)
+	texts := []string{}
+	for _, o := range item.(*fyne.Container).Objects {
+		texts = append(texts, o.(*widget.Label).Text)
+	}
+	if texts[0] != `evil.json\nall records verified` || texts[1] != `bad \x1b[2Kname` {
+		t.Errorf("shown: %q", texts)
+	}
+}

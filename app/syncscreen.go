@@ -10,6 +10,8 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"vademecum/data"
 )
 
 // syncScreen shows where this installation stands with its hub, syncs on
@@ -73,8 +75,8 @@ func newSyncScreen(u *UI) *syncScreen {
 		}
 		q := s.quarantined[id]
 		box := o.(*fyne.Container)
-		box.Objects[0].(*widget.Label).SetText(q.Path)
-		box.Objects[1].(*widget.Label).SetText(q.Reason)
+		box.Objects[0].(*widget.Label).SetText(data.Printable(q.Path))
+		box.Objects[1].(*widget.Label).SetText(data.Printable(q.Reason))
 		box.Objects[2].(*widget.Label).SetText(lang.X("sync.quarantine.seen", "From {{.Remote}}, {{.When}}",
 			map[string]any{"Remote": q.Remote, "When": formatDateTime(q.Seen, u.lang)}))
 	})
@@ -85,7 +87,7 @@ func newSyncScreen(u *UI) *syncScreen {
 		return l
 	}, func(id widget.ListItemID, o fyne.CanvasObject) {
 		if id < len(s.log) {
-			o.(*widget.Label).SetText(s.log[id])
+			o.(*widget.Label).SetText(data.Printable(s.log[id]))
 		}
 	})
 	s.remotesBox = container.NewVBox()
