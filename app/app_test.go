@@ -755,3 +755,26 @@ func TestSyncQuarantineShowsHubTextEscaped(t *testing.T) {
 		t.Errorf("shown: %q", texts)
 	}
 }
+
+// A shared practice that still holds personal data (saved by an older version)
+// is not sent: the Sync screen names it after each sync, never silently.
+func TestSyncNamesWhatIsHeldBack(t *testing.T) {
+	st := newTestStore(t)
+	hub, _ := conflictHub(t, st)
+	p := &data.Practice{Meta: data.Meta{Lang: "it"}, Title: "Vecchia nota", Visibility: data.Shared}
+	if err := st.SavePractice(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	p.Tags = []string{"RSSMRA85T10A562S"}
+	if err := st.Tx(context.Background(), func(tx *data.Tx) error { return tx.Put(p, data.PutLocal) }); err != nil {
+		t.Fatal(err)
+	}
+	u := newTestUI(t, st, hub)
+	u.selectTab(2)
+	u.Wait()
+	test.Tap(u.syncs.syncBtn)
+	u.Wait()
+	if r := u.syncs.result.Text; !strings.Contains(r, "1 shared practice or comment was not sent") || !strings.Contains(r, "“Vecchia nota”") {
+		t.Errorf("result %q", r)
+	}
+}

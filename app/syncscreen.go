@@ -329,6 +329,9 @@ func (s *syncScreen) syncNow() {
 				s.stage.SetText(text)
 			})
 		})
+		// Shared records the sync holds back for personal data are named, never
+		// held silently.
+		held, _ := s.u.store.HeldBack(ctx)
 		return func() {
 			s.running = false
 			s.progress.Hide()
@@ -343,8 +346,18 @@ func (s *syncScreen) syncNow() {
 					plural("sync.result.conflicts", "{{.Count}} conflict to look at", "{{.Count}} conflicts to look at", res.Conflicts),
 					plural("sync.result.quarantined", "{{.Count}} file set aside", "{{.Count}} files set aside", res.Quarantined),
 				}
-				s.result.SetText(lang.X("sync.result.done", "Sync finished in {{.Seconds}} s: {{.Parts}}.",
-					map[string]any{"Seconds": int(time.Since(started).Seconds() + 0.5), "Parts": strings.Join(parts, ", ")}))
+				text := lang.X("sync.result.done", "Sync finished in {{.Seconds}} s: {{.Parts}}.",
+					map[string]any{"Seconds": int(time.Since(started).Seconds() + 0.5), "Parts": strings.Join(parts, ", ")})
+				if len(held) > 0 {
+					titles := make([]string, len(held))
+					for i, h := range held {
+						titles[i] = "“" + data.Printable(h.Title) + "”"
+					}
+					text += "\n" + plural("sync.result.held", "{{.Count}} shared practice or comment was not sent because it still contains personal data: {{.Titles}}. Open it to replace each finding or mark it as not personal.",
+						"{{.Count}} shared practices or comments were not sent because they still contain personal data: {{.Titles}}. Open them to replace each finding or mark it as not personal.",
+						len(held), map[string]any{"Titles": strings.Join(titles, ", ")})
+				}
+				s.result.SetText(text)
 				if res.Conflicts > 0 {
 					s.tabs.Select(s.conflictTab)
 				}

@@ -1,6 +1,8 @@
 package data
 
 import (
+	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -131,3 +133,45 @@ func checkShareable(r Record, visibility string) error {
 	}
 	return ve
 }
+
+// Held is a shared record waiting to be sent that the sync holds back because
+// the privacy guard still finds personal data in it (saved before the guard
+// covered a field, or by an older version).
+type Held struct {
+	ID       string    `json:"id"`
+	Type     string    `json:"type"`
+	Title    string    `json:"title"`
+	Findings []Finding `json:"findings"`
+}
+
+// HeldBack lists the shared records of this database waiting to be sent that
+// hold unhandled personal data, so that front ends say why they are not sent
+// instead of holding them silently. db is the store's database (the doctor
+// passes a read-only one).
+func HeldBack(ctx context.Context, db *sql.DB) ([]Held, error) {
+	rows, err := db.QueryContext(ctx, `SELECT id, type, title, body FROM records
+		WHERE dirty = 1 AND visibility = 'shared' AND org != ? AND type IN (?, ?) ORDER BY rid`, ToolkitOrg, TypePractice, TypeComment)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Held{}
+	for rows.Next() {
+		var h Held
+		var body string
+		if err := rows.Scan(&h.ID, &h.Type, &h.Title, &body); err != nil {
+			return nil, err
+		}
+		r, err := Decode([]byte(body))
+		if err != nil {
+			continue // the doctor reports records that do not decode
+		}
+		if h.Findings = PrivacyFindings(r); len(h.Findings) > 0 {
+			out = append(out, h)
+		}
+	}
+	return out, rows.Err()
+}
+
+// HeldBack lists the shared records the sync holds back for personal data.
+func (s *Store) HeldBack(ctx context.Context) ([]Held, error) { return HeldBack(ctx, s.db) }

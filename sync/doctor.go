@@ -387,6 +387,12 @@ func (d *Diagnosis) exchange(ctx context.Context, db *sql.DB, imported plumbing.
 	} else {
 		d.ok("pending", "nothing waits to be sent")
 	}
+	if held, err := data.HeldBack(ctx, db); err == nil && len(held) > 0 {
+		h, f := held[0], held[0].Findings[0]
+		d.warn("privacy", fmt.Sprintf("%d shared records are not sent because they still contain personal data, e.g. %s %s (%s): %s: %s %q",
+			len(held), h.Type, h.ID, oneLine(h.Title, 60), f.Field, f.Kind, f.Text),
+			"replace each finding or mark it as not personal (in the app, or 'vademecum-cli practice edit ID --pseudonymise'); 'vademecum-cli sync' lists them all")
+	}
 	if n := count("SELECT count(*) FROM sync_quarantine"); n > 0 {
 		var path, reason string
 		db.QueryRowContext(ctx, "SELECT path, reason FROM sync_quarantine ORDER BY seen DESC LIMIT 1").Scan(&path, &reason)

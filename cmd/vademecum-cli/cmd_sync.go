@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"vademecum/data"
 	vsync "vademecum/sync"
 )
 
@@ -23,11 +24,11 @@ func init() {
 		flags: func(fs *flag.FlagSet) { fs.Bool("json", false, "print JSON") },
 		run:   runRemoteList})
 	register(&command{name: "sync", args: "[--remote NAME] [--allow-deletions] [--json]",
-		help: "exchange shared records with the hubs: prints received, sent, conflicts, quarantined",
+		help: "exchange shared records with the hubs: prints received, sent, conflicts, quarantined, and what is held back for personal data",
 		flags: func(fs *flag.FlagSet) {
 			fs.String("remote", "", "sync with this hub only (default: every hub)")
 			fs.Bool("allow-deletions", false, "go ahead when a hub deletes more than half of the shared records (the sync stops and asks otherwise)")
-			fs.Bool("json", false, `print {"received", "sent", "conflicts", "quarantined", "hub_head"}`)
+			fs.Bool("json", false, `print {"received", "sent", "conflicts", "quarantined", "hub_head", "held_back"}`)
 		},
 		run: runSync})
 	register(&command{name: "conflicts", args: "[--json]", help: "fields edited in two places, with the value kept and the other one",
@@ -132,10 +133,18 @@ func runSync(c *ctx) error {
 		// Several hubs may each have failed: one line per hub would break scripts.
 		return errors.New(strings.ReplaceAll(err.Error(), "\n", "; "))
 	}
+	held, err := c.store.HeldBack(c)
+	if err != nil {
+		return err
+	}
 	if on(c.fs, "json") {
-		return c.jsonOut(res)
+		return c.jsonOut(struct {
+			vsync.Result
+			HeldBack []data.Held `json:"held_back"`
+		}{res, held})
 	}
 	fprintf(c.stdout, "received %d, sent %d, conflicts %d, quarantined %d\n", res.Received, res.Sent, res.Conflicts, res.Quarantined)
+	printHeldBack(c, held)
 	if res.Conflicts > 0 {
 		fprintln(c.stdout, "see 'vademecum-cli conflicts' for the values that were not kept")
 	}
@@ -148,6 +157,22 @@ func runSync(c *ctx) error {
 		}
 	}
 	return nil
+}
+
+// printHeldBack says which shared records are not sent because they still hold
+// personal data, and what to do: never held back silently.
+func printHeldBack(c *ctx, held []data.Held) {
+	if len(held) == 0 {
+		return
+	}
+	fprintf(c.stdout, "held back %d shared records: they still contain personal data (replace each finding or mark it as not personal, e.g. 'vademecum-cli practice edit ID --pseudonymise')\n", len(held))
+	for _, h := range held {
+		var why []string
+		for _, f := range h.Findings {
+			why = append(why, fmt.Sprintf("%s: %s %q", f.Field, f.Kind, f.Text))
+		}
+		fprintf(c.stdout, "held back %s %s %q: %s\n", h.Type, h.ID, h.Title, strings.Join(why, "; "))
+	}
 }
 
 func runConflicts(c *ctx) error {
