@@ -778,3 +778,25 @@ func TestSyncNamesWhatIsHeldBack(t *testing.T) {
 		t.Errorf("result %q", r)
 	}
 }
+
+// A token pasted into the hub address (as GitHub documents it) is taken out of
+// it by the engine; the form says so once.
+func TestHubFormSaysTokenWasMoved(t *testing.T) {
+	st := newTestStore(t)
+	hub := &fakeHub{store: st, status: HubStatus{State: HubNotSetUp}}
+	u := newTestUI(t, st, hub)
+	u.selectTab(2)
+	u.Wait()
+	address, _ := find(u.syncs.hubsTab.Content, func(e *entry) bool { return strings.Contains(e.PlaceHolder, "https://") })
+	test.Type(address, "https://ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/network/practices.git")
+	connect, _ := button(u.syncs.hubsTab.Content, "Connect")
+	test.Tap(connect)
+	u.Wait()
+	l, ok := find(u.syncs.hubsTab.Content, func(l *widget.Label) bool { return strings.Contains(l.Text, "token in the address was taken out") })
+	if !ok || !l.Visible() {
+		t.Fatal("the form does not say that the token was taken out of the address")
+	}
+	if strings.Contains(l.Text, "ghp_") {
+		t.Errorf("the note shows the token: %q", l.Text)
+	}
+}

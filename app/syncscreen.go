@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"vademecum/data"
+	vsync "vademecum/sync"
 )
 
 // syncScreen shows where this installation stands with its hub, syncs on
@@ -396,9 +397,12 @@ func (u *UI) hubForm(done func()) fyne.CanvasObject {
 	token := newPasswordEntry(u)
 	token.SetPlaceHolder(lang.X("hub.form.token.placeholder", "Leave empty for SSH or a folder"))
 	problem := errorText()
+	moved := note("")
+	moved.Hide()
 	var box *fyne.Container
 	show := func(msg string) {
 		setError(problem, msg)
+		moved.Hide()
 		box.Refresh()
 	}
 	var add *widget.Button
@@ -427,6 +431,12 @@ func (u *UI) hubForm(done func()) fyne.CanvasObject {
 				}
 				address.SetText("")
 				token.SetText("")
+				// A token pasted into the address was taken out of it: say so once.
+				if _, tok := vsync.SplitURLToken(a, t != ""); tok != "" {
+					moved.SetText(lang.X("hub.form.token_moved", "The token in the address was taken out of it and kept in this computer's keyring, like the access token."))
+					moved.Show()
+					box.Refresh()
+				}
 				u.refreshStatus()
 				if done != nil {
 					done()
@@ -441,6 +451,6 @@ func (u *UI) hubForm(done func()) fyne.CanvasObject {
 	)
 	form.Items[1].HintText = lang.X("hub.form.address.hint", "A web address, an SSH address, or a folder (USB stick, shared drive).")
 	form.Items[2].HintText = lang.X("hub.form.token.hint", "Kept in this computer's keyring, never in the data folder.")
-	box = container.NewVBox(form, problem, container.NewHBox(add))
+	box = container.NewVBox(form, problem, moved, container.NewHBox(add))
 	return box
 }
