@@ -61,6 +61,9 @@ func (e *Engine) moveURLTokens(ctx context.Context) error {
 		return err
 	}
 	for _, rm := range rms {
+		if _, tok := SplitURLToken(rm.URL, false); tok == "" {
+			continue // no user in the address: no need to ask the keyring (it may be slow)
+		}
 		stored, _ := e.creds.Get(rm.URL)
 		clean, tok := SplitURLToken(rm.URL, rm.TokenEnv != "" || stored != "")
 		if tok == "" {
