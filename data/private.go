@@ -24,10 +24,10 @@ func isStoreFile(name string) bool {
 	return name == LocalCopyFile || name == DBFile || strings.HasPrefix(name, DBFile+"-") || strings.HasPrefix(name, DBFile+".")
 }
 
-// makePrivate gives the data directory dir, the folders in it (the local
-// repository) and the store's files private modes, whatever they were before
-// (a folder made by hand, files restored from a backup). Other files are left
-// alone, and symbolic links are not followed. Windows has no such mode bits:
+// makePrivate gives the data directory dir and the store's files private
+// modes, whatever they were before (a folder made by hand, files restored from
+// a backup). Other files are left alone (the packages that own them see to
+// them), and symbolic links are not followed. Windows has no such mode bits:
 // the user's profile folder protects the data there.
 func makePrivate(dir string) error {
 	if runtime.GOOS == "windows" {
@@ -42,14 +42,10 @@ func makePrivate(dir string) error {
 	}
 	for _, e := range entries {
 		path := filepath.Join(dir, e.Name())
-		switch {
-		case e.IsDir():
-			err = EnsureMode(path, PrivateDirMode)
-		case e.Type().IsRegular() && isStoreFile(e.Name()):
-			err = EnsureMode(path, PrivateFileMode)
-		}
-		if err != nil {
-			return err
+		if e.Type().IsRegular() && isStoreFile(e.Name()) {
+			if err := EnsureMode(path, PrivateFileMode); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -22,7 +22,6 @@ func TestDataDirectoryIsPrivate(t *testing.T) {
 	s := newStoreIn(t, dir)
 	s.SetSetting(SettingUILang, "it") // writes the local copy and the WAL
 	s.Close()
-	os.Mkdir(filepath.Join(dir, "hub.git"), 0o755)
 	os.WriteFile(filepath.Join(dir, DBFile+".broken-20260101-000000"), []byte("old"), 0o644)
 	os.Chmod(dir, 0o755)
 	for _, name := range []string{DBFile, DBFile + "-wal", DBFile + "-shm", LocalCopyFile} {
@@ -38,7 +37,7 @@ func TestDataDirectoryIsPrivate(t *testing.T) {
 	if err := s.SetSetting(SettingUILang, "pl"); err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]os.FileMode{"": 0o700, "hub.git": 0o700, DBFile: 0o600, DBFile + "-wal": 0o600, DBFile + "-shm": 0o600,
+	want := map[string]os.FileMode{"": 0o700, DBFile: 0o600, DBFile + "-wal": 0o600, DBFile + "-shm": 0o600,
 		LocalCopyFile: 0o600, DBFile + ".broken-20260101-000000": 0o600}
 	for name, mode := range want {
 		fi, err := os.Stat(filepath.Join(dir, name))

@@ -69,6 +69,11 @@ func Open(store *data.Store, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, explainLocal(err, filepath.Join(store.Dir(), RepoDir))
 	}
+	// The local repository is as private as the database (threat model 7).
+	if err := data.EnsureMode(r.path, data.PrivateDirMode); err != nil {
+		r.st.Close()
+		return nil, err
+	}
 	creds := opts.Credentials
 	if creds == nil {
 		creds = DefaultCredentials()
