@@ -87,12 +87,12 @@ func runSelfCheck(c *ctx) error {
 		return c.jsonOut(qs)
 	}
 	for _, q := range qs {
-		fmt.Fprintf(c.stdout, "%s  %s\n", q.ID, q.Text)
+		fprintf(c.stdout, "%s  %s\n", q.ID, q.Text)
 		for _, a := range q.Answers {
-			fmt.Fprintf(c.stdout, "      %d  %s\n", a.Value, a.Text)
+			fprintf(c.stdout, "      %d  %s\n", a.Value, a.Text)
 		}
 	}
-	fmt.Fprintf(c.stdout, "\nAnswer with: vademecum-cli selfcheck answer --from-json FILE, where FILE holds {\"%s\": 2, ...}\n", qs[0].ID)
+	fprintf(c.stdout, "\nAnswer with: vademecum-cli selfcheck answer --from-json FILE, where FILE holds {\"%s\": 2, ...}\n", qs[0].ID)
 	return nil
 }
 
@@ -138,10 +138,10 @@ func runSelfCheckAnswer(c *ctx) error {
 		return err
 	}
 	if !a.Finished.IsZero() {
-		fmt.Fprintf(c.stdout, "Self-check complete: see 'vademecum-cli selfcheck result'. Your answers stay on this computer.\n")
+		fprintf(c.stdout, "Self-check complete: see 'vademecum-cli selfcheck result'. Your answers stay on this computer.\n")
 		return nil
 	}
-	fmt.Fprintf(c.stdout, "Saved: %d of %d questions answered so far. Your answers stay on this computer.\n", len(a.Answers), len(qs))
+	fprintf(c.stdout, "Saved: %d of %d questions answered so far. Your answers stay on this computer.\n", len(a.Answers), len(qs))
 	return nil
 }
 
@@ -244,25 +244,25 @@ func runSelfCheckResult(c *ctx) error {
 		return c.jsonOut(out)
 	}
 	if len(r.Competences) == 0 {
-		fmt.Fprintln(c.stdout, "No self-check yet: see 'vademecum-cli selfcheck' for the questions.")
+		fprintln(c.stdout, "No self-check yet: see 'vademecum-cli selfcheck' for the questions.")
 		return nil
 	}
 	if r.Complete {
-		fmt.Fprintf(c.stdout, "Self-check of %s\n\n", r.Date.Local().Format("2 Jan 2006"))
+		fprintf(c.stdout, "Self-check of %s\n\n", r.Date.Local().Format("2 Jan 2006"))
 	} else {
-		fmt.Fprintf(c.stdout, "Self-check in progress: %d of %d questions answered\n\n", r.Answered, r.Questions)
+		fprintf(c.stdout, "Self-check in progress: %d of %d questions answered\n\n", r.Answered, r.Questions)
 	}
 	w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
 	for _, l := range r.Competences {
 		comp, _ := kit.DigComp.Competence(l.Code)
 		name, _ := comp.Name.In(lang)
-		fmt.Fprintf(w, "%s\t%s\t%s\n", l.Code, levelName(lang, kit, l.Level), name)
+		fprintf(w, "%s\t%s\t%s\n", l.Code, levelName(lang, kit, l.Level), name)
 	}
 	w.Flush()
 	if len(r.Recommended) > 0 {
-		fmt.Fprintln(c.stdout, "\nLearning path:")
+		fprintln(c.stdout, "\nLearning path:")
 		for i, rec := range out.Recommended {
-			fmt.Fprintf(c.stdout, "%2d. %s (%s %s)\n    %s\n", i+1, rec.Title, rec.Type, rec.ID, rec.Why)
+			fprintf(c.stdout, "%2d. %s (%s %s)\n    %s\n", i+1, rec.Title, rec.Type, rec.ID, rec.Why)
 		}
 	}
 	return nil
@@ -279,7 +279,7 @@ func runSelfCheckDelete(c *ctx) error {
 	if err := s.DeleteSelfCheck(c); err != nil {
 		return err
 	}
-	fmt.Fprintln(c.stdout, "Deleted all self-check answers and results from this computer.")
+	fprintln(c.stdout, "Deleted all self-check answers and results from this computer.")
 	return nil
 }
 
@@ -337,6 +337,6 @@ func runSelfCheckSummary(c *ctx) error {
 	if sum.People == 1 {
 		people = "1 person"
 	}
-	fmt.Fprintf(c.stdout, "Wrote an anonymous summary of %s to %s\n", people, out)
+	fprintf(c.stdout, "Wrote an anonymous summary of %s to %s\n", people, out)
 	return nil
 }

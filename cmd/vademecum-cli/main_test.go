@@ -3,7 +3,11 @@ package main
 import (
 	"bytes"
 	"database/sql"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -74,5 +78,36 @@ func TestExitCodes(t *testing.T) {
 		if got != 0 && strings.Count(strings.TrimSpace(errb.String()), "\n") != 0 {
 			t.Errorf("%v: stderr is not one line: %q", c.args, errb.String())
 		}
+	}
+}
+
+// TestEveryPrintIsEscaped: every print of the CLI goes through fprintf or
+// fprintln, which escape control characters in text (DESIGN.md, threat model
+// 8): a direct fmt.Fprint* would let text from a hub reach the terminal raw.
+func TestEveryPrintIsEscaped(t *testing.T) {
+	files, _ := filepath.Glob("*.go")
+	fset := token.NewFileSet()
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			fd, ok := n.(*ast.FuncDecl)
+			if ok && (fd.Name.Name == "fprintf" || fd.Name.Name == "fprintln") {
+				return false // the helpers themselves
+			}
+			sel, ok := n.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			if pkg, ok := sel.X.(*ast.Ident); ok && pkg.Name == "fmt" && (strings.HasPrefix(sel.Sel.Name, "Fprint") || strings.HasPrefix(sel.Sel.Name, "Print")) {
+				t.Errorf("%s: fmt.%s prints without escaping: use fprintf or fprintln", fset.Position(sel.Pos()), sel.Sel.Name)
+			}
+			return true
+		})
 	}
 }
