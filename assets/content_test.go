@@ -20,6 +20,12 @@ func TestToolkitContent(t *testing.T) {
 	for _, err := range k.Check() {
 		t.Error(err)
 	}
+	// Facts marked for review are listed for editors (go test -v), not failures.
+	for _, tl := range k.Tools {
+		if tl.Review != "" {
+			t.Logf("to review: %s: %s", tl.ID, tl.Review)
+		}
+	}
 }
 
 // TestStableIDs fails when a shipped id disappears or changes: installations and
@@ -78,6 +84,17 @@ func TestCheckCatchesProblems(t *testing.T) {
 		{"duplicate id", func(k *Kit) { k.Tools[1].ID = k.Tools[0].ID }, "duplicate id"},
 		{"unknown category", func(k *Kit) { k.Tools[0].Category = "misc" }, "unknown category"},
 		{"guide tool", func(k *Kit) { k.Guides[0].Tools = []string{"nope"} }, "tool \"nope\""},
+		{"missing polish description", func(k *Kit) { delete(k.Tools[0].Description, "pl") }, "description has no pl text"},
+		{"missing czech use cases", func(k *Kit) { k.Tools[0].UseCases["cs"] = " " }, "use_cases has no cs text"},
+		{"missing spanish data protection", func(k *Kit) { delete(k.Tools[0].DataProtection, "es") }, "data_protection has no es text"},
+		{"missing french steps", func(k *Kit) { delete(k.Guides[0].Steps, "fr") }, "steps has no fr text"},
+		{"missing czech guide summary", func(k *Kit) { delete(k.Guides[0].Summary, "cs") }, "summary has no cs text"},
+		{"missing digcomp description", func(k *Kit) { delete(k.DigComp.Competences[0].Description, "es") }, "description has no es text"},
+		{"no verified date", func(k *Kit) { k.Tools[0].Verified = "" }, "has no verified-on date"},
+		{"bad verified date", func(k *Kit) { k.Tools[0].Verified = "28/11/2026" }, "has no verified-on date"},
+		{"country not a partner's", func(k *Kit) { k.Tools[0].Countries = []string{"DE"} }, "country \"DE\" is not a partner country"},
+		{"retired alternative", func(k *Kit) { k.Tools[0].Alternatives = []string{"skype"} }, "alternative \"skype\" is retired"},
+		{"retired guide tool", func(k *Kit) { k.Guides[0].Tools = []string{"skype"} }, "tool \"skype\" is retired"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -120,6 +137,10 @@ func TestDigCompBrowsing(t *testing.T) {
 		{data.ToolFilter{Offline: true}, func(tl *data.Tool) bool { return tl.Offline == data.OfflineYes }},
 		{data.ToolFilter{Category: "messaging"}, func(tl *data.Tool) bool { return tl.Category == "messaging" }},
 		{data.ToolFilter{OpenSource: true, Offline: true}, func(tl *data.Tool) bool { return tl.OpenSource && tl.Offline == data.OfflineYes }},
+		{data.ToolFilter{Country: "PL"}, func(tl *data.Tool) bool { return tl.ServesCountry("PL") }},
+		{data.ToolFilter{Country: "be", Category: "digital-identity"}, func(tl *data.Tool) bool {
+			return len(tl.Countries) > 0 && tl.ServesCountry("BE") && tl.Category == "digital-identity"
+		}},
 	} {
 		got, err := s.ListTools(t.Context(), want.f)
 		if err != nil {
@@ -127,7 +148,7 @@ func TestDigCompBrowsing(t *testing.T) {
 		}
 		n := 0
 		for _, tl := range k.Tools {
-			if want.keep(tl) {
+			if want.keep(tl) && tl.Retired == "" { // retired tools are out of every listing
 				n++
 			}
 		}
@@ -149,4 +170,51 @@ func contains(xs []string, x string) bool {
 		}
 	}
 	return false
+}
+
+// TestSearchFindsNationalTools: the names people type find their tools, however
+// they write them (case, diacritics, the @ of Cl@ve).
+func TestSearchFindsNationalTools(t *testing.T) {
+	s, err := data.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := Seed(t.Context(), s); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ query, id string }{
+		{"profil zaufany", "profil-zaufany"},
+		{"Profil Zaufany", "profil-zaufany"},
+		{"Cl@ve", "clave"},
+		{"clave", "clave"},
+		{"cl@ve pin", "clave"},
+		{"itsme", "itsme"},
+		{"Telegram", "telegram"},
+		{"Viber", "viber"},
+		{"SPID", "spid"},
+		{"mObywatel", "mobywatel"},
+		{"identita obcana", "identita-obcana"},
+		{"eObčanka", "eobcanka"},
+		{"BankID", "bankid-cz"},
+		{"Carpeta Ciudadana", "carpeta-ciudadana"},
+		{"FNMT", "certificado-fnmt"},
+		{"CSAM", "csam-mygov"},
+		{"DeepL", "deepl"},
+		{"EURES", "eures"},
+		{"Europass", "europass"},
+		{"have i been pwned", "have-i-been-pwned"},
+	} {
+		hits, err := s.Search(t.Context(), data.Query{Text: c.query, Types: []string{data.TypeTool}, Limit: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, h := range hits {
+			found = found || h.ID == c.id
+		}
+		if !found {
+			t.Errorf("searching %q does not find %s (got %d hits)", c.query, c.id, len(hits))
+		}
+	}
 }

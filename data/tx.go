@@ -296,6 +296,12 @@ func indexOf(r Record) index {
 			term("flag", "free")
 		}
 		term("tool", v.Alternatives...)
+		for _, c := range v.Countries {
+			term("scope", strings.ToUpper(c))
+		}
+		if v.Retired != "" {
+			term("flag", "retired")
+		}
 		ix.searchTitle = joinTexts(v.Name)
 		ix.searchBody = strings.Join([]string{v.Category, joinTexts(v.Summary), joinTexts(v.Description),
 			joinTexts(v.UseCases), v.Licence, strings.Join(v.Platforms, " ")}, "\n")

@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"vademecum/data"
 	"vademecum/data/export"
 )
 
@@ -258,5 +259,42 @@ func TestSiteReplacesEarlierExport(t *testing.T) {
 	entries, _ := os.ReadDir(filepath.Dir(dir))
 	if len(entries) != 1 {
 		t.Errorf("temporary folders were left: %v", entries)
+	}
+}
+
+// TestSiteMarksFallbackLanguage: a text shown in English for want of a
+// translation carries lang="en", so that screen readers and translators know.
+func TestSiteMarksFallbackLanguage(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	now := data.Now()
+	tool := &data.Tool{Meta: data.Meta{ID: "partner-only-tool", Type: data.TypeTool, Org: "casal-es", Author: "Marta",
+		Lang: "en", Created: now, Updated: now},
+		Name:        data.Text{"en": "Partner tool"},
+		Summary:     data.Text{"en": "Only in English so far.", "pl": "Na razie tylko po angielsku."},
+		Description: data.Text{"en": "A description nobody has translated yet."},
+		Category:    "messaging", Offline: data.OfflineNo, Licence: "proprietary", Cost: "free", Level: "foundation",
+		Platforms: []string{"web"}, Competences: []string{"2.1"}}
+	if err := s.Tx(ctx, func(tx *data.Tx) error { return tx.Put(tool, data.PutHub) }); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "site")
+	if err := export.Save(ctx, s, export.HTML, dir, export.Options{Lang: "pl"}); err != nil {
+		t.Fatal(err)
+	}
+	page := readAll(t, filepath.Join(dir, "tools", "partner-only-tool.html"))
+	for _, want := range []string{`<h1 lang="en">Partner tool</h1>`, `<div lang="en">` + "\n<p>A description nobody has translated yet.</p>",
+		`<p class="lead">Na razie tylko po angielsku.</p>`, `<html lang="pl">`, "bezpłatne", "zamknięte (własnościowe)"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %q:\n%s", want, page)
+		}
+	}
+	index := readAll(t, filepath.Join(dir, "index.html"))
+	if !strings.Contains(index, `<li lang="en"><a href="tools/partner-only-tool.html">Partner tool</a>`) {
+		t.Error("the index does not mark the English entry with lang=\"en\"")
+	}
+	signal := readAll(t, filepath.Join(dir, "tools", "signal.html"))
+	if strings.Contains(signal, `lang="en"`) {
+		t.Error("a translated page marks text as English")
 	}
 }
