@@ -49,7 +49,7 @@ func loadContent(ctx context.Context, s *data.Store, o Options) (*content, error
 	}
 	c := &content{lang: lang, kit: kit, tools: map[string]*data.Tool{}, retired: map[string]*data.Tool{},
 		comments: map[string][]*data.Comment{},
-		orgs: map[string]*data.Organisation{}, created: time.Now()}
+		orgs:     map[string]*data.Organisation{}, created: time.Now()}
 	coll := collate.New(language.Make(lang), collate.IgnoreCase)
 	tools, err := s.ListTools(ctx, data.ToolFilter{Retired: true})
 	if err != nil {

@@ -350,7 +350,7 @@ func (st *site) guide(g *data.Guide) (link, error) {
 	v := entryView{L: st.labels, Back: link{Title: st.label("guides"), URL: "../index.html#guides"},
 		Name: title, NameLang: otherLang(titleEN), Summary: summary, SummaryLang: otherLang(sumEN),
 		Competences: st.competenceNames(g.Competences),
-		LinksLabel: st.label("tools_used"), Links: st.toolLinks(g.Tools)}
+		LinksLabel:  st.label("tools_used"), Links: st.toolLinks(g.Tools)}
 	if g.Level != "" {
 		v.Facts = []fact{{Label: st.label("level"), Value: st.level(g.Level)}}
 	}
