@@ -98,6 +98,10 @@ var labels = map[string]data.Text{
 		"en": "proprietary server", "it": "server proprietario", "es": "servidor privativo", "pl": "zamknięty serwer",
 		"cs": "proprietární server", "fr": "serveur propriétaire",
 	},
+	"licence: non-profit service": {
+		"en": "non-profit service", "it": "servizio non profit", "es": "servicio sin ánimo de lucro",
+		"pl": "usługa organizacji non-profit", "cs": "služba neziskové organizace", "fr": "service associatif",
+	},
 	"licence: apps": {"en": "apps", "it": "app", "es": "aplicaciones", "pl": "aplikacje", "cs": "aplikace", "fr": "applications"},
 	"licence: open core": {
 		"en": "open core", "it": "open core", "es": "núcleo abierto", "pl": "otwarty rdzeń", "cs": "otevřené jádro",
