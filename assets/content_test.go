@@ -163,6 +163,48 @@ func TestDigCompBrowsing(t *testing.T) {
 	}
 }
 
+// TestRetiredToolsKeepTheirID: a retired tool is out of listings but can be
+// listed on request and read by its id, so that old practices still link to it.
+func TestRetiredToolsKeepTheirID(t *testing.T) {
+	s, err := data.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := Seed(t.Context(), s); err != nil {
+		t.Fatal(err)
+	}
+	k, _ := Toolkit()
+	var retired []string
+	for _, tl := range k.Tools {
+		if tl.Retired != "" {
+			retired = append(retired, tl.ID)
+		}
+	}
+	if !contains(retired, "skype") {
+		t.Fatalf("skype is not marked retired (retired: %v)", retired)
+	}
+	all, err := s.ListTools(t.Context(), data.ToolFilter{Retired: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	current, err := s.ListTools(t.Context(), data.ToolFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != len(k.Tools) || len(current) != len(k.Tools)-len(retired) {
+		t.Errorf("listing with retired: %d (want %d), without: %d (want %d)", len(all), len(k.Tools), len(current), len(k.Tools)-len(retired))
+	}
+	for _, tl := range current {
+		if tl.Retired != "" {
+			t.Errorf("retired tool %s is listed", tl.ID)
+		}
+	}
+	if tl, err := s.GetTool("skype"); err != nil || tl.Retired == "" {
+		t.Errorf("skype by id: %v, %v", tl, err)
+	}
+}
+
 func contains(xs []string, x string) bool {
 	for _, v := range xs {
 		if v == x {
