@@ -28,6 +28,33 @@ func TestToolkitContent(t *testing.T) {
 	}
 }
 
+// TestEveryCompetenceCovered: each of the 21 DigComp competences is trained by
+// at least one tool or guide, so browsing by competence never ends empty.
+func TestEveryCompetenceCovered(t *testing.T) {
+	k, err := Toolkit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	covered := map[string]bool{}
+	for _, tl := range k.Tools {
+		if tl.Retired == "" {
+			for _, c := range tl.Competences {
+				covered[c] = true
+			}
+		}
+	}
+	for _, g := range k.Guides {
+		for _, c := range g.Competences {
+			covered[c] = true
+		}
+	}
+	for _, c := range k.DigComp.Competences {
+		if !covered[c.Code] {
+			t.Errorf("competence %s has no tool or guide", c.Code)
+		}
+	}
+}
+
 // TestStableIDs fails when a shipped id disappears or changes: installations and
 // practices refer to tools by id, forever. A new record needs its id added to
 // testdata/ids.txt, on purpose.
