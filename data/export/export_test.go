@@ -221,8 +221,8 @@ func TestMarkdown(t *testing.T) {
 			text := readAll(t, out)
 			for _, tool := range k.Tools {
 				name, _ := tool.Name.In(lang)
-				if !strings.Contains(text, "\n### "+name+"\n") {
-					t.Errorf("no heading for %s", name)
+				if has := strings.Contains(text, "\n### "+name+"\n"); has != (tool.Retired == "") {
+					t.Errorf("heading for %s: %v (retired %q)", name, has, tool.Retired)
 				}
 			}
 			if !strings.Contains(text, "\n### "+sharedTitle+"\n") || !strings.Contains(text, "1. Nainstalujte ODK Collect.") {
