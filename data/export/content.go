@@ -51,7 +51,7 @@ func loadContent(ctx context.Context, s *data.Store, o Options) (*content, error
 		comments: map[string][]*data.Comment{},
 		orgs:     map[string]*data.Organisation{}, created: time.Now()}
 	coll := collate.New(language.Make(lang), collate.IgnoreCase)
-	tools, err := s.ListTools(ctx, data.ToolFilter{Retired: true})
+	tools, err := s.ListTools(ctx, data.ToolFilter{Retired: true, Country: o.Country})
 	if err != nil {
 		return nil, err
 	}

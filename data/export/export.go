@@ -42,6 +42,9 @@ type Options struct {
 	// organisation-only practices, for an internal report. Without it a CSV holds
 	// shared practices only.
 	AllVisibilities bool
+	// Country (ISO 3166-1, e.g. "PL") keeps the tools for that country and the
+	// tools for everywhere, leaving out other countries' national tools; "" keeps all.
+	Country string
 	// Progress, when set, is called as the export advances (done of total steps),
 	// from the exporting goroutine.
 	Progress func(done, total int)
