@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
@@ -301,13 +303,22 @@ func (c *content) licence(t *data.Tool) string {
 	return l
 }
 
+// upperFirst capitalises a fact that starts with a translated term ("bezpłatne").
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
 // fact is one line of a tool's facts box.
 type fact struct{ Label, Value, Link string }
 
 func (c *content) facts(t *data.Tool) []fact {
 	fs := []fact{
-		{c.label("licence"), c.licence(t), ""},
-		{c.label("cost"), c.cost(t.Cost), ""},
+		{c.label("licence"), upperFirst(c.licence(t)), ""},
+		{c.label("cost"), upperFirst(c.cost(t.Cost)), ""},
 		{c.label("platforms"), strings.Join(t.Platforms, ", "), ""},
 		{c.label("offline"), c.offline(t.Offline), ""},
 		{c.label("level"), c.level(t.Level), ""},

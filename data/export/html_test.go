@@ -297,7 +297,7 @@ func TestSiteMarksFallbackLanguage(t *testing.T) {
 	}
 	page := readAll(t, filepath.Join(dir, "tools", "partner-only-tool.html"))
 	for _, want := range []string{`<h1 lang="en">Partner tool</h1>`, `<div lang="en">` + "\n<p>A description nobody has translated yet.</p>",
-		`<p class="lead">Na razie tylko po angielsku.</p>`, `<html lang="pl">`, "bezpłatne", "zamknięte (własnościowe)"} {
+		`<p class="lead">Na razie tylko po angielsku.</p>`, `<html lang="pl">`, "Bezpłatne", "Zamknięte (własnościowe)"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the page lacks %q:\n%s", want, page)
 		}
