@@ -16,7 +16,7 @@ import (
 // Titles of the practices newStore writes, by visibility.
 const (
 	sharedTitle  = "Noční směna s offline formulářem"
-	sharedTitle2 = "Wspólny telefon w schronisku: zasady"
+	sharedTitle2 = "Wspólny telefon w noclegowni: zasady"
 	orgTitle     = "Rota interna del turno di notte"
 	draftTitle   = "Draft: not ready to leave the laptop"
 	partnerTitle = "Partner practice from Barcelona"
