@@ -351,3 +351,32 @@ func TestConcurrentAnswers(t *testing.T) {
 		}
 	}
 }
+
+// TestRetiredToolsNeverRecommended: a tool that no longer exists (Skype) is not
+// on anyone's learning path, even where it would train the weakest competence.
+func TestRetiredToolsNeverRecommended(t *testing.T) {
+	kit, _ := assets.Toolkit()
+	levels := map[string]int{}
+	for _, c := range kit.DigComp.Competences {
+		levels[c.Code] = 6
+	}
+	for _, tl := range kit.Tools {
+		if tl.Retired == "" {
+			continue
+		}
+		for _, c := range tl.Competences {
+			levels[c] = 1
+		}
+	}
+	path, _ := Recommend(kit, levels)
+	if len(path) == 0 {
+		t.Fatal("no path for the retired tools' competences")
+	}
+	for _, r := range path {
+		for _, tl := range kit.Tools {
+			if tl.ID == r.ID && tl.Retired != "" {
+				t.Errorf("retired tool %s recommended", r.ID)
+			}
+		}
+	}
+}
