@@ -735,3 +735,46 @@ func TestOrgID(t *testing.T) {
 		}
 	}
 }
+
+// TestCountryFilterNarrowsToolkit: choosing Poland keeps the Polish national
+// tools and the tools for everywhere, and drops other countries' national tools.
+func TestCountryFilterNarrowsToolkit(t *testing.T) {
+	st := newTestStore(t)
+	u := newTestUI(t, st, nil)
+	all := len(u.toolkit.items)
+	for i, v := range u.toolkit.country.values { // as a person picks "For Poland"
+		if v == "PL" {
+			u.toolkit.country.SetSelectedIndex(i)
+		}
+	}
+	u.Wait()
+	ids := map[string]bool{}
+	for _, it := range u.toolkit.items {
+		ids[it.id] = true
+		if it.kind != data.TypeTool {
+			continue
+		}
+		tool, err := st.GetTool(it.id)
+		if err != nil || !tool.ServesCountry("PL") {
+			t.Errorf("%s listed for Poland (countries %v, %v)", it.title, tool.Countries, err)
+		}
+	}
+	for _, want := range []string{"profil-zaufany", "mobywatel", "signal"} {
+		if !ids[want] {
+			t.Errorf("%s is missing for Poland", want)
+		}
+	}
+	for _, unwanted := range []string{"spid", "clave", "itsme", "skype"} {
+		if ids[unwanted] {
+			t.Errorf("%s is listed for Poland", unwanted)
+		}
+	}
+	if len(u.toolkit.items) >= all {
+		t.Errorf("for Poland: %d entries of %d", len(u.toolkit.items), all)
+	}
+	u.toolkit.clearFilters()
+	u.Wait()
+	if len(u.toolkit.items) != all {
+		t.Errorf("after clearing the filters: %d entries, want %d", len(u.toolkit.items), all)
+	}
+}
