@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -776,5 +777,28 @@ func TestCountryFilterNarrowsToolkit(t *testing.T) {
 	u.Wait()
 	if len(u.toolkit.items) != all {
 		t.Errorf("after clearing the filters: %d entries, want %d", len(u.toolkit.items), all)
+	}
+}
+
+// TestRetiredToolNamedNotOffered: Skype is retired: the editor names it in an old
+// practice but does not offer it for new ones, and the journal can still filter by it.
+func TestRetiredToolNamedNotOffered(t *testing.T) {
+	st := newTestStore(t)
+	u := newTestUI(t, st, nil)
+	typeShortcut(u, shortcutNew)
+	e := u.editor
+	if e == nil {
+		t.Fatal("Ctrl+N did not open the editor")
+	}
+	if e.toolNames["skype"] != "Skype" {
+		t.Errorf("the editor names skype %q, want Skype", e.toolNames["skype"])
+	}
+	for _, v := range e.toolPick.values {
+		if v == "skype" {
+			t.Error("the editor offers the retired Skype for a new practice")
+		}
+	}
+	if !slices.Contains(u.journal.tool.values, "skype") {
+		t.Error("the journal cannot filter old practices by Skype")
 	}
 }
