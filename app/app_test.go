@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -798,5 +799,71 @@ func TestHubFormSaysTokenWasMoved(t *testing.T) {
 	}
 	if strings.Contains(l.Text, "ghp_") {
 		t.Errorf("the note shows the token: %q", l.Text)
+	}
+}
+
+// TestCountryFilterNarrowsToolkit: choosing Poland keeps the Polish national
+// tools and the tools for everywhere, and drops other countries' national tools.
+func TestCountryFilterNarrowsToolkit(t *testing.T) {
+	st := newTestStore(t)
+	u := newTestUI(t, st, nil)
+	all := len(u.toolkit.items)
+	for i, v := range u.toolkit.country.values { // as a person picks "For Poland"
+		if v == "PL" {
+			u.toolkit.country.SetSelectedIndex(i)
+		}
+	}
+	u.Wait()
+	ids := map[string]bool{}
+	for _, it := range u.toolkit.items {
+		ids[it.id] = true
+		if it.kind != data.TypeTool {
+			continue
+		}
+		tool, err := st.GetTool(it.id)
+		if err != nil || !tool.ServesCountry("PL") {
+			t.Errorf("%s listed for Poland (countries %v, %v)", it.title, tool.Countries, err)
+		}
+	}
+	for _, want := range []string{"profil-zaufany", "mobywatel", "signal"} {
+		if !ids[want] {
+			t.Errorf("%s is missing for Poland", want)
+		}
+	}
+	for _, unwanted := range []string{"spid", "clave", "itsme", "skype"} {
+		if ids[unwanted] {
+			t.Errorf("%s is listed for Poland", unwanted)
+		}
+	}
+	if len(u.toolkit.items) >= all {
+		t.Errorf("for Poland: %d entries of %d", len(u.toolkit.items), all)
+	}
+	u.toolkit.clearFilters()
+	u.Wait()
+	if len(u.toolkit.items) != all {
+		t.Errorf("after clearing the filters: %d entries, want %d", len(u.toolkit.items), all)
+	}
+}
+
+// TestRetiredToolNamedNotOffered: Skype is retired: the editor names it in an old
+// practice but does not offer it for new ones, and the journal can still filter by it.
+func TestRetiredToolNamedNotOffered(t *testing.T) {
+	st := newTestStore(t)
+	u := newTestUI(t, st, nil)
+	typeShortcut(u, shortcutNew)
+	e := u.editor
+	if e == nil {
+		t.Fatal("Ctrl+N did not open the editor")
+	}
+	if e.toolNames["skype"] != "Skype" {
+		t.Errorf("the editor names skype %q, want Skype", e.toolNames["skype"])
+	}
+	for _, v := range e.toolPick.values {
+		if v == "skype" {
+			t.Error("the editor offers the retired Skype for a new practice")
+		}
+	}
+	if !slices.Contains(u.journal.tool.values, "skype") {
+		t.Error("the journal cannot filter old practices by Skype")
 	}
 }

@@ -90,9 +90,12 @@ func newEditorScreen(u *UI, p *data.Practice) *editorScreen {
 
 	var toolLabels, toolValues []string
 	for _, t := range u.toolChoices() {
+		e.toolNames[t.id] = t.name
+		if t.retired {
+			continue // named in old practices, not offered for new ones
+		}
 		toolLabels = append(toolLabels, t.name)
 		toolValues = append(toolValues, t.id)
-		e.toolNames[t.id] = t.name
 	}
 	e.toolsBox = container.NewVBox()
 	e.toolPick = newPicker(toolLabels, toolValues, func(id string) {

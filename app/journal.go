@@ -228,19 +228,23 @@ func tagSpelling(ctx context.Context, st *data.Store, folded string) string {
 	return folded
 }
 
-// toolChoice is a tool as pickers show it.
-type toolChoice struct{ id, name string }
+// toolChoice is a tool as pickers show it; a retired tool is named (old
+// practices use it) but not offered for new ones.
+type toolChoice struct {
+	id, name string
+	retired  bool
+}
 
 // toolChoices are all the toolkit's tools by name in the interface language.
 func (u *UI) toolChoices() []toolChoice {
-	tools, err := u.store.ListTools(u.ctx, data.ToolFilter{})
+	tools, err := u.store.ListTools(u.ctx, data.ToolFilter{Retired: true})
 	if err != nil {
 		return nil
 	}
 	out := make([]toolChoice, 0, len(tools))
 	for _, t := range tools {
 		n, _ := t.Name.In(u.lang)
-		out = append(out, toolChoice{t.ID, n})
+		out = append(out, toolChoice{t.ID, n, t.Retired != ""})
 	}
 	sortByName(u.lang, out, func(t toolChoice) string { return t.name })
 	return out

@@ -28,6 +28,7 @@ type toolkitFilter struct {
 	text                           string
 	show                           string
 	category, area, competence, in string
+	country                        string // tools for this country and for everywhere
 	offline, free, open            bool
 }
 
@@ -56,6 +57,7 @@ type toolkitScreen struct {
 	area       *picker
 	competence *picker
 	language   *picker
+	country    *picker
 	offline    *widget.Check
 	free       *widget.Check
 	open       *widget.Check
@@ -127,13 +129,23 @@ func newToolkitScreen(u *UI) *toolkitScreen {
 	}
 	s.language = newPicker(langLabels, langValues, func(string) { s.refresh(0) })
 
+	countryLabels := []string{lang.X("toolkit.filter.all_countries", "All countries")}
+	countryValues := []string{""}
+	for _, c := range sortedCountries(u.lang) {
+		if assets.IsPartnerCountry(c) {
+			countryLabels = append(countryLabels, lang.X("toolkit.filter.for_country", "For {{.Country}}", map[string]any{"Country": countryName(c)}))
+			countryValues = append(countryValues, c)
+		}
+	}
+	s.country = newPicker(countryLabels, countryValues, func(string) { s.refresh(0) })
+
 	s.offline = widget.NewCheck(lang.X("toolkit.filter.offline", "Works offline"), func(bool) { s.refresh(0) })
 	s.free = widget.NewCheck(lang.X("toolkit.filter.free", "Free of charge"), func(bool) { s.refresh(0) })
 	s.open = widget.NewCheck(lang.X("toolkit.filter.open_source", "Open source"), func(bool) { s.refresh(0) })
 	s.clear = widget.NewButtonWithIcon(lang.X("toolkit.filter.clear", "Clear filters"), theme.ContentClearIcon(), s.clearFilters)
 	s.count = widget.NewLabel("")
 
-	for _, p := range []*picker{s.category, s.area, s.competence, s.language} {
+	for _, p := range []*picker{s.category, s.area, s.competence, s.language, s.country} {
 		p.SetSelectedIndex(0)
 	}
 	s.wirePickers()
@@ -154,7 +166,7 @@ func newToolkitScreen(u *UI) *toolkitScreen {
 	s.scroll = container.NewVScroll(s.detail)
 	s.showEmpty()
 
-	filters := container.NewGridWithColumns(4, s.category.Select, s.area.Select, s.competence.Select, s.language.Select)
+	filters := container.NewGridWithColumns(5, s.category.Select, s.area.Select, s.competence.Select, s.language.Select, s.country.Select)
 	checks := container.NewHBox(s.offline, s.free, s.open, s.clear)
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), nil, s.search),
@@ -201,6 +213,7 @@ func (s *toolkitScreen) filter() toolkitFilter {
 		area:       s.area.value(),
 		competence: s.competence.value(),
 		in:         s.language.value(),
+		country:    s.country.value(),
 		offline:    s.offline.Checked,
 		free:       s.free.Checked,
 		open:       s.open.Checked,
@@ -218,6 +231,7 @@ func (s *toolkitScreen) clearFilters() {
 	s.area.SetSelectedIndex(0)
 	s.competence.SetSelectedIndex(0)
 	s.language.SetSelectedIndex(0)
+	s.country.SetSelectedIndex(0)
 	s.offline.SetChecked(false)
 	s.free.SetChecked(false)
 	s.open.SetChecked(false)
@@ -259,7 +273,7 @@ func (s *toolkitScreen) query(ctx context.Context, f toolkitFilter) ([]toolkitIt
 	wantTools := f.show != showGuides
 	wantGuides := f.show != showTools && !toolOnly
 	tools, err := st.ListTools(ctx, data.ToolFilter{Category: f.category, Competence: f.competence, Area: f.area,
-		Offline: f.offline, Free: f.free, OpenSource: f.open, Lang: f.in})
+		Offline: f.offline, Free: f.free, OpenSource: f.open, Lang: f.in, Country: f.country})
 	if err != nil {
 		return nil, err
 	}

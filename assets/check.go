@@ -4,19 +4,18 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"vademecum/data"
 )
 
-// Languages are the interface languages; the toolkit's names and summaries exist in all.
+// Languages are the interface languages: every toolkit text is written in each.
 var Languages = []string{"en", "it", "es", "pl", "cs", "fr"}
-
-// Complete are the languages every toolkit text is written in.
-var Complete = []string{"en", "it"}
 
 // Check lists every problem of the toolkit content: missing fields or
 // translations, bad URLs, unknown competence codes or categories, alternatives and
-// tools that do not resolve, duplicate ids. The shipped toolkit has none.
+// tools that do not resolve or are retired, duplicate ids, a missing or malformed
+// verified-on date, countries that are not a partner's. The shipped toolkit has none.
 func (k *Kit) Check() []error {
 	var errs []error
 	bad := func(id, format string, a ...any) {
@@ -43,6 +42,10 @@ func (k *Kit) Check() []error {
 		ids[g.ID] = "guide"
 	}
 	isTool := func(id string) bool { return ids[id] == "tool" }
+	retired := map[string]bool{}
+	for _, t := range k.Tools {
+		retired[t.ID] = t.Retired != ""
+	}
 	comps := func(id string, cs []string) {
 		if len(cs) == 0 {
 			bad(id, "has no DigComp competence")
@@ -62,9 +65,9 @@ func (k *Kit) Check() []error {
 		meta(&t.Meta, data.TypeTool)
 		texts(t.ID, "name", t.Name, Languages)
 		texts(t.ID, "summary", t.Summary, Languages)
-		texts(t.ID, "description", t.Description, Complete)
-		texts(t.ID, "use_cases", t.UseCases, Complete)
-		texts(t.ID, "data_protection", t.DataProtection, Complete)
+		texts(t.ID, "description", t.Description, Languages)
+		texts(t.ID, "use_cases", t.UseCases, Languages)
+		texts(t.ID, "data_protection", t.DataProtection, Languages)
 		if _, ok := k.Category(t.Category); !ok {
 			bad(t.ID, "unknown category %q", t.Category)
 		}
@@ -86,6 +89,16 @@ func (k *Kit) Check() []error {
 		for _, a := range t.Alternatives {
 			if !isTool(a) || a == t.ID {
 				bad(t.ID, "alternative %q is not another tool of the toolkit", a)
+			} else if retired[a] && t.Retired == "" {
+				bad(t.ID, "alternative %q is retired", a)
+			}
+		}
+		if _, err := time.Parse(time.DateOnly, t.Verified); err != nil {
+			bad(t.ID, "has no verified-on date (verified: YYYY-MM-DD, when its facts were last checked)")
+		}
+		for _, c := range t.Countries {
+			if !IsPartnerCountry(c) {
+				bad(t.ID, "country %q is not a partner country (%s)", c, strings.Join(PartnerCountries(), ", "))
 			}
 		}
 		if err := data.ValidateTool(t); err != nil {
@@ -96,11 +109,13 @@ func (k *Kit) Check() []error {
 		meta(&g.Meta, data.TypeGuide)
 		texts(g.ID, "title", g.Title, Languages)
 		texts(g.ID, "summary", g.Summary, Languages)
-		texts(g.ID, "steps", g.Steps, Complete)
+		texts(g.ID, "steps", g.Steps, Languages)
 		comps(g.ID, g.Competences)
 		for _, tool := range g.Tools {
 			if !isTool(tool) {
 				bad(g.ID, "tool %q is not in the toolkit", tool)
+			} else if retired[tool] {
+				bad(g.ID, "tool %q is retired", tool)
 			}
 		}
 		if err := data.ValidateGuide(g); err != nil {
@@ -119,7 +134,7 @@ func (k *Kit) Check() []error {
 	}
 	for _, c := range k.DigComp.Competences {
 		texts("competence "+c.Code, "name", c.Name, Languages)
-		texts("competence "+c.Code, "description", c.Description, Complete)
+		texts("competence "+c.Code, "description", c.Description, Languages)
 		if !data.IsCompetence(c.Code) {
 			bad("competence "+c.Code, "is not a DigComp 2.2 code")
 		}

@@ -20,6 +20,39 @@ func TestToolkitContent(t *testing.T) {
 	for _, err := range k.Check() {
 		t.Error(err)
 	}
+	// Facts marked for review are listed for editors (go test -v), not failures.
+	for _, tl := range k.Tools {
+		if tl.Review != "" {
+			t.Logf("to review: %s: %s", tl.ID, tl.Review)
+		}
+	}
+}
+
+// TestEveryCompetenceCovered: each of the 21 DigComp competences is trained by
+// at least one tool or guide, so browsing by competence never ends empty.
+func TestEveryCompetenceCovered(t *testing.T) {
+	k, err := Toolkit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	covered := map[string]bool{}
+	for _, tl := range k.Tools {
+		if tl.Retired == "" {
+			for _, c := range tl.Competences {
+				covered[c] = true
+			}
+		}
+	}
+	for _, g := range k.Guides {
+		for _, c := range g.Competences {
+			covered[c] = true
+		}
+	}
+	for _, c := range k.DigComp.Competences {
+		if !covered[c.Code] {
+			t.Errorf("competence %s has no tool or guide", c.Code)
+		}
+	}
 }
 
 // TestStableIDs fails when a shipped id disappears or changes: installations and
@@ -78,6 +111,17 @@ func TestCheckCatchesProblems(t *testing.T) {
 		{"duplicate id", func(k *Kit) { k.Tools[1].ID = k.Tools[0].ID }, "duplicate id"},
 		{"unknown category", func(k *Kit) { k.Tools[0].Category = "misc" }, "unknown category"},
 		{"guide tool", func(k *Kit) { k.Guides[0].Tools = []string{"nope"} }, "tool \"nope\""},
+		{"missing polish description", func(k *Kit) { delete(k.Tools[0].Description, "pl") }, "description has no pl text"},
+		{"missing czech use cases", func(k *Kit) { k.Tools[0].UseCases["cs"] = " " }, "use_cases has no cs text"},
+		{"missing spanish data protection", func(k *Kit) { delete(k.Tools[0].DataProtection, "es") }, "data_protection has no es text"},
+		{"missing french steps", func(k *Kit) { delete(k.Guides[0].Steps, "fr") }, "steps has no fr text"},
+		{"missing czech guide summary", func(k *Kit) { delete(k.Guides[0].Summary, "cs") }, "summary has no cs text"},
+		{"missing digcomp description", func(k *Kit) { delete(k.DigComp.Competences[0].Description, "es") }, "description has no es text"},
+		{"no verified date", func(k *Kit) { k.Tools[0].Verified = "" }, "has no verified-on date"},
+		{"bad verified date", func(k *Kit) { k.Tools[0].Verified = "28/11/2026" }, "has no verified-on date"},
+		{"country not a partner's", func(k *Kit) { k.Tools[0].Countries = []string{"DE"} }, "country \"DE\" is not a partner country"},
+		{"retired alternative", func(k *Kit) { k.Tools[0].Alternatives = []string{"skype"} }, "alternative \"skype\" is retired"},
+		{"retired guide tool", func(k *Kit) { k.Guides[0].Tools = []string{"skype"} }, "tool \"skype\" is retired"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -120,6 +164,10 @@ func TestDigCompBrowsing(t *testing.T) {
 		{data.ToolFilter{Offline: true}, func(tl *data.Tool) bool { return tl.Offline == data.OfflineYes }},
 		{data.ToolFilter{Category: "messaging"}, func(tl *data.Tool) bool { return tl.Category == "messaging" }},
 		{data.ToolFilter{OpenSource: true, Offline: true}, func(tl *data.Tool) bool { return tl.OpenSource && tl.Offline == data.OfflineYes }},
+		{data.ToolFilter{Country: "PL"}, func(tl *data.Tool) bool { return tl.ServesCountry("PL") }},
+		{data.ToolFilter{Country: "be", Category: "digital-identity"}, func(tl *data.Tool) bool {
+			return len(tl.Countries) > 0 && tl.ServesCountry("BE") && tl.Category == "digital-identity"
+		}},
 	} {
 		got, err := s.ListTools(t.Context(), want.f)
 		if err != nil {
@@ -127,7 +175,7 @@ func TestDigCompBrowsing(t *testing.T) {
 		}
 		n := 0
 		for _, tl := range k.Tools {
-			if want.keep(tl) {
+			if want.keep(tl) && tl.Retired == "" { // retired tools are out of every listing
 				n++
 			}
 		}
@@ -142,6 +190,48 @@ func TestDigCompBrowsing(t *testing.T) {
 	}
 }
 
+// TestRetiredToolsKeepTheirID: a retired tool is out of listings but can be
+// listed on request and read by its id, so that old practices still link to it.
+func TestRetiredToolsKeepTheirID(t *testing.T) {
+	s, err := data.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := Seed(t.Context(), s); err != nil {
+		t.Fatal(err)
+	}
+	k, _ := Toolkit()
+	var retired []string
+	for _, tl := range k.Tools {
+		if tl.Retired != "" {
+			retired = append(retired, tl.ID)
+		}
+	}
+	if !contains(retired, "skype") {
+		t.Fatalf("skype is not marked retired (retired: %v)", retired)
+	}
+	all, err := s.ListTools(t.Context(), data.ToolFilter{Retired: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	current, err := s.ListTools(t.Context(), data.ToolFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != len(k.Tools) || len(current) != len(k.Tools)-len(retired) {
+		t.Errorf("listing with retired: %d (want %d), without: %d (want %d)", len(all), len(k.Tools), len(current), len(k.Tools)-len(retired))
+	}
+	for _, tl := range current {
+		if tl.Retired != "" {
+			t.Errorf("retired tool %s is listed", tl.ID)
+		}
+	}
+	if tl, err := s.GetTool("skype"); err != nil || tl.Retired == "" {
+		t.Errorf("skype by id: %v, %v", tl, err)
+	}
+}
+
 func contains(xs []string, x string) bool {
 	for _, v := range xs {
 		if v == x {
@@ -149,4 +239,51 @@ func contains(xs []string, x string) bool {
 		}
 	}
 	return false
+}
+
+// TestSearchFindsNationalTools: the names people type find their tools, however
+// they write them (case, diacritics, the @ of Cl@ve).
+func TestSearchFindsNationalTools(t *testing.T) {
+	s, err := data.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := Seed(t.Context(), s); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ query, id string }{
+		{"profil zaufany", "profil-zaufany"},
+		{"Profil Zaufany", "profil-zaufany"},
+		{"Cl@ve", "clave"},
+		{"clave", "clave"},
+		{"cl@ve pin", "clave"},
+		{"itsme", "itsme"},
+		{"Telegram", "telegram"},
+		{"Viber", "viber"},
+		{"SPID", "spid"},
+		{"mObywatel", "mobywatel"},
+		{"identita obcana", "identita-obcana"},
+		{"eObčanka", "eobcanka"},
+		{"BankID", "bankid-cz"},
+		{"Carpeta Ciudadana", "carpeta-ciudadana"},
+		{"FNMT", "certificado-fnmt"},
+		{"CSAM", "csam-mygov"},
+		{"DeepL", "deepl"},
+		{"EURES", "eures"},
+		{"Europass", "europass"},
+		{"have i been pwned", "have-i-been-pwned"},
+	} {
+		hits, err := s.Search(t.Context(), data.Query{Text: c.query, Types: []string{data.TypeTool}, Limit: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, h := range hits {
+			found = found || h.ID == c.id
+		}
+		if !found {
+			t.Errorf("searching %q does not find %s (got %d hits)", c.query, c.id, len(hits))
+		}
+	}
 }

@@ -2,6 +2,7 @@ package assets
 
 import (
 	_ "embed"
+	"sort"
 	"strings"
 )
 
@@ -48,4 +49,29 @@ func Partners() []Partner {
 		out = append(out, p)
 	}
 	return out
+}
+
+// PartnerCountries are the countries of the partner organisations (ISO 3166-1
+// alpha-2), sorted: the countries a toolkit entry may be limited to.
+func PartnerCountries() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range Partners() {
+		if p.Country != "" && !seen[p.Country] {
+			seen[p.Country] = true
+			out = append(out, p.Country)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// IsPartnerCountry reports whether cc (upper case) is a partner's country.
+func IsPartnerCountry(cc string) bool {
+	for _, c := range PartnerCountries() {
+		if c == cc {
+			return true
+		}
+	}
+	return false
 }

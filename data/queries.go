@@ -146,6 +146,8 @@ type ToolFilter struct {
 	Free       bool
 	OpenSource bool
 	Lang       string // has texts in this language
+	Country    string // serves this country (ISO 3166-1): tools for it and tools for everywhere
+	Retired    bool   // include retired tools (kept so that old practices still name them)
 }
 
 func (s *Store) decodeAll(ctx context.Context, sqlq string, args ...any) ([]Record, error) {
@@ -182,6 +184,15 @@ func (s *Store) ListTools(ctx context.Context, f ToolFilter) ([]*Tool, error) {
 	flag(f.Offline, "offline", OfflineYes)
 	flag(f.Free, "flag", "free")
 	flag(f.OpenSource, "flag", "open_source")
+	if f.Country != "" {
+		// A tool without countries serves everywhere: it has no scope term.
+		where = append(where, "(NOT EXISTS (SELECT 1 FROM record_terms t WHERE t.kind = 'scope' AND t.rid = r.rid)"+
+			" OR EXISTS (SELECT 1 FROM record_terms t WHERE t.kind = 'scope' AND t.value = ? AND t.rid = r.rid))")
+		args = append(args, strings.ToUpper(f.Country))
+	}
+	if !f.Retired {
+		where = append(where, "NOT EXISTS (SELECT 1 FROM record_terms t WHERE t.kind = 'flag' AND t.value = 'retired' AND t.rid = r.rid)")
+	}
 	recs, err := s.decodeAll(ctx, "SELECT r.body FROM records r WHERE "+strings.Join(where, " AND ")+" ORDER BY r.title COLLATE NOCASE", args...)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package data
 
 import (
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -112,6 +113,26 @@ type Tool struct {
 	Level          string   `json:"level"`       // foundation | intermediate | advanced
 	Website        string   `json:"website"`
 	Alternatives   []string `json:"alternatives"` // tool ids
+	// Countries are the ISO 3166-1 codes of the countries where the tool serves
+	// (a national e-ID, a helpline); empty means everywhere.
+	Countries []string `json:"countries,omitempty"`
+	Verified  string   `json:"verified,omitempty"` // YYYY-MM-DD: when its facts were last checked
+	Review    string   `json:"review,omitempty"`   // facts an editor should check again (English)
+	Retired   string   `json:"retired,omitempty"`  // YYYY-MM: the tool no longer exists; kept so old practices still link
+}
+
+// ServesCountry reports whether t is for country cc: a tool with no countries
+// serves everywhere.
+func (t *Tool) ServesCountry(cc string) bool {
+	if len(t.Countries) == 0 {
+		return true
+	}
+	for _, c := range t.Countries {
+		if strings.EqualFold(c, cc) {
+			return true
+		}
+	}
+	return false
 }
 
 // Guide is a how-to sheet.

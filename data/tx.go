@@ -303,7 +303,13 @@ func indexOf(r Record) index {
 			term("flag", "free")
 		}
 		term("tool", v.Alternatives...)
-		ix.searchTitle = joinTexts(v.Name)
+		for _, c := range v.Countries {
+			term("scope", strings.ToUpper(c))
+		}
+		if v.Retired != "" {
+			term("flag", "retired")
+		}
+		ix.searchTitle = joinTexts(v.Name) + spokenNames(v.Name)
 		ix.searchBody = strings.Join([]string{v.Category, joinTexts(v.Summary), joinTexts(v.Description),
 			joinTexts(v.UseCases), v.Licence, strings.Join(v.Platforms, " ")}, "\n")
 	case *Guide:
@@ -325,6 +331,23 @@ func indexOf(r Record) index {
 		ix.searchBody = v.City + " " + v.Kind
 	}
 	return ix
+}
+
+// spokenNames are a tool's names as people type them when a name writes a
+// letter as a sign: "Cl@ve" is searched as "clave" (the @ reads "a").
+func spokenNames(name Text) string {
+	var b strings.Builder
+	for _, l := range sortedKeys(name) {
+		n := name[l]
+		for i := strings.IndexByte(n, '@'); i > 0 && i < len(n)-1; i = strings.IndexByte(n, '@') {
+			n = n[:i] + "a" + n[i+1:]
+		}
+		if n != name[l] {
+			b.WriteString(n)
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
 }
 
 func joinTexts(t Text) string {

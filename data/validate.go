@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -214,6 +215,18 @@ func ValidateTool(t *Tool) error {
 		c.add("website", "must be an https:// address")
 	}
 	c.list("competences", t.Competences, IsCompetence, "a DigComp 2.2 competence code (1.1 to 5.4)")
+	c.list("countries", t.Countries, countryRe.MatchString, "a two-letter country code such as IT, ES, PL, CZ, BE")
+	if t.Verified != "" {
+		if _, err := time.Parse(time.DateOnly, t.Verified); err != nil {
+			c.add("verified", "must be a date such as 2026-11-28")
+		}
+	}
+	if t.Retired != "" {
+		if _, err := time.Parse("2006-01", t.Retired); err != nil {
+			c.add("retired", "must be a month such as 2025-05")
+		}
+	}
+	c.text("review", t.Review, false, MaxField)
 	return c.result()
 }
 

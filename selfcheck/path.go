@@ -60,6 +60,9 @@ func Recommend(kit *assets.Kit, levels map[string]int) (path []Recommendation, u
 	}
 	var items []item
 	for _, t := range kit.Tools {
+		if t.Retired != "" {
+			continue // no longer exists: never recommended
+		}
 		items = append(items, item{t.ID, data.TypeTool, t.Level, t.Name, t.Competences})
 	}
 	for _, g := range kit.Guides {

@@ -351,3 +351,34 @@ func TestConcurrentAnswers(t *testing.T) {
 		}
 	}
 }
+
+// TestRetiredToolsNeverRecommended: a tool that no longer exists (Skype) is not
+// on anyone's learning path, even when it is the only item for a weak competence.
+func TestRetiredToolsNeverRecommended(t *testing.T) {
+	kit, _ := assets.Toolkit()
+	var retired *data.Tool
+	for _, tl := range kit.Tools {
+		if tl.Retired != "" {
+			retired = tl
+		}
+	}
+	if retired == nil {
+		t.Fatal("the toolkit has no retired tool to test with")
+	}
+	only := &assets.Kit{Tools: []*data.Tool{retired}, DigComp: kit.DigComp}
+	levels := map[string]int{}
+	for _, c := range kit.DigComp.Competences {
+		levels[c.Code] = 6
+	}
+	weak := retired.Competences[0]
+	levels[weak] = 1
+	path, uncovered := Recommend(only, levels)
+	for _, r := range path {
+		if r.ID == retired.ID {
+			t.Errorf("retired tool %s recommended", r.ID)
+		}
+	}
+	if !contains(uncovered, weak) {
+		t.Errorf("%s should be uncovered when only a retired tool trains it; uncovered: %v", weak, uncovered)
+	}
+}

@@ -9,12 +9,13 @@ import (
 	"strings"
 	"time"
 
+	"vademecum/assets"
 	"vademecum/data/export"
 )
 
 func init() {
 	register(&command{name: "export",
-		args: "--format html|pdf|md|json|csv --out PATH [--lang LL] [--practices] [--all-visibilities] [--excel]",
+		args: "--format html|pdf|md|json|csv --out PATH [--lang LL] [--country CC] [--practices] [--all-visibilities] [--excel]",
 		help: "write the toolkit, guides and practices as a booklet, a site or data files",
 		flags: func(fs *flag.FlagSet) {
 			fs.String("format", "", "pdf (printable A4 booklet), html (a site in a folder), md, json, or csv (practices, for reports)")
@@ -23,6 +24,7 @@ func init() {
 			fs.Bool("practices", false, "include the shared practices (default: yes for html, md and json, no for pdf)")
 			fs.Bool("all-visibilities", false, "csv: also your organisation's drafts and organisation-only practices")
 			fs.Bool("excel", false, "csv: separate cells with ; as Excel does where the decimal mark is a comma (the default for it, es, pl, cs, fr; --excel=false for commas)")
+			fs.String("country", "", "only the tools for this country (e.g. PL) and the tools for everywhere")
 		},
 		run: runExport})
 	register(&command{name: "practice import", args: "--from-csv FILE|-",
@@ -58,6 +60,10 @@ func runExport(c *ctx) error {
 	if isSet(c.fs, "excel") && format != export.CSV {
 		return usagef("--excel is for csv only")
 	}
+	country := strings.ToUpper(str(c.fs, "country"))
+	if country != "" && !assets.IsPartnerCountry(country) {
+		return usagef("%q is not a partner country (%s)", country, strings.Join(assets.PartnerCountries(), ", "))
+	}
 	s, err := c.open()
 	if err != nil {
 		return err
@@ -67,7 +73,7 @@ func runExport(c *ctx) error {
 			lang = l
 		}
 	}
-	o := export.Options{Lang: lang, Practices: format != export.PDF, AllVisibilities: on(c.fs, "all-visibilities")}
+	o := export.Options{Lang: lang, Practices: format != export.PDF, AllVisibilities: on(c.fs, "all-visibilities"), Country: country}
 	if isSet(c.fs, "practices") {
 		o.Practices = on(c.fs, "practices")
 	}

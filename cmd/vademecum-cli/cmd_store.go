@@ -28,7 +28,7 @@ func init() {
 			fs.String("user", "", "your name, recorded as author")
 		},
 		run: runInit})
-	register(&command{name: "tools", args: "[--json] [--lang LL] [--category C] [--competence 2.1] [--offline]",
+	register(&command{name: "tools", args: "[--json] [--lang LL] [--category C] [--competence 2.1] [--offline] [--country CC]",
 		help: "list the toolkit", flags: toolFlags, run: runTools})
 	register(&command{name: "tool show", args: "ID [--json] [--lang LL]", help: "show one tool",
 		flags: func(fs *flag.FlagSet) {
@@ -152,6 +152,7 @@ func toolFlags(fs *flag.FlagSet) {
 	fs.Bool("offline", false, "only tools that work offline")
 	fs.Bool("free", false, "only free tools")
 	fs.Bool("open-source", false, "only open-source tools")
+	fs.String("country", "", "only tools for this country (e.g. PL) and tools for everywhere")
 }
 
 // uiLang is the language for texts: --lang, else the installation's, else English.
@@ -212,13 +213,17 @@ func runTools(c *ctx) error {
 	if comp != "" && !data.IsCompetence(comp) {
 		return usagef("%q is not a DigComp competence code (1.1 to 5.4)", comp)
 	}
+	country := strings.ToUpper(str(c.fs, "country"))
+	if country != "" && !assets.IsPartnerCountry(country) {
+		return usagef("%q is not a partner country (%s)", country, strings.Join(assets.PartnerCountries(), ", "))
+	}
 	s, err := c.open()
 	if err != nil {
 		return err
 	}
 	lang := c.uiLang(s)
 	tools, err := s.ListTools(c, data.ToolFilter{Category: str(c.fs, "category"), Competence: comp,
-		Offline: on(c.fs, "offline"), Free: on(c.fs, "free"), OpenSource: on(c.fs, "open-source")})
+		Offline: on(c.fs, "offline"), Free: on(c.fs, "free"), OpenSource: on(c.fs, "open-source"), Country: country})
 	if err != nil {
 		return err
 	}

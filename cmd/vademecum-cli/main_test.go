@@ -68,6 +68,8 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"--data", dir + "/d", "tool", "show"}, 2},
 		{[]string{"--data", dir + "/d", "tool", "show", "signal"}, 0},
 		{[]string{"--data", dir + "/d", "search"}, 2},
+		{[]string{"--data", dir + "/d", "tools", "--country", "DE"}, 2},
+		{[]string{"--data", dir + "/d", "tools", "--country", "PL"}, 0},
 	}
 	for _, c := range cases {
 		var out, errb bytes.Buffer

@@ -3,9 +3,12 @@ package export
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
@@ -20,6 +23,7 @@ type content struct {
 	kit       *assets.Kit
 	sections  []section // toolkit categories that have tools, in the toolkit's order
 	tools     map[string]*data.Tool
+	retired   map[string]*data.Tool // tools that no longer exist: named, never listed
 	guides    []*data.Guide
 	practices []*data.Practice
 	comments  map[string][]*data.Comment // shared comments by practice id
@@ -45,15 +49,20 @@ func loadContent(ctx context.Context, s *data.Store, o Options) (*content, error
 	if err != nil {
 		return nil, fmt.Errorf("the embedded toolkit is damaged: %w", err)
 	}
-	c := &content{lang: lang, kit: kit, tools: map[string]*data.Tool{}, comments: map[string][]*data.Comment{},
-		orgs: map[string]*data.Organisation{}, created: time.Now()}
+	c := &content{lang: lang, kit: kit, tools: map[string]*data.Tool{}, retired: map[string]*data.Tool{},
+		comments: map[string][]*data.Comment{},
+		orgs:     map[string]*data.Organisation{}, created: time.Now()}
 	coll := collate.New(language.Make(lang), collate.IgnoreCase)
-	tools, err := s.ListTools(ctx, data.ToolFilter{})
+	tools, err := s.ListTools(ctx, data.ToolFilter{Retired: true, Country: o.Country})
 	if err != nil {
 		return nil, err
 	}
 	byCat := map[string][]*data.Tool{}
 	for _, t := range tools {
+		if t.Retired != "" {
+			c.retired[t.ID] = t // old practices still name it
+			continue
+		}
 		c.tools[t.ID] = t
 		byCat[t.Category] = append(byCat[t.Category], t)
 	}
@@ -195,6 +204,9 @@ func (c *content) toolName(id string) string {
 	if t, ok := c.tools[id]; ok {
 		return c.name(t)
 	}
+	if t, ok := c.retired[id]; ok {
+		return c.name(t)
+	}
 	return id
 }
 
@@ -221,13 +233,58 @@ func (c *content) offline(v string) string {
 	return v
 }
 
-// cost translates the most common cost, "free"; others stay as the toolkit words them.
-func (c *content) cost(v string) string {
-	if strings.EqualFold(strings.TrimSpace(v), "free") {
-		return c.label("cost_free")
+// cost is a tool's cost in the export's language: the toolkit words costs as
+// " / "-separated terms ("free tier / paid"), each a label "cost: <term>".
+func (c *content) cost(v string) string { return translateTerms(c.lang, "cost: ", v) }
+
+// translateTerms translates each " / "-separated term of v that has a label
+// prefix+term; a term with a parenthesised note ("Apache-2.0 (open core)")
+// translates the note. Other terms (licence identifiers such as AGPL-3.0) stay.
+func translateTerms(lang, prefix, v string) string {
+	parts := strings.Split(v, " / ")
+	for i, p := range parts {
+		p = strings.TrimSpace(p)
+		if _, ok := labels[prefix+p]; ok {
+			parts[i] = label(lang, prefix+p)
+			continue
+		}
+		if open := strings.LastIndex(p, " ("); open > 0 && strings.HasSuffix(p, ")") {
+			note := p[open+2 : len(p)-1]
+			if _, ok := labels[prefix+note]; ok {
+				parts[i] = p[:open] + " (" + label(lang, prefix+note) + ")"
+				continue
+			}
+		}
+		parts[i] = p
 	}
-	return v
+	return strings.Join(parts, " / ")
 }
+
+// untranslatedTerms lists the terms of v that are neither labels nor, when
+// identifiers is set, licence identifiers (letters, digits, dots, dashes, plus).
+func untranslatedTerms(prefix, v string, identifiers bool) []string {
+	var out []string
+	for _, p := range strings.Split(v, " / ") {
+		p = strings.TrimSpace(p)
+		if open := strings.LastIndex(p, " ("); open > 0 && strings.HasSuffix(p, ")") {
+			if _, ok := labels[prefix+p[open+2:len(p)-1]]; !ok {
+				out = append(out, p)
+				continue
+			}
+			p = p[:open]
+		}
+		if _, ok := labels[prefix+p]; ok {
+			continue
+		}
+		if identifiers && licenceID.MatchString(p) {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+var licenceID = regexp.MustCompile(`^(MIT|[A-Z][A-Za-z0-9.+]*(-[A-Za-z0-9.+]+)+)$`)
 
 func (c *content) level(v string) string {
 	for _, l := range data.Levels {
@@ -239,10 +296,20 @@ func (c *content) level(v string) string {
 }
 
 func (c *content) licence(t *data.Tool) string {
+	l := translateTerms(c.lang, "licence: ", t.Licence)
 	if t.OpenSource {
-		return t.Licence + " (" + c.label("open_source") + ")"
+		return l + " (" + c.label("open_source") + ")"
 	}
-	return t.Licence
+	return l
+}
+
+// upperFirst capitalises a fact that starts with a translated term ("bezpłatne").
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // fact is one line of a tool's facts box.
@@ -250,8 +317,8 @@ type fact struct{ Label, Value, Link string }
 
 func (c *content) facts(t *data.Tool) []fact {
 	fs := []fact{
-		{c.label("licence"), c.licence(t), ""},
-		{c.label("cost"), c.cost(t.Cost), ""},
+		{c.label("licence"), upperFirst(c.licence(t)), ""},
+		{c.label("cost"), upperFirst(c.cost(t.Cost)), ""},
 		{c.label("platforms"), strings.Join(t.Platforms, ", "), ""},
 		{c.label("offline"), c.offline(t.Offline), ""},
 		{c.label("level"), c.level(t.Level), ""},

@@ -45,6 +45,9 @@ type Options struct {
 	// Separator separates the cells of a CSV export; 0 chooses by Lang (see
 	// CSVSeparator).
 	Separator rune
+	// Country (ISO 3166-1, e.g. "PL") keeps the tools for that country and the
+	// tools for everywhere, leaving out other countries' national tools; "" keeps all.
+	Country string
 	// Progress, when set, is called as the export advances (done of total steps),
 	// from the exporting goroutine.
 	Progress func(done, total int)

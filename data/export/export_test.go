@@ -16,7 +16,7 @@ import (
 // Titles of the practices newStore writes, by visibility.
 const (
 	sharedTitle  = "Noční směna s offline formulářem"
-	sharedTitle2 = "Wspólny telefon w schronisku: zasady"
+	sharedTitle2 = "Wspólny telefon w noclegowni: zasady"
 	orgTitle     = "Rota interna del turno di notte"
 	draftTitle   = "Draft: not ready to leave the laptop"
 	partnerTitle = "Partner practice from Barcelona"
@@ -221,8 +221,8 @@ func TestMarkdown(t *testing.T) {
 			text := readAll(t, out)
 			for _, tool := range k.Tools {
 				name, _ := tool.Name.In(lang)
-				if !strings.Contains(text, "\n### "+name+"\n") {
-					t.Errorf("no heading for %s", name)
+				if has := strings.Contains(text, "\n### "+name+"\n"); has != (tool.Retired == "") {
+					t.Errorf("heading for %s: %v (retired %q)", name, has, tool.Retired)
 				}
 			}
 			if !strings.Contains(text, "\n### "+sharedTitle+"\n") || !strings.Contains(text, "1. Nainstalujte ODK Collect.") {

@@ -92,13 +92,16 @@ func SaveSite(ctx context.Context, s *data.Store, dir string, o Options) error {
 	return nil
 }
 
-// link is a titled link with a line of summary.
-type link struct{ Title, URL, Summary string }
+// link is a titled link with a line of summary. Lang is set when the title and
+// summary are in another language than the page (an English fallback).
+type link struct{ Title, URL, Summary, Lang string }
 
-// textView is a titled block of Markdown rendered to HTML.
+// textView is a titled block of Markdown rendered to HTML. Lang is set when the
+// block is in another language than the page.
 type textView struct {
 	Heading string
 	English bool
+	Lang    string
 	HTML    template.HTML
 }
 
@@ -113,7 +116,9 @@ type entryView struct {
 	Back        link
 	Byline      string
 	Name        string
+	NameLang    string // set when the name is in another language than the page
 	Summary     string
+	SummaryLang string
 	Facts       []fact
 	Competences []string
 	Texts       []textView
@@ -271,7 +276,19 @@ func (st *site) search(kind, title, summary, url string, more ...string) {
 }
 
 func (st *site) text(heading string, english bool, md string) textView {
-	return textView{Heading: heading, English: english, HTML: markdownHTML(md)}
+	v := textView{Heading: heading, English: english, HTML: markdownHTML(md)}
+	if english {
+		v.Lang = "en"
+	}
+	return v
+}
+
+// otherLang is "en" when a text is the English fallback of a translation, else "".
+func otherLang(fallback bool) string {
+	if fallback {
+		return "en"
+	}
+	return ""
 }
 
 func (st *site) toolLinks(ids []string) []link {
@@ -296,8 +313,11 @@ func (st *site) competenceNames(codes []string) []string {
 
 func (st *site) tool(sec section, t *data.Tool) (link, error) {
 	name, summary := st.name(t), st.in(t.Summary)
+	_, nameEN := st.inMarked(t.Name)
+	_, sumEN := st.inMarked(t.Summary)
 	v := entryView{L: st.labels, Back: link{Title: sec.Name, URL: "../index.html#c-" + pageName(sec.ID)},
-		Name: name, Summary: summary, Facts: st.facts(t), Competences: st.competenceNames(t.Competences),
+		Name: name, NameLang: otherLang(nameEN), Summary: summary, SummaryLang: otherLang(sumEN),
+		Facts: st.facts(t), Competences: st.competenceNames(t.Competences),
 		LinksLabel: st.label("alternatives"), Links: st.toolLinks(t.Alternatives)}
 	if s, en := st.inMarked(t.Description); s != "" {
 		h := ""
@@ -319,14 +339,18 @@ func (st *site) tool(sec section, t *data.Tool) (link, error) {
 	}
 	st.search("tool", name, summary, url, append(names, sec.Name, strings.Join(v.Competences, " "),
 		plain(st.in(t.Description)), plain(st.in(t.UseCases)), strings.Join(t.Platforms, " "))...)
-	return link{Title: name, URL: url, Summary: summary}, st.page(url, "../", name+" — Vademecum", "entry", v, false)
+	return link{Title: name, URL: url, Summary: summary, Lang: otherLang(nameEN || sumEN)},
+		st.page(url, "../", name+" — Vademecum", "entry", v, false)
 }
 
 func (st *site) guide(g *data.Guide) (link, error) {
 	title, summary := st.in(g.Title), st.in(g.Summary)
+	_, titleEN := st.inMarked(g.Title)
+	_, sumEN := st.inMarked(g.Summary)
 	v := entryView{L: st.labels, Back: link{Title: st.label("guides"), URL: "../index.html#guides"},
-		Name: title, Summary: summary, Competences: st.competenceNames(g.Competences),
-		LinksLabel: st.label("tools_used"), Links: st.toolLinks(g.Tools)}
+		Name: title, NameLang: otherLang(titleEN), Summary: summary, SummaryLang: otherLang(sumEN),
+		Competences: st.competenceNames(g.Competences),
+		LinksLabel:  st.label("tools_used"), Links: st.toolLinks(g.Tools)}
 	if g.Level != "" {
 		v.Facts = []fact{{Label: st.label("level"), Value: st.level(g.Level)}}
 	}
@@ -335,7 +359,8 @@ func (st *site) guide(g *data.Guide) (link, error) {
 	}
 	url := "guides/" + pageName(g.ID) + ".html"
 	st.search("guide", title, summary, url, plain(st.in(g.Steps)), strings.Join(st.toolNames(g.Tools), " "))
-	return link{Title: title, URL: url, Summary: summary}, st.page(url, "../", title+" — Vademecum", "entry", v, false)
+	return link{Title: title, URL: url, Summary: summary, Lang: otherLang(titleEN || sumEN)},
+		st.page(url, "../", title+" — Vademecum", "entry", v, false)
 }
 
 func (st *site) practice(p *data.Practice) (link, error) {

@@ -3,11 +3,13 @@ package export
 import (
 	"context"
 	"io"
+	"maps"
+	"slices"
 
 	"vademecum/data"
 )
 
-// WriteJSON writes the toolkit's tools and guides (and, with o.Practices, the
+// WriteJSON writes the toolkit's tools (retired ones included) and guides (and, with o.Practices, the
 // shared practices and their shared comments) as one array of records in the
 // hub's canonical JSON: every language variant, sorted keys, the same bytes for
 // the same content. o.Lang does not apply.
@@ -24,6 +26,11 @@ func WriteJSON(ctx context.Context, s *data.Store, w io.Writer, o Options) error
 			recs = append(recs, t)
 			pr.step()
 		}
+	}
+	// Retired tools stay in the data (marked retired): practices still name them.
+	retired := slices.Sorted(maps.Keys(c.retired))
+	for _, id := range retired {
+		recs = append(recs, c.retired[id])
 	}
 	for _, g := range c.guides {
 		recs = append(recs, g)

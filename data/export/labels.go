@@ -40,8 +40,73 @@ var labels = map[string]data.Text{
 		"en": "open source", "it": "open source", "es": "código abierto", "pl": "open source", "cs": "open source",
 		"fr": "logiciel libre",
 	},
-	"cost":      {"en": "Cost", "it": "Costo", "es": "Coste", "pl": "Koszt", "cs": "Cena", "fr": "Coût"},
-	"cost_free": {"en": "Free", "it": "Gratuito", "es": "Gratuito", "pl": "Bezpłatne", "cs": "Zdarma", "fr": "Gratuit"},
+	"cost": {"en": "Cost", "it": "Costo", "es": "Coste", "pl": "Koszt", "cs": "Cena", "fr": "Coût"},
+	// Costs and licences, as the toolkit words them (see translateTerms).
+	"cost: free":       {"en": "free", "it": "gratuito", "es": "gratuito", "pl": "bezpłatne", "cs": "zdarma", "fr": "gratuit"},
+	"cost: paid":       {"en": "paid", "it": "a pagamento", "es": "de pago", "pl": "płatne", "cs": "placené", "fr": "payant"},
+	"cost: paid plans": {"en": "paid plans", "it": "piani a pagamento", "es": "planes de pago", "pl": "płatne plany", "cs": "placené tarify", "fr": "offres payantes"},
+	"cost: free tier":  {"en": "free tier", "it": "versione gratuita", "es": "plan gratuito", "pl": "plan bezpłatny", "cs": "bezplatná verze", "fr": "offre gratuite"},
+	"cost: hosted plans": {
+		"en": "hosted plans", "it": "piani in hosting a pagamento", "es": "planes alojados de pago", "pl": "płatny hosting",
+		"cs": "placený hosting", "fr": "offres hébergées payantes",
+	},
+	"cost: free for non-profits": {
+		"en": "free for non-profits", "it": "gratuito per il non profit", "es": "gratuito para entidades sin ánimo de lucro",
+		"pl": "bezpłatne dla organizacji pozarządowych", "cs": "zdarma pro neziskové organizace", "fr": "gratuit pour les associations",
+	},
+	"cost: free for eligible non-profits": {
+		"en": "free for eligible non-profits", "it": "gratuito per gli enti non profit idonei",
+		"es": "gratuito para entidades sin ánimo de lucro que cumplan los requisitos",
+		"pl": "bezpłatne dla uprawnionych organizacji pozarządowych", "cs": "zdarma pro oprávněné neziskové organizace",
+		"fr": "gratuit pour les associations éligibles",
+	},
+	"cost: non-profit offers": {
+		"en": "non-profit offers", "it": "offerte per il non profit", "es": "ofertas para entidades sin ánimo de lucro",
+		"pl": "oferty dla organizacji pozarządowych", "cs": "nabídky pro neziskové organizace", "fr": "offres pour les associations",
+	},
+	"cost: free for humanitarian organisations": {
+		"en": "free for humanitarian organisations", "it": "gratuito per le organizzazioni umanitarie",
+		"es": "gratuito para organizaciones humanitarias", "pl": "bezpłatne dla organizacji humanitarnych",
+		"cs": "zdarma pro humanitární organizace", "fr": "gratuit pour les organisations humanitaires",
+	},
+	"cost: free for citizens": {
+		"en": "free for citizens", "it": "gratuito per i cittadini", "es": "gratuito para la ciudadanía",
+		"pl": "bezpłatne dla obywateli", "cs": "zdarma pro občany", "fr": "gratuit pour les citoyens",
+	},
+	"cost: free for bank clients": {
+		"en": "free for bank clients", "it": "gratuito per i clienti della banca", "es": "gratuito para clientes del banco",
+		"pl": "bezpłatne dla klientów banku", "cs": "zdarma pro klienty banky", "fr": "gratuit pour les clients de la banque",
+	},
+	"cost: fee for the card": {
+		"en": "fee for the card", "it": "costo della carta", "es": "tasa por la tarjeta", "pl": "opłata za kartę",
+		"cs": "poplatek za kartu", "fr": "carte payante",
+	},
+	"cost: free from most providers": {
+		"en": "free from most providers", "it": "gratuito con la maggior parte dei gestori",
+		"es": "gratuito con la mayoría de los proveedores", "pl": "bezpłatne u większości dostawców",
+		"cs": "zdarma u většiny poskytovatelů", "fr": "gratuit chez la plupart des fournisseurs",
+	},
+	"licence: proprietary": {
+		"en": "proprietary", "it": "proprietario", "es": "privativo", "pl": "zamknięte (własnościowe)", "cs": "proprietární",
+		"fr": "propriétaire",
+	},
+	"licence: public service": {
+		"en": "public service", "it": "servizio pubblico", "es": "servicio público", "pl": "usługa publiczna",
+		"cs": "veřejná služba", "fr": "service public",
+	},
+	"licence: proprietary server": {
+		"en": "proprietary server", "it": "server proprietario", "es": "servidor privativo", "pl": "zamknięty serwer",
+		"cs": "proprietární server", "fr": "serveur propriétaire",
+	},
+	"licence: non-profit service": {
+		"en": "non-profit service", "it": "servizio non profit", "es": "servicio sin ánimo de lucro",
+		"pl": "usługa organizacji non-profit", "cs": "služba neziskové organizace", "fr": "service associatif",
+	},
+	"licence: apps": {"en": "apps", "it": "app", "es": "aplicaciones", "pl": "aplikacje", "cs": "aplikace", "fr": "applications"},
+	"licence: open core": {
+		"en": "open core", "it": "open core", "es": "núcleo abierto", "pl": "otwarty rdzeń", "cs": "otevřené jádro",
+		"fr": "cœur libre",
+	},
 	"platforms": {
 		"en": "Platforms", "it": "Piattaforme", "es": "Plataformas", "pl": "Platformy", "cs": "Platformy",
 		"fr": "Plateformes",

@@ -10,11 +10,11 @@ import (
 	"sync"
 	"unicode"
 
+	"github.com/go-fonts/liberation/liberationsansbold"
+	"github.com/go-fonts/liberation/liberationsansbolditalic"
+	"github.com/go-fonts/liberation/liberationsansitalic"
+	"github.com/go-fonts/liberation/liberationsansregular"
 	"github.com/go-pdf/fpdf"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/gobolditalic"
-	"golang.org/x/image/font/gofont/goitalic"
-	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/font/sfnt"
 
 	"vademecum/data"
@@ -22,12 +22,15 @@ import (
 
 // Page geometry of the booklet, in millimetres (A4).
 const (
-	pageW, pageH   = 210.0, 297.0
-	marginX        = 20.0
-	marginTop      = 18.0
-	marginBottom   = 22.0
-	bodyW          = pageW - 2*marginX
-	family         = "Go" // the Go fonts: Latin, Greek and Cyrillic with every diacritic the six languages use
+	pageW, pageH = 210.0, 297.0
+	marginX      = 20.0
+	marginTop    = 18.0
+	marginBottom = 22.0
+	bodyW        = pageW - 2*marginX
+	// Liberation Sans (SIL Open Font License): Latin, Greek and Cyrillic with every
+	// diacritic the six languages use; a plain zero and a short hyphen, for print
+	// (the Go fonts slash their zeros and draw long hyphens).
+	family         = "LiberationSans"
 	factLabelWidth = 38.0
 )
 
@@ -87,10 +90,10 @@ type booklet struct {
 
 func newBooklet(c *content, pages map[string]int, pr *progress) *booklet {
 	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.AddUTF8FontFromBytes(family, "", goregular.TTF)
-	pdf.AddUTF8FontFromBytes(family, "B", gobold.TTF)
-	pdf.AddUTF8FontFromBytes(family, "I", goitalic.TTF)
-	pdf.AddUTF8FontFromBytes(family, "BI", gobolditalic.TTF)
+	pdf.AddUTF8FontFromBytes(family, "", liberationsansregular.TTF)
+	pdf.AddUTF8FontFromBytes(family, "B", liberationsansbold.TTF)
+	pdf.AddUTF8FontFromBytes(family, "I", liberationsansitalic.TTF)
+	pdf.AddUTF8FontFromBytes(family, "BI", liberationsansbolditalic.TTF)
 	pdf.SetMargins(marginX, marginTop, marginX)
 	pdf.SetAutoPageBreak(true, marginBottom)
 	pdf.SetTitle("Vademecum — "+c.label("subtitle"), true)
@@ -617,7 +620,7 @@ var (
 func loadGlyphs() {
 	glyphs = make([]bool, 0x10000)
 	var fonts []*sfnt.Font
-	for _, ttf := range [][]byte{goregular.TTF, gobold.TTF, goitalic.TTF, gobolditalic.TTF} {
+	for _, ttf := range [][]byte{liberationsansregular.TTF, liberationsansbold.TTF, liberationsansitalic.TTF, liberationsansbolditalic.TTF} {
 		f, err := sfnt.Parse(ttf)
 		if err != nil {
 			return // cannot happen with the fonts built into the program

@@ -35,6 +35,21 @@ func pdfText(t *testing.T, path string, args ...string) string {
 // squash joins a text's lines and spaces, so that wrapped titles are found.
 func squash(s string) string { return strings.Join(strings.Fields(s), " ") }
 
+// firstSentence is the start of a text up to its first full stop (at most 80 bytes).
+func firstSentence(s string) string {
+	s = strings.TrimLeft(s, "- ")
+	if i := strings.Index(s, ". "); i > 0 {
+		s = s[:i]
+	}
+	if len(s) > 80 {
+		s = s[:80]
+		for len(s) > 0 && s[len(s)-1]&0xC0 == 0x80 {
+			s = s[:len(s)-1]
+		}
+	}
+	return s
+}
+
 func TestPDF(t *testing.T) {
 	s := newStore(t)
 	k := toolkit(t)
@@ -68,6 +83,21 @@ func TestPDF(t *testing.T) {
 			text := squash(pdfText(t, path))
 			want := append([]string{}, c.want...)
 			for _, tool := range k.Tools {
+				if tool.Retired != "" {
+					// Out of the booklet; "Skype" may still be named by a practice.
+					if desc, _ := tool.Description.In(c.lang); strings.Contains(text, squash(firstSentence(desc))) {
+						t.Errorf("retired tool %s is in the booklet", tool.ID)
+					}
+					continue
+				}
+				if c.lang != "en" {
+					// Every body text is in the booklet's language: no English standing in.
+					for _, en := range []string{tool.Description["en"], tool.UseCases["en"], tool.DataProtection["en"]} {
+						if line := squash(firstSentence(en)); strings.Contains(text, line) {
+							t.Errorf("%s: English text in the %s booklet: %q", tool.ID, c.lang, line)
+						}
+					}
+				}
 				name, _ := tool.Name.In(c.lang)
 				want = append(want, name)
 				cat, _ := k.Category(tool.Category)
