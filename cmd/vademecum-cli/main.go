@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"sort"
@@ -128,7 +127,7 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if dataDir == "" {
-		dataDir = defaultDataDir()
+		dataDir = data.DefaultDir()
 	}
 	c := &ctx{Context: context.Background(), name: cmd.name, fs: fs, args: pos, stdin: stdin, stdout: stdout,
 		stderr: stderr, dataDir: dataDir}
@@ -187,19 +186,6 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, rest[0])
 		args = rest[1:]
 	}
-}
-
-func defaultDataDir() string {
-	if d := os.Getenv("VADEMECUM_DATA"); d != "" {
-		return d
-	}
-	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
-		return filepath.Join(d, "vademecum")
-	}
-	if home, err := os.UserHomeDir(); err == nil {
-		return filepath.Join(home, ".local", "share", "vademecum")
-	}
-	return "vademecum-data"
 }
 
 // open opens the store and brings the embedded toolkit up to date.
@@ -261,7 +247,7 @@ func printHelp(w io.Writer) {
 		c := commands[n]
 		fprintf(w, "  %-18s %s\n", n, c.help)
 	}
-	fprintln(w, "\n--data DIR (or VADEMECUM_DATA) chooses the data directory; default $XDG_DATA_HOME/vademecum.")
+	fprintln(w, "\n--data DIR (or VADEMECUM_DATA) chooses the data directory; default %APPDATA%\\Vademecum on Windows, else $XDG_DATA_HOME/vademecum.")
 	fprintln(w, "'vademecum-cli COMMAND --help' shows a command's flags.")
 }
 

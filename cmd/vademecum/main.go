@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -24,13 +23,16 @@ import (
 const appID = "eu.vademecum.desktop"
 
 func main() {
-	dataFlag := flag.String("data", "", "data directory (default $VADEMECUM_DATA, else $XDG_DATA_HOME/vademecum or ~/.local/share/vademecum)")
+	dataFlag := flag.String("data", "", "data directory (default $VADEMECUM_DATA, else %APPDATA%\\Vademecum on Windows, $XDG_DATA_HOME/vademecum or ~/.local/share/vademecum elsewhere)")
 	flag.Parse()
 
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 
-	dir := dataDir(*dataFlag)
+	dir := *dataFlag
+	if dir == "" {
+		dir = data.DefaultDir()
+	}
 	store, err := openStore(dir)
 	if err != nil {
 		// A damaged database can be rebuilt from the window; then the app
@@ -88,23 +90,6 @@ func main() {
 	if engine != nil {
 		engine.Close()
 	}
-}
-
-// dataDir is --data, else $VADEMECUM_DATA, else the XDG data directory.
-func dataDir(flagValue string) string {
-	if flagValue != "" {
-		return flagValue
-	}
-	if d := os.Getenv("VADEMECUM_DATA"); d != "" {
-		return d
-	}
-	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
-		return filepath.Join(d, "vademecum")
-	}
-	if home, err := os.UserHomeDir(); err == nil {
-		return filepath.Join(home, ".local", "share", "vademecum")
-	}
-	return "vademecum-data"
 }
 
 // openStore creates the data directory if needed, opens the store and loads
