@@ -37,7 +37,7 @@ func DefaultCredentials() Credentials {
 }
 
 func credentialsFile() (string, error) {
-	dir, err := os.UserConfigDir()
+	dir, err := credentialsBaseDir()
 	if err != nil {
 		return "", fmt.Errorf("no config directory to keep the hub token in (set $HOME or $XDG_CONFIG_HOME): %w", err)
 	}
