@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -13,7 +14,8 @@ import (
 // %APPDATA%: a fallback file in <config>\vademecum would be inside the data
 // directory on a case-blind file system.
 func TestCredentialsFileIsOutsideTheDefaultDataDirectory(t *testing.T) {
-	root := t.TempDir()
+	// Paths only: nothing is created under root.
+	root := filepath.Join(os.TempDir(), "vademecum-credentials-test")
 	t.Setenv("VADEMECUM_DATA", "")
 	t.Setenv("HOME", root)
 	t.Setenv("USERPROFILE", root)

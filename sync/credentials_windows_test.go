@@ -27,7 +27,7 @@ func TestCredentialManagerHoldsTheToken(t *testing.T) {
 		}
 		return
 	}
-	root := t.TempDir()
+	root := scratchDir(t)
 	t.Setenv("APPDATA", filepath.Join(root, "Roaming"))
 	t.Setenv("LOCALAPPDATA", filepath.Join(root, "Local"))
 	const url = "https://hub.example.org/wincred-test.git"

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -152,11 +151,6 @@ func staleLock(path string, maxAge time.Duration) bool {
 	return !processAlive(pid)
 }
 
-func processAlive(pid int) bool {
-	p, err := os.FindProcess(pid)
-	if err != nil {
-		return false
-	}
-	err = p.Signal(syscall.Signal(0))
-	return err == nil || !(errors.Is(err, os.ErrProcessDone) || errors.Is(err, syscall.ESRCH))
-}
+// processAlive reports whether process pid of this computer still runs
+// (lock_unix.go, lock_windows.go).
+func processAlive(pid int) bool { return processRunning(pid) }

@@ -21,3 +21,20 @@ func tryLock(f *os.File) (bool, error) {
 func unlock(f *os.File) {
 	windows.UnlockFileEx(windows.Handle(f.Fd()), 0, 1, 0, new(windows.Overlapped))
 }
+
+// processRunning asks for the exit code: a process that has ended but whose
+// handle another program still holds (so that OpenProcess succeeds) is not
+// running. STILL_ACTIVE is 259.
+func processRunning(pid int) bool {
+	h, err := windows.OpenProcess(windows.PROCESS_QUERY_LIMITED_INFORMATION, false, uint32(pid))
+	if err != nil {
+		// Access denied means it exists (another user's process).
+		return errors.Is(err, windows.ERROR_ACCESS_DENIED)
+	}
+	defer windows.CloseHandle(h)
+	var code uint32
+	if err := windows.GetExitCodeProcess(h, &code); err != nil {
+		return true
+	}
+	return code == 259
+}

@@ -451,3 +451,91 @@ func colours(img image.Image) int {
 	}
 	return len(seen)
 }
+
+// TestInstaller: the setup installs silently for this user only (no admin
+// rights) into %LOCALAPPDATA%\Programs\Vademecum with a Start-menu shortcut
+// and, with /DESKTOP, a desktop one; the installed CLI works; the uninstaller
+// removes the program and the shortcuts and keeps the user's data, unless
+// /REMOVEDATA.
+func TestInstaller(t *testing.T) {
+	setups, _ := filepath.Glob(filepath.Join(dist, "Vademecum-*-setup.exe"))
+	if len(setups) != 1 {
+		t.Fatalf("want one installer in %s, found %v", dist, setups)
+	}
+	user := windowsUser(t)
+	inst := hostPath(user + `\AppData\Local\Programs\Vademecum`)
+	startMenu := hostPath(user + `\AppData\Roaming\Microsoft\Windows\Start Menu\Programs\Vademecum.lnk`)
+	desktop := filepath.Join(hostPath(user+`\Desktop`), "Vademecum.lnk")
+	dataDir := user + `\AppData\Roaming\Vademecum`
+	exists := func(p string) bool { _, err := os.Stat(p); return err == nil }
+	waitGone := func(p string) {
+		t.Helper()
+		// The uninstaller copies itself to %TEMP% and goes on from there after
+		// the first process has exited.
+		for deadline := time.Now().Add(2 * time.Minute); exists(p); {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s is still there", p)
+			}
+			time.Sleep(500 * time.Millisecond)
+		}
+	}
+	install := func(args ...string) {
+		t.Helper()
+		if out, err := run(t, nil, setups[0], args...); err != nil {
+			t.Fatalf("setup %v: %v\n%s", args, err, out)
+		}
+		for _, f := range []string{"vademecum.exe", "vademecum-cli.exe", "uninstall.exe"} {
+			if !exists(filepath.Join(inst, f)) {
+				t.Fatalf("setup %v did not install %s into %s", args, f, inst)
+			}
+		}
+		if !exists(startMenu) {
+			t.Fatalf("no Start-menu shortcut %s", startMenu)
+		}
+		reg, _ := os.ReadFile(filepath.Join(prefix, "user.reg"))
+		if !bytes.Contains(reg, []byte(`CurrentVersion\\Uninstall\\Vademecum`)) {
+			t.Error("no entry in the user's Apps & features list (HKCU ...\\Uninstall\\Vademecum)")
+		}
+	}
+	uninstall := func(args ...string) {
+		t.Helper()
+		if out, err := run(t, nil, filepath.Join(inst, "uninstall.exe"), args...); err != nil {
+			t.Fatalf("uninstall %v: %v\n%s", args, err, out)
+		}
+		waitGone(inst)
+		if exists(startMenu) || exists(desktop) {
+			t.Errorf("a shortcut is left after uninstall %v", args)
+		}
+	}
+
+	os.RemoveAll(hostPath(dataDir))
+	install("/S", "/DESKTOP")
+	if !exists(desktop) {
+		t.Errorf("/DESKTOP made no desktop shortcut %s", desktop)
+	}
+	out, err := run(t, nil, filepath.Join(inst, "vademecum-cli.exe"), "init", "--org-id", "shelter-it", "--org-name", "Shelter",
+		"--country", "IT", "--lang", "it", "--user", "Anna")
+	if err != nil || !strings.Contains(out, dataDir) {
+		t.Fatalf("the installed CLI: %v %s", err, out)
+	}
+	uninstall("/S")
+	if !exists(filepath.Join(hostPath(dataDir), "vademecum.db")) {
+		t.Fatal("a silent uninstall removed the user's data")
+	}
+	reg, _ := os.ReadFile(filepath.Join(prefix, "user.reg"))
+	if bytes.Contains(reg, []byte(`CurrentVersion\\Uninstall\\Vademecum]`)) {
+		t.Error("the uninstall entry is left in the registry")
+	}
+
+	install("/S")
+	if exists(desktop) {
+		t.Error("a desktop shortcut without /DESKTOP")
+	}
+	uninstall("/S", "/REMOVEDATA")
+	for i := 0; exists(hostPath(dataDir)) && i < 20; i++ {
+		time.Sleep(500 * time.Millisecond)
+	}
+	if exists(hostPath(dataDir)) {
+		t.Error("/REMOVEDATA left the data directory")
+	}
+}
