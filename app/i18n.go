@@ -73,7 +73,10 @@ func UseLanguage(code string) error {
 	}
 	os.Setenv("LANGUAGE", code)
 	current.Store(code)
-	return lang.AddTranslationsFS(assets.Translations, assets.TranslationsDir)
+	if err := lang.AddTranslationsFS(assets.Translations, assets.TranslationsDir); err != nil {
+		return err
+	}
+	return pinLanguage(code) // locale_windows.go: Fyne reads the language from Windows, not LANGUAGE
 }
 
 // current is the interface language, for the formatting of numbers in texts
@@ -110,23 +113,10 @@ func formatPercent(v float64) string {
 }
 
 // SystemLanguage returns the interface language closest to the system's locale
-// settings (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), or English when none matches or
-// the locale is C, POSIX or unknown.
+// settings (LANGUAGE, LC_ALL, LC_MESSAGES, LANG; on Windows the user's locale),
+// or English when none matches or the locale is C, POSIX or unknown.
 func SystemLanguage() string {
-	var candidates []string
-	for _, v := range localeVars {
-		if val := os.Getenv(v); val != "" {
-			if val == "C" || val == "POSIX" {
-				return "en"
-			}
-			if l := os.Getenv("LANGUAGE"); l != "" {
-				candidates = strings.Split(l, ":")
-			}
-			candidates = append(candidates, val)
-			break
-		}
-	}
-	for _, c := range candidates {
+	for _, c := range systemLocales() {
 		c, _, _ = strings.Cut(c, ".")
 		c, _, _ = strings.Cut(c, "@")
 		c, _, _ = strings.Cut(strings.ReplaceAll(c, "-", "_"), "_")
