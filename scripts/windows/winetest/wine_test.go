@@ -370,7 +370,7 @@ func TestAppWindow(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	cmd := exec.CommandContext(ctx, wine, filepath.Join(dist, "vademecum.exe"), "--data", d)
-	cmd.Env = append(os.Environ(), "LANG=it_IT.UTF-8", "LC_ALL=it_IT.UTF-8", "DISPLAY="+display)
+	cmd.Env = append(os.Environ(), "LOCPATH="+mustEnv("VADEMECUM_WINE_LOCPATH"), "LANG=it_IT.UTF-8", "LC_ALL=it_IT.UTF-8", "DISPLAY="+display)
 	var errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = io.Discard, &errb
 	if err := cmd.Start(); err != nil {
