@@ -2,6 +2,9 @@ package data
 
 import (
 	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -15,8 +18,58 @@ import (
 // survives a round trip through RFC 3339 text unchanged.
 func Now() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }
 
-// NewID returns a new record id (UUIDv7: time-ordered, unique across installations).
+// NewID returns a new id (UUIDv7: time-ordered, unique across installations)
+// for local rows that never travel; shared records take NewRecordID.
 func NewID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// NewRecordID returns a new record id bound to its owning organisation, and
+// the claim that proves the binding (kept in Meta.Claim): the id is a UUID
+// (version 8) whose first 48 bits are the time in milliseconds, so that ids
+// still sort by creation, and whose other 74 free bits are the start of
+// SHA-256(org, claim) for a random claim. Nobody can make a record of another
+// organisation with that id: it would take a claim whose hash with their own
+// organisation matches 74 given bits.
+func NewRecordID(org string) (id, claim string) {
+	var nonce [16]byte
+	if _, err := rand.Read(nonce[:]); err != nil {
+		panic(err) // crypto/rand does not fail on supported systems
+	}
+	claim = base64.RawURLEncoding.EncodeToString(nonce[:])
+	return recordID(uint64(time.Now().UnixMilli()), org, claim).String(), claim
+}
+
+func recordID(ms uint64, org, claim string) uuid.UUID {
+	h := sha256.Sum256([]byte("vademecum record id\x00" + org + "\x00" + claim))
+	var u uuid.UUID
+	for i := range 6 {
+		u[i] = byte(ms >> (40 - 8*i))
+	}
+	copy(u[6:], h[:10])
+	u[6] = u[6]&0x0f | 0x80 // version 8
+	u[8] = u[8]&0x3f | 0x80 // RFC 9562 variant
+	return u
+}
+
+// IDBelongsTo reports whether id was made by NewRecordID for org with claim.
+// Ids made before hub format 2 (UUIDv7, no claim) are not bound: false.
+func IDBelongsTo(id, org, claim string) bool {
+	u, err := uuid.Parse(id)
+	if err != nil || claim == "" || u.Version() != 8 || u.String() != id {
+		return false
+	}
+	var ms uint64
+	for i := range 6 {
+		ms = ms<<8 | uint64(u[i])
+	}
+	return recordID(ms, org, claim) == u
+}
+
+// BoundID reports whether id is of the kind NewRecordID makes (UUID version 8),
+// which must come with a claim.
+func BoundID(id string) bool {
+	u, err := uuid.Parse(id)
+	return err == nil && u.Version() == 8
+}
 
 // Canonical encodes v as canonical JSON: sorted keys, two-space indent, LF line ends,
 // a trailing newline, NFC text, no HTML escaping. Encoding an unchanged value always

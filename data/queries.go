@@ -317,7 +317,7 @@ func (s *Store) SavePractice(ctx context.Context, p *Practice) error {
 			return fe
 		}
 		if p.ID == "" {
-			p.ID = NewID()
+			p.ID, p.Claim = NewRecordID(me.Org)
 			p.Org, p.Author = me.Org, me.User
 			p.Created = Now()
 			p.Updated = p.Created
@@ -336,6 +336,7 @@ func (s *Store) SavePractice(ctx context.Context, p *Practice) error {
 				return fmt.Errorf("practice %s %w (%s): add a comment instead", p.ID, ErrNotYours, op.Org)
 			}
 			p.Org, p.Author, p.Created, p.Sig = op.Org, op.Author, op.Created, ""
+			p.Version, p.Claim = op.Version, op.Claim
 			p.Updated = later(op.Updated)
 		}
 		p.Type = TypePractice
@@ -393,7 +394,8 @@ func (s *Store) SaveComment(ctx context.Context, c *Comment) error {
 		if p, ok := r.(*Practice); err != nil || !ok || p.Deleted {
 			return fmt.Errorf("no practice has the id %s", c.Practice)
 		}
-		c.ID, c.Type, c.Org, c.Author = NewID(), TypeComment, me.Org, me.User
+		c.ID, c.Claim = NewRecordID(me.Org)
+		c.Type, c.Org, c.Author = TypeComment, me.Org, me.User
 		c.Created = Now()
 		c.Updated = c.Created
 		return tx.Put(c, PutLocal)
@@ -416,7 +418,8 @@ func (s *Store) SaveTool(ctx context.Context, t *Tool) error {
 			}
 		}
 		if t.ID == "" {
-			t.ID, t.Org, t.Author = NewID(), me.Org, me.User
+			t.ID, t.Claim = NewRecordID(me.Org)
+			t.Org, t.Author = me.Org, me.User
 			t.Created = Now()
 			t.Updated = t.Created
 		} else {
@@ -425,6 +428,7 @@ func (s *Store) SaveTool(ctx context.Context, t *Tool) error {
 				return fmt.Errorf("no tool has the id %s", t.ID)
 			}
 			t.Created, t.Org = old.Base().Created, old.Base().Org
+			t.Version, t.Claim = old.Base().Version, old.Base().Claim
 			t.Updated = later(old.Base().Updated)
 		}
 		t.Type = TypeTool

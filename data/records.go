@@ -32,7 +32,18 @@ type Meta struct {
 	Updated time.Time `json:"updated"`
 	Lang    string    `json:"lang"`
 	Deleted bool      `json:"deleted,omitempty"`
-	Sig     string    `json:"sig,omitempty"`
+	// Version is the record's signed version counter: its owner increases it
+	// on every change, tombstones included, so that an older version can never
+	// replace a newer one (0: a record written before hub format 2).
+	Version int64 `json:"version,omitempty"`
+	// Prev names the version this one was made from (the git blob id of its
+	// file in the hub), so that two laptops of the owner that changed a
+	// record at once find the version both started from.
+	Prev string `json:"prev,omitempty"`
+	// Claim binds the id to the owning organisation (see IDBelongsTo): absent
+	// in records created before hub format 2.
+	Claim string `json:"claim,omitempty"`
+	Sig   string `json:"sig,omitempty"`
 }
 
 // Record is any of Organisation, Tool, Guide, Practice, Comment.

@@ -550,12 +550,14 @@ func (d importDefaults) practice(tx *data.Tx, me data.Identity, header map[strin
 			return nil, fmt.Sprintf("the practice %s belongs to %s: only they can change it (a comment can be added instead)", old.ID, old.Org)
 		}
 		p.Sig = ""
+		p.Version, p.Claim = old.Version, old.Claim
 		p.Updated = data.Now()
 		if !p.Updated.After(old.Updated) {
 			p.Updated = old.Updated.Add(time.Millisecond) // every change is newer than the last one
 		}
 	} else {
-		p.ID, p.Org, p.Author = data.NewID(), me.Org, me.User
+		p.ID, p.Claim = data.NewRecordID(me.Org)
+		p.Org, p.Author = me.Org, me.User
 		p.Created = data.Now()
 		p.Updated = p.Created
 	}
