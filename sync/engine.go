@@ -29,6 +29,10 @@ type Options struct {
 	// quarantine it. prev is the version already here, or nil. A reason that
 	// may pass later (see Temporary) is checked again at every sync.
 	Verify func(r data.Record, body []byte, prev data.Record) error
+	// Lists reports whether the organisation file o (body: its bytes) of this
+	// installation's organisation lists this installation's key, not revoked,
+	// and is signed by a key trusted here (nil: not checked). See Engine.listed.
+	Lists func(o *data.Organisation, body []byte) bool
 	// Outgoing may refuse to export a record (e.g. unhandled personal data): it
 	// stays pending.
 	Outgoing func(r data.Record) error
@@ -52,6 +56,13 @@ type Engine struct {
 	allowNow       bool // for the round that runs (under syncMu)
 	// held are files a rebuild holds back again, as the old database did.
 	held map[string]heldFile
+	// refusals are what the merge of the round refused, for the import to
+	// list; report is what the round refused for the first time (under syncMu).
+	refusals []refusal
+	report   []Refused
+	// hubSeen and hubHead: the hub of the round, once fetched (under syncMu).
+	hubSeen bool
+	hubHead plumbing.Hash
 
 	stMu   gosync.Mutex
 	status Status
@@ -273,6 +284,19 @@ type Result struct {
 	Conflicts   int    `json:"conflicts"`
 	Quarantined int    `json:"quarantined"`
 	HubHead     string `json:"hub_head"`
+	// Refused lists what this sync refused from the hub for the first time,
+	// with the reason (each refusal is reported once).
+	Refused []Refused `json:"refused"`
+	// Unlisted is set when this laptop's key is not yet listed in its
+	// organisation's file on the hub: nothing of this installation is sent
+	// until a listed laptop adds it (keys add) and it is approved here.
+	Unlisted bool `json:"unlisted,omitempty"`
+}
+
+// Refused is a file of the hub set aside, with the reason.
+type Refused struct {
+	Path   string `json:"path"`
+	Reason string `json:"reason"`
 }
 
 // Sync runs a round with remote, or with every remote in turn when remote is ""
@@ -306,7 +330,7 @@ func (e *Engine) Sync(ctx context.Context, remote string, progress func(Progress
 	defer unlock()
 	e.allowNow = e.allowDeletions.Swap(false)
 	defer func() { e.allowNow = false }()
-	var total Result
+	total := Result{Refused: []Refused{}}
 	var errs []error
 	for _, rm := range rms {
 		e.setStatus(func(s *Status) { s.State, s.Remote = Syncing, rm.Name })
@@ -318,6 +342,8 @@ func (e *Engine) Sync(ctx context.Context, remote string, progress func(Progress
 		total.Sent += res.Sent
 		total.Conflicts += res.Conflicts
 		total.Quarantined += res.Quarantined
+		total.Refused = append(total.Refused, res.Refused...)
+		total.Unlisted = total.Unlisted || res.Unlisted
 		if res.HubHead != "" {
 			total.HubHead = res.HubHead
 		}
@@ -370,6 +396,8 @@ func (e *Engine) syncRemote(ctx context.Context, rm Remote, progress func(Progre
 	if err != nil {
 		return res, err
 	}
+	e.hubSeen, e.hubHead, e.report = false, plumbing.ZeroHash, nil
+	defer func() { e.hubSeen, e.refusals, e.report = false, nil, nil }()
 	h, err := e.dial(rm)
 	if err != nil {
 		return res, err
@@ -408,12 +436,18 @@ func (e *Engine) syncRemote(ctx context.Context, rm Remote, progress func(Progre
 			return res, err
 		}
 		progress(Progress{Stage: "merge"})
-		before, head, conflicts, merged, err := e.mergeHub(hubHead, me)
+		before, head, conflicts, merged, refused, err := e.mergeHub(hubHead, me)
 		if err != nil {
 			return res, explain(err, h)
 		}
+		e.hubSeen, e.hubHead = true, hubHead
+		e.refusals = refused
 		received, quarantined, err := e.importLocal(ctx, rm.Name, before, own, conflicts, merged, progress)
+		e.refusals = nil
 		if err != nil {
+			return res, err
+		}
+		if err := e.ensureFormat(me); err != nil {
 			return res, err
 		}
 		// Records merged here that this installation signs again (and edits
@@ -436,11 +470,26 @@ func (e *Engine) syncRemote(ctx context.Context, rm Remote, progress func(Progre
 				return res, err
 			}
 		}
+		e.repo.mu.Lock()
+		head, err = e.repo.ref(mainBranch)
+		e.repo.mu.Unlock()
+		if err != nil {
+			return res, err
+		}
 		res.Received += received
 		res.Quarantined += quarantined
 		res.Conflicts += len(conflicts)
+		res.Refused = append(res.Refused, e.report...)
+		e.report = nil
 		if !head.IsZero() {
 			res.HubHead = head.String()
+		}
+		if !e.listed(me) {
+			// Nothing of this laptop goes out before its organisation lists it
+			// (DESIGN.md, guarantee 5): a file others would reject is never sent.
+			e.logf("this laptop's key is not listed in the organisation file of %s on the hub yet: nothing is sent until a listed laptop adds it ('vademecum-cli keys add') and it is approved here ('vademecum-cli keys approve %s')", me.Org, me.Org)
+			res.Unlisted = true
+			break
 		}
 		if head == hubHead || head.IsZero() {
 			break
@@ -561,8 +610,8 @@ func (e *Engine) checkFormat(ctx context.Context, remote string, head plumbing.H
 	if blob.IsZero() {
 		return notHub(h.display, "its branch main has no FORMAT file")
 	}
-	v := strings.TrimSpace(string(body))
-	if v == FormatVersion {
+	v, _ := parseFormat(body)
+	if v == FormatVersion || v == formatLegacy {
 		return nil
 	}
 	reason := fmt.Sprintf("hub format version %q is unknown to this version of Vademecum", v)
@@ -572,7 +621,7 @@ func (e *Engine) checkFormat(ctx context.Context, remote string, head plumbing.H
 	if dberr != nil {
 		e.logf("cannot list the hub's FORMAT in quarantine: %v", dberr)
 	}
-	return hubErr(ErrNotHub, nil, "the hub at %s uses format version %q, which this version of Vademecum does not know: update the app (nothing was synced)", h.display, v)
+	return hubErr(ErrNotHub, nil, "the hub at %s was written by a newer version of Vademecum (hub format %q; this version reads formats 1 and 2): update the app to sync with it (nothing was synced)", h.display, v)
 }
 
 // CommitLocal commits the pending shared records to the local repository (step
@@ -605,7 +654,7 @@ func (e *Engine) CommitLocal(ctx context.Context) (int, error) {
 // local branch, then clears them. It returns the files it wrote.
 func (e *Engine) commitPending(ctx context.Context, me data.Identity) (map[string]plumbing.Hash, int, error) {
 	pend, err := e.store.Pending(ctx)
-	if err != nil || len(pend) == 0 {
+	if err != nil || len(pend) == 0 || !e.listed(me) {
 		return nil, 0, err
 	}
 	type file struct {
@@ -629,15 +678,23 @@ func (e *Engine) commitPending(ctx context.Context, me data.Identity) (map[strin
 				continue
 			}
 		}
-		body := o.Body
+		// Every change is the next version of the record (DESIGN.md,
+		// guarantee 2), made from the version in the branch, signed over with
+		// the rest.
+		rec.Base().Version++
+		rec.Base().Prev = e.branchFile(HubPath(rec)).String()
+		if rec.Base().Prev == plumbing.ZeroHash.String() {
+			rec.Base().Prev = ""
+		}
 		if e.opts.Sign != nil {
 			if err := e.opts.Sign(rec); err != nil {
 				e.logf("record %s not shared: cannot sign it: %v", o.ID, err)
 				continue
 			}
-			if body, err = data.Encode(rec); err != nil {
-				return nil, 0, err
-			}
+		}
+		body, err := data.Encode(rec)
+		if err != nil {
+			return nil, 0, err
 		}
 		files = append(files, file{HubPath(rec), body, o})
 	}
@@ -648,13 +705,6 @@ func (e *Engine) commitPending(ctx context.Context, me data.Identity) (map[strin
 	var head, commit plumbing.Hash
 	e.repo.mu.Lock()
 	err = func() error {
-		for _, f := range files {
-			h, err := e.repo.writeBlob(f.body)
-			if err != nil {
-				return err
-			}
-			own[f.path] = h
-		}
 		var err error
 		head, err = e.repo.ref(mainBranch)
 		if err != nil {
@@ -665,6 +715,13 @@ func (e *Engine) commitPending(ctx context.Context, me data.Identity) (map[strin
 		if err != nil {
 			return err
 		}
+		for _, f := range files {
+			h, err := e.repo.writeBlob(f.body)
+			if err != nil {
+				return err
+			}
+			own[f.path] = h
+		}
 		edits := map[string]plumbing.Hash{}
 		for p, h := range own {
 			edits[p] = h
@@ -673,7 +730,7 @@ func (e *Engine) commitPending(ctx context.Context, me data.Identity) (map[strin
 			return err
 		} else if f.IsZero() {
 			// Every history this app starts says which format it is in.
-			if edits[FormatFile], err = e.repo.writeBlob([]byte(FormatVersion + "\n")); err != nil {
+			if edits[FormatFile], err = e.repo.writeBlob(formatFile()); err != nil {
 				return err
 			}
 		}
@@ -778,4 +835,101 @@ func (e *Engine) state(ctx context.Context, q sqlQuerier, remote string) (string
 
 type sqlQuerier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// listed reports whether this installation may publish: always without a
+// Verify hook; with one, when the organisation file in the local branch lists
+// this installation's key and is accepted here (this laptop published it, or
+// accepted it from a listed laptop), or when the hub fetched this round has no
+// file of the organisation yet (its first laptop). A new laptop of an
+// organisation already on the hub waits until a listed laptop adds its key and
+// the change is approved here: until then it sends nothing, so it never
+// publishes an organisation file that partners would reject.
+func (e *Engine) listed(me data.Identity) bool {
+	if e.opts.Verify == nil {
+		return true
+	}
+	path := "orgs/" + me.Org + ".json"
+	e.repo.mu.Lock()
+	var mine, onHub plumbing.Hash
+	head, err := e.repo.ref(mainBranch)
+	if err == nil {
+		if t, err := e.repo.commitTree(head); err == nil {
+			mine, _ = e.repo.fileAt(t, path)
+		}
+	}
+	hubHasNone := false
+	if e.hubSeen {
+		if t, err := e.repo.commitTree(e.hubHead); err == nil {
+			onHub, err = e.repo.fileAt(t, path)
+			hubHasNone = err == nil && onHub.IsZero()
+		}
+	}
+	var body []byte
+	if !mine.IsZero() {
+		body = e.repo.readSmallBlob(mine)
+	}
+	e.repo.mu.Unlock()
+	if mine.IsZero() {
+		return hubHasNone
+	}
+	rec, err := data.Decode(body)
+	o, ok := rec.(*data.Organisation)
+	if err != nil || !ok || o.ID != me.Org {
+		return false
+	}
+	return e.opts.Lists == nil || e.opts.Lists(o, body)
+}
+
+// ensureFormat moves the local branch to the current hub format when it holds
+// an older one (format 1 hubs are migrated by the first installation of this
+// version that syncs with them: docs/hub-format.md).
+func (e *Engine) ensureFormat(me data.Identity) error {
+	r := e.repo
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	head, err := r.ref(mainBranch)
+	if err != nil || head.IsZero() {
+		return err
+	}
+	tree, err := r.commitTree(head)
+	if err != nil {
+		return err
+	}
+	f, err := r.fileAt(tree, FormatFile)
+	if err != nil {
+		return err
+	}
+	if v, _ := parseFormat(r.readSmallBlob(f)); !f.IsZero() && v == FormatVersion {
+		return nil
+	}
+	blob, err := r.writeBlob(formatFile())
+	if err != nil {
+		return err
+	}
+	nt, err := r.editTree(tree, map[string]plumbing.Hash{FormatFile: blob})
+	if err != nil {
+		return err
+	}
+	c, err := r.writeCommit(nt, []plumbing.Hash{head}, me.Org, "Hub format "+FormatVersion+"\n\nSigned version counters, tombstones and ids bound to their organisation (docs/hub-format.md).\n")
+	if err != nil {
+		return err
+	}
+	return r.setRef(mainBranch, head, c)
+}
+
+// branchFile is the blob at path in the local branch (zero: none).
+func (e *Engine) branchFile(path string) plumbing.Hash {
+	e.repo.mu.Lock()
+	defer e.repo.mu.Unlock()
+	head, err := e.repo.ref(mainBranch)
+	if err != nil || head.IsZero() {
+		return plumbing.ZeroHash
+	}
+	t, err := e.repo.commitTree(head)
+	if err != nil {
+		return plumbing.ZeroHash
+	}
+	h, _ := e.repo.fileAt(t, path)
+	return h
 }

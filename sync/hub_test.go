@@ -85,11 +85,11 @@ func TestBadHubContentIsQuarantined(t *testing.T) {
 
 func TestUnknownFormatRefusesHub(t *testing.T) {
 	h := diskHub(t)
-	writeHubCommit(t, h.dir, map[string][]byte{"FORMAT": []byte("2\n"), "orgs/x.json": []byte("{}")})
+	writeHubCommit(t, h.dir, map[string][]byte{"FORMAT": []byte("3\nid future\n"), "orgs/x.json": []byte("{}")})
 	a := newReplica(t, "shelter-it", Options{})
 	a.addRemote("hub", h.url, Auth{})
 	_, err := a.eng.Sync(context.Background(), "", nil)
-	if !errors.Is(err, ErrNotHub) || !strings.Contains(err.Error(), `uses format version "2"`) {
+	if !errors.Is(err, ErrNotHub) || !strings.Contains(err.Error(), `newer version of Vademecum (hub format "3"`) || !strings.Contains(err.Error(), "update the app") {
 		t.Fatalf("err = %v", err)
 	}
 	q, _ := a.eng.Quarantined(context.Background())

@@ -11,8 +11,31 @@ import (
 // FormatFile is the hub's format version file, at the root of branch main.
 const FormatFile = "FORMAT"
 
-// FormatVersion is the hub format this build reads and writes.
-const FormatVersion = "1"
+// FormatVersion is the hub format this build writes. It reads format 1 hubs
+// too, and moves them to this format at the first sync (docs/hub-format.md).
+const FormatVersion = "2"
+
+// formatLegacy is the first hub format: no version counters, no hub id.
+const formatLegacy = "1"
+
+// parseFormat reads a FORMAT file: its first line is the format version, and
+// from format 2 a line "id <hub id>" names the hub.
+func parseFormat(b []byte) (version, hubID string) {
+	lines := strings.Split(strings.ReplaceAll(string(b), "\r\n", "\n"), "\n")
+	version = strings.TrimSpace(lines[0])
+	for _, l := range lines[1:] {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(l), "id "); ok {
+			hubID = strings.TrimSpace(v)
+		}
+	}
+	return version, hubID
+}
+
+// formatFile is the FORMAT file of a hub this build starts or migrates: the
+// format version and a new random hub id.
+func formatFile() []byte {
+	return []byte(FormatVersion + "\nid " + data.NewID() + "\n")
+}
 
 // MaxBlob is the largest file a hub may hold for one record: bigger ones are
 // quarantined before they are read.

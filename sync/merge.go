@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -55,6 +56,41 @@ func (s recordSide) str(key string) string {
 	return v
 }
 
+func (s recordSide) version() int64 {
+	var v int64
+	json.Unmarshal(s.obj["version"], &v)
+	return v
+}
+
+// versionKey is where a version of a record stands in the total order of its
+// versions: its signed version counter, then its time stamp, then its bytes
+// (so that two laptops of one organisation that wrote the same version number
+// at once still agree on which is greater).
+type versionKey struct {
+	version int64
+	updated time.Time
+	body    []byte
+}
+
+func keyOf(body []byte) versionKey {
+	s := parseSide(body)
+	return versionKey{s.version(), s.updated(), body}
+}
+
+// greater reports whether k comes after o in the total order.
+func (k versionKey) greater(o versionKey) bool {
+	if k.version != o.version {
+		return k.version > o.version
+	}
+	if !k.updated.Equal(o.updated) {
+		return k.updated.After(o.updated)
+	}
+	return bytes.Compare(k.body, o.body) > 0
+}
+
+// newerBody reports whether version a of a record is greater than version b.
+func newerBody(a, b []byte) bool { return keyOf(a).greater(keyOf(b)) }
+
 func (s recordSide) deleted() bool {
 	var v bool
 	json.Unmarshal(s.obj["deleted"], &v)
@@ -85,26 +121,19 @@ func mergeRecord(baseB, mineB, theirsB []byte) ([]byte, []fieldConflict) {
 	if b == nil {
 		b = map[string]json.RawMessage{}
 	}
-	mineWins := func(mv, tv json.RawMessage) bool {
-		mu, tu := mine.updated(), theirs.updated()
-		if !mu.Equal(tu) {
-			return mu.After(tu)
-		}
-		if mo, to := mine.str("org"), theirs.str("org"); mo != to {
-			return mo > to
-		}
-		return bytes.Compare(mv, tv) > 0
-	}
-	laterMine := mine.updated().After(theirs.updated()) || (mine.updated().Equal(theirs.updated()) && bytes.Compare(mine.body, theirs.body) > 0)
+	// The side greater in the total order of versions (version, then updated,
+	// then bytes) wins a field both changed, so every replica picks the same.
+	laterMine := newerBody(mine.body, theirs.body)
+	mineWins := func(mv, tv json.RawMessage) bool { return laterMine }
 	isOrg := mine.str("type") == data.TypeOrg && theirs.str("type") == data.TypeOrg
 	var conflicts []fieldConflict
 	out := map[string]json.RawMessage{}
 	for _, k := range unionKeys(b, mine.obj, theirs.obj) {
-		if k == "updated" || k == "sig" {
+		if k == "updated" || k == "sig" || k == "version" {
 			continue
 		}
 		if k == "keys" && isOrg {
-			if v, ok := mergeKeys(b[k], mine.obj[k], theirs.obj[k], laterMine); ok {
+			if v, ok := mergeKeys(mine.obj[k], theirs.obj[k], laterMine); ok {
 				if v != nil {
 					out[k] = v
 				}
@@ -136,6 +165,11 @@ func mergeRecord(baseB, mineB, theirsB []byte) ([]byte, []fieldConflict) {
 			out[k] = v
 		}
 	}
+	// The merged record is at least as new as both sides: its owner signs it
+	// as the next version.
+	if v := max(mine.version(), theirs.version()); v > 0 {
+		out["version"] = json.RawMessage(strconv.FormatInt(v, 10))
+	}
 	body, err := data.Canonical(out)
 	if err != nil {
 		return later.body, conflicts
@@ -143,14 +177,16 @@ func mergeRecord(baseB, mineB, theirsB []byte) ([]byte, []fieldConflict) {
 	return body, conflicts
 }
 
-// mergeKeys merges the key lists of two versions of an organisation file: every
-// key listed in the base or on either side stays listed (laptops are added,
-// never removed), and a revocation is never undone — the earliest revocation
-// time of a key wins. For a key on both sides the newer side's entry is taken,
-// and the list keeps the newer side's order followed by the other side's new
-// keys, so that two replicas merging the same pair write the same bytes. ok is
-// false when a list is malformed (the field is then merged as any other).
-func mergeKeys(bv, mv, tv json.RawMessage, laterMine bool) (json.RawMessage, bool) {
+// mergeKeys merges the key lists of two signed versions of an organisation
+// file (only an installation of that organisation merges them): every key
+// listed on either side stays listed (laptops are added, never removed), and a
+// revocation is never undone — the earliest revocation time of a key wins.
+// Nothing comes from a merge base: a key is listed only when a signed version
+// lists it. For a key on both sides the newer side's entry is taken, and the
+// list keeps the newer side's order followed by the other side's new keys, so
+// that two replicas merging the same pair write the same bytes. ok is false
+// when a list is malformed (the field is then merged as any other).
+func mergeKeys(mv, tv json.RawMessage, laterMine bool) (json.RawMessage, bool) {
 	if jsonEqual(mv, tv) {
 		return mv, true
 	}
@@ -161,10 +197,9 @@ func mergeKeys(bv, mv, tv json.RawMessage, laterMine bool) (json.RawMessage, boo
 		}
 		return ks, json.Unmarshal(v, &ks) == nil
 	}
-	bk, ok1 := parse(bv)
 	mk, ok2 := parse(mv)
 	tk, ok3 := parse(tv)
-	if !ok1 || !ok2 || !ok3 {
+	if !ok2 || !ok3 {
 		return nil, false
 	}
 	first, second := tk, mk
@@ -173,7 +208,7 @@ func mergeKeys(bv, mv, tv json.RawMessage, laterMine bool) (json.RawMessage, boo
 	}
 	var out []data.Key
 	at := map[string]int{}
-	for _, list := range [][]data.Key{first, second, bk} {
+	for _, list := range [][]data.Key{first, second} {
 		for _, k := range list {
 			i, seen := at[k.ID]
 			if !seen {

@@ -108,7 +108,7 @@ func (in *install) open() {
 	if err != nil {
 		in.t.Fatalf("%s: keyring: %v", in.name, err)
 	}
-	eng, err := Open(st, Options{Credentials: &MemoryCredentials{}, Sign: kr.Sign, Verify: kr.Verify,
+	eng, err := Open(st, Options{Credentials: &MemoryCredentials{}, Sign: kr.Sign, Verify: kr.Verify, Lists: kr.Lists,
 		Fault: func(p string) error {
 			if in.failAt == p {
 				in.failAt = ""

@@ -90,7 +90,7 @@ func TestLocalRepositoryPassesFsck(t *testing.T) {
 	a.sync()
 	for _, dir := range []string{filepath.Join(a.store.Dir(), RepoDir), filepath.Join(b.store.Dir(), RepoDir), hb.dir} {
 		git(t, dir, "fsck", "--no-dangling")
-		if got := git(t, dir, "cat-file", "-p", "main:FORMAT"); got != "1" {
+		if got, _ := parseFormat([]byte(git(t, dir, "cat-file", "-p", "main:FORMAT"))); got != FormatVersion {
 			t.Errorf("%s: FORMAT %q", dir, got)
 		}
 	}

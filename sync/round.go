@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -13,7 +14,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"vademecum/data"
 )
@@ -26,76 +26,83 @@ type recordConflict struct {
 	RecordID, RecordType, Title string
 }
 
-// mergeHub brings the hub's commit into the local branch: nothing when the
-// local side is ahead, a fast-forward when it is behind, else a three-way merge
-// record by record, committed with both parents. It returns the local branch
-// before and after.
-func (e *Engine) mergeHub(hubHead plumbing.Hash, me data.Identity) (before, after plumbing.Hash, conflicts []recordConflict, merged map[string]mergedFile, err error) {
+// mergeHub brings the hub's commit into the local branch. Every file that
+// differs between the local branch and the hub is decided on its own (see
+// choose): the local branch only ever takes a version that is valid and greater
+// in the total order of the record's versions, so that nothing the hub holds —
+// its history included — can forge, roll back or erase a record. The result is
+// the hub's commit itself when it holds exactly what was chosen, else a merge
+// commit with both parents. It returns the local branch before and after, the
+// field conflicts of records of this installation's organisation merged here,
+// those merges (signed as new versions once imported) and what was refused.
+func (e *Engine) mergeHub(hubHead plumbing.Hash, me data.Identity) (before, after plumbing.Hash, conflicts []recordConflict, merged map[string]mergedFile, refused []refusal, err error) {
 	r := e.repo
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	ours, err := r.ref(mainBranch)
 	if err != nil || hubHead.IsZero() || ours == hubHead {
-		return ours, ours, nil, nil, err
+		return ours, ours, nil, nil, nil, err
 	}
-	if ours.IsZero() {
-		return ours, hubHead, nil, nil, r.setRef(mainBranch, ours, hubHead)
-	}
-	base, err := r.mergeBase(ours, hubHead)
-	if err != nil {
-		return ours, ours, nil, nil, err
-	}
-	switch base {
-	case hubHead:
-		return ours, ours, nil, nil, nil
-	case ours:
-		return ours, hubHead, nil, nil, r.setRef(mainBranch, ours, hubHead)
+	base := plumbing.ZeroHash
+	if !ours.IsZero() {
+		if base, err = r.mergeBase(ours, hubHead); err != nil {
+			return ours, ours, nil, nil, nil, err
+		}
 	}
 	bt, err := r.commitTree(base)
 	if err != nil {
-		return ours, ours, nil, nil, err
+		return ours, ours, nil, nil, nil, err
 	}
 	ot, err := r.commitTree(ours)
 	if err != nil {
-		return ours, ours, nil, nil, err
+		return ours, ours, nil, nil, nil, err
 	}
 	tt, err := r.commitTree(hubHead)
 	if err != nil {
-		return ours, ours, nil, nil, err
+		return ours, ours, nil, nil, nil, err
 	}
-	theirs, err := r.diffTrees(bt, tt)
+	diff, err := r.diffTrees(ot, tt)
 	if err != nil {
-		return ours, ours, nil, nil, err
+		return ours, ours, nil, nil, nil, err
 	}
+	// Organisation files first: they carry the keys that verify the rest.
+	sort.SliceStable(diff, func(i, j int) bool {
+		return strings.HasPrefix(diff[i].Path, "orgs/") && !strings.HasPrefix(diff[j].Path, "orgs/")
+	})
 	edits := map[string]plumbing.Hash{}
 	merged = map[string]mergedFile{}
-	for _, c := range theirs {
-		o, err := r.fileAt(ot, c.Path)
+	for _, c := range diff {
+		was, err := r.fileAt(bt, c.Path)
 		if err != nil {
-			return ours, ours, nil, nil, err
+			return ours, ours, nil, nil, nil, err
 		}
-		switch o {
-		case c.From:
-			edits[c.Path] = c.To
-			continue
-		case c.To:
-			continue
-		}
-		h, cs, err := e.mergeFile(c.Path, c.From, o, c.To)
+		d, err := e.choose(c.Path, was, c.From, c.To, me)
 		if err != nil {
-			return ours, ours, nil, nil, err
+			return ours, ours, nil, nil, nil, err
 		}
-		edits[c.Path] = h
-		conflicts = append(conflicts, cs...)
-		if !h.IsZero() && h != o && h != c.To {
-			merged[c.Path] = mergedFile{mine: o, theirs: c.To, out: h, mineAt: ours, theirsAt: hubHead}
+		if d.keep != c.From {
+			edits[c.Path] = d.keep
 		}
+		if d.refused != nil {
+			refused = append(refused, *d.refused)
+		}
+		if d.merged != nil {
+			merged[c.Path] = *d.merged
+		}
+		conflicts = append(conflicts, d.conflicts...)
 	}
 	mt, err := r.editTree(ot, edits)
 	if err != nil {
-		return ours, ours, nil, nil, err
+		return ours, ours, nil, nil, nil, err
 	}
-	msg := fmt.Sprintf("Merge the hub into %s\n\n%d files changed on the hub, %d conflicts\n", me.Org, len(theirs), len(conflicts))
+	switch {
+	case mt == tt && base == ours:
+		// The hub holds exactly what was chosen, on top of this branch.
+		return ours, hubHead, conflicts, merged, refused, r.setRef(mainBranch, ours, hubHead)
+	case mt == ot && base == hubHead:
+		return ours, ours, conflicts, merged, refused, nil
+	}
+	msg := fmt.Sprintf("Merge the hub into %s\n\n%d files differ, %d refused, %d conflicts\n", me.Org, len(diff), len(refused), len(conflicts))
 	for _, c := range conflicts {
 		kept := "theirs"
 		if c.KeptMine {
@@ -103,19 +110,237 @@ func (e *Engine) mergeHub(hubHead plumbing.Hash, me data.Identity) (before, afte
 		}
 		msg += fmt.Sprintf("Conflict: %s %s %s kept=%s\n", c.RecordID, c.Kind, c.Field, kept)
 	}
-	m, err := r.writeCommit(mt, []plumbing.Hash{ours, hubHead}, me.Org, msg)
-	if err != nil {
-		return ours, ours, nil, nil, err
+	parents := []plumbing.Hash{ours, hubHead}
+	if ours.IsZero() {
+		parents = parents[1:]
 	}
-	return ours, m, conflicts, merged, r.setRef(mainBranch, ours, m)
+	m, err := r.writeCommit(mt, parents, me.Org, msg)
+	if err != nil {
+		return ours, ours, nil, nil, nil, err
+	}
+	return ours, m, conflicts, merged, refused, r.setRef(mainBranch, ours, m)
 }
 
-// mergedFile is a file a merge wrote anew from both sides: its signature, the
-// newer side's, does not match it. It is imported when both sides verify, and
-// this installation signs it again when its organisation owns the record.
+// refusal is a file of the hub set aside, with the reason.
+type refusal struct {
+	Path, Reason string
+	Blob         plumbing.Hash
+	Retry        bool // the reason may pass later (a key not received yet)
+}
+
+// mergedFile is a record of this installation's organisation changed on two
+// laptops at once: the branch keeps the greater version, and the field-level
+// merge of both (out) is saved here as a local change, which the round signs
+// as the next version.
 type mergedFile struct {
-	mine, theirs, out plumbing.Hash
-	mineAt, theirsAt  plumbing.Hash // the commits merged
+	out []byte
+}
+
+// decision is what the local branch keeps at one path.
+type decision struct {
+	keep      plumbing.Hash
+	refused   *refusal
+	merged    *mergedFile
+	conflicts []recordConflict
+}
+
+// version is one version of a file, checked.
+type version struct {
+	blob      plumbing.Hash
+	rec       data.Record
+	body      []byte
+	reason    string // why it is not valid ("" = valid)
+	temporary bool   // the reason may pass later
+}
+
+func (v version) valid() bool { return v.rec != nil && v.reason == "" }
+
+// check reads and verifies one version of a record file: the static checks of
+// readRecord, then the Verify hook against the version the database holds.
+func (e *Engine) check(path string, hf hubFile, blob plumbing.Hash, prev data.Record) version {
+	v := version{blob: blob}
+	v.rec, v.body, v.reason = e.readRecord(blob, hf)
+	if v.reason != "" {
+		v.rec = nil
+		return v
+	}
+	if e.opts.Verify != nil {
+		if err := e.opts.Verify(v.rec, v.body, prev); err != nil {
+			var tmp Temporary
+			v.reason, v.temporary = err.Error(), errors.As(err, &tmp) && tmp.Temporary()
+		}
+	}
+	return v
+}
+
+// choose decides one path where the local branch (mine) and the hub (theirs)
+// differ; was is the file in their common ancestor, used only to tell what the
+// hub changed and as the base of a merge when it is a valid older version.
+//
+//   - A file missing from the hub is not a deletion: the local version stays
+//     (and goes back with the next push). Only a signed tombstone deletes.
+//   - Of the valid versions the greater in the total order (signed version
+//     counter, time, bytes) is kept: an older one is refused as a rollback.
+//   - A version that cannot be checked yet (its organisation file or key has
+//     not arrived) passes along when nothing valid stands against it: the
+//     import holds it and checks it again at each sync.
+//   - Two valid versions of a record of this installation's own organisation
+//     are merged field by field, the result saved here and signed as the next
+//     version; nobody else merges or signs another organisation's record.
+func (e *Engine) choose(path string, was, mine, theirs plumbing.Hash, me data.Identity) (decision, error) {
+	keepMine := decision{keep: mine}
+	hf, perr := parseHubPath(path)
+	switch {
+	case path == FormatFile:
+		return decision{keep: e.chooseFormat(mine, theirs)}, nil
+	case perr == nil && hf.Skip:
+		// Attachments are named by their content: any copy is as good, and a
+		// missing one is not a deletion.
+		if mine.IsZero() {
+			return decision{keep: theirs}, nil
+		}
+		return keepMine, nil
+	case perr != nil:
+		if theirs.IsZero() {
+			return keepMine, nil
+		}
+		return decision{keep: mine, refused: &refusal{Path: path, Reason: perr.Error(), Blob: theirs}}, nil
+	}
+	if theirs.IsZero() {
+		if !was.IsZero() && !mine.IsZero() {
+			e.logf("%s is missing from the hub: a file removed by hand is not a deletion, it is sent again", path)
+			return decision{keep: mine, refused: &refusal{Path: path, Reason: "removed from the hub without a signed deletion: kept, and sent back to the hub"}}, nil
+		}
+		return keepMine, nil
+	}
+	prev, err := e.store.Get(hf.ID)
+	if errors.Is(err, data.ErrNotFound) {
+		prev, err = nil, nil
+	}
+	if err != nil {
+		return keepMine, nil // a local record that cannot be read is left alone
+	}
+	t := e.check(path, hf, theirs, prev)
+	if mine.IsZero() {
+		if t.valid() || t.temporary {
+			return decision{keep: theirs}, nil
+		}
+		return decision{keep: mine, refused: &refusal{Path: path, Reason: t.reason, Blob: theirs}}, nil
+	}
+	o := e.check(path, hf, mine, prev)
+	switch {
+	case t.valid() && o.valid():
+		d := decision{keep: theirs}
+		if keyOf(o.body).greater(keyOf(t.body)) {
+			d.keep = mine
+			if theirs != was && t.rec.Base().Version < o.rec.Base().Version {
+				d.refused = &refusal{Path: path, Blob: theirs,
+					Reason: fmt.Sprintf("an older version (version %d of %s) than the one held here (version %d): ignored", t.rec.Base().Version, fmtTime(t.rec.Base().Updated), o.rec.Base().Version)}
+			}
+		}
+		if o.rec.Base().Org == me.Org {
+			e.mergeOwn(&d, path, was, hf, prev, o, t)
+		}
+		return d, nil
+	case o.valid():
+		return decision{keep: mine, refused: &refusal{Path: path, Reason: t.reason, Blob: theirs, Retry: t.temporary}}, nil
+	case t.valid():
+		return decision{keep: theirs}, nil
+	case t.temporary && (!o.temporary || keyOf(t.body).greater(keyOf(o.body))):
+		return decision{keep: theirs}, nil
+	}
+	return decision{keep: mine, refused: &refusal{Path: path, Reason: t.reason, Blob: theirs, Retry: t.temporary}}, nil
+}
+
+// mergeOwn merges two valid versions of a record of this installation's
+// organisation, the branch keeping the greater (d.keep). The base is the
+// latest version both were made from, found by following the signed "prev"
+// links (never a version the hub's history claims); without one, every field
+// that differs is a conflict that the greater version wins.
+func (e *Engine) mergeOwn(d *decision, path string, was plumbing.Hash, hf hubFile, prev data.Record, o, t version) {
+	ob := e.ancestry(o.blob)
+	var base []byte
+	for _, h := range e.ancestryList(t.blob) {
+		if !ob[h] {
+			continue
+		}
+		switch h {
+		case o.blob, t.blob:
+			return // one was made from the other: the greater is the newer
+		}
+		if b := e.check(path, hf, h, prev); b.valid() && b.rec.Base().Org == o.rec.Base().Org {
+			base = b.body
+		}
+		break
+	}
+	out, fcs := mergeRecord(base, o.body, t.body)
+	if out == nil {
+		return
+	}
+	kept := t.body
+	if d.keep == o.blob {
+		kept = o.body
+	}
+	if !bytes.Equal(out, kept) {
+		d.merged = &mergedFile{out: out}
+	}
+	if base == nil && t.rec.Base().Type == data.TypeOrg {
+		// Two laptops that started the organisation file apart (the join of a
+		// new laptop): the greater version's details win without asking.
+		fcs = nil
+	}
+	rc := recordConflict{RecordID: hf.ID, RecordType: hf.Type, Title: recordTitle(t.rec)}
+	for _, fc := range fcs {
+		c := rc
+		c.fieldConflict = fc
+		d.conflicts = append(d.conflicts, c)
+	}
+}
+
+// maxAncestry bounds how many versions back a merge looks for the version
+// two laptops started from.
+const maxAncestry = 64
+
+// ancestryList is a version followed by the versions it was made from, newest
+// first, as far as their files are in the repository (called locked).
+func (e *Engine) ancestryList(h plumbing.Hash) []plumbing.Hash {
+	var out []plumbing.Hash
+	seen := map[plumbing.Hash]bool{}
+	for !h.IsZero() && !seen[h] && len(out) < maxAncestry {
+		seen[h] = true
+		out = append(out, h)
+		var m struct {
+			Prev string `json:"prev"`
+		}
+		if json.Unmarshal(e.repo.readSmallBlob(h), &m) != nil || len(m.Prev) != 40 {
+			break
+		}
+		h = plumbing.NewHash(m.Prev)
+		if !e.repo.has(h) {
+			break
+		}
+	}
+	return out
+}
+
+func (e *Engine) ancestry(h plumbing.Hash) map[plumbing.Hash]bool {
+	out := map[plumbing.Hash]bool{}
+	for _, x := range e.ancestryList(h) {
+		out[x] = true
+	}
+	return out
+}
+
+// chooseFormat keeps the hub's FORMAT when it is one this build writes (the
+// hub's identity stays), else the local one.
+func (e *Engine) chooseFormat(mine, theirs plumbing.Hash) plumbing.Hash {
+	if theirs.IsZero() {
+		return mine
+	}
+	if v, _ := parseFormat(e.repo.readSmallBlob(theirs)); v == FormatVersion {
+		return theirs
+	}
+	return mine
 }
 
 // mergeFile merges one file changed on both sides. Oversized or unreadable
@@ -179,8 +404,10 @@ type incoming struct {
 	reason string // why it is quarantined
 	retry  bool   // held in quarantine before, checked again
 	forget bool   // held in quarantine before, no longer in the branch
-	merge  *mergedFile
-	resign bool // merged here from a record of this installation's organisation: sign it again
+	// own is the field-level merge of two laptops' versions of a record of
+	// this installation's organisation, saved as a local change (signed as
+	// the next version before the push).
+	own []byte
 	// retryable goes with a reason found before the import (a rebuild holds
 	// back again what was held back): whether it may pass later.
 	retryable bool
@@ -218,7 +445,7 @@ func (e *Engine) importUpTo(ctx context.Context, remote string, upTo, dirtyBase 
 	if to.IsZero() {
 		to, err = e.repo.ref(mainBranch)
 	}
-	if err != nil || (to == from && len(conflicts) == 0 && len(retry) == 0) {
+	if err != nil || (to == from && len(conflicts) == 0 && len(retry) == 0 && len(e.refusals) == 0) {
 		e.repo.mu.Unlock()
 		return 0, 0, err
 	}
@@ -230,6 +457,9 @@ func (e *Engine) importUpTo(ctx context.Context, remote string, upTo, dirtyBase 
 		dirtyBase = from
 	}
 	items, baseTree, err := e.prepareImport(from, to, dirtyBase, retry)
+	if err == nil {
+		items, err = e.withMerged(items, to, merged)
+	}
 	e.repo.mu.Unlock()
 	if err != nil {
 		return 0, 0, explainLocal(err, e.repo.path)
@@ -257,9 +487,8 @@ func (e *Engine) importUpTo(ctx context.Context, remote string, upTo, dirtyBase 
 				e.repo.mu.Unlock()
 			}
 			it.at, it.myOrg = to, me.Org
-			if mf, ok := merged[it.path]; ok && mf.out == it.blob && it.rec != nil {
-				it.merge = &mf
-				it.resign = e.opts.Sign != nil && it.rec.Base().Org == me.Org
+			if mf, ok := merged[it.path]; ok && it.rec != nil {
+				it.own = mf.out
 			}
 			if err := dels.add(tx, it, own); err != nil {
 				return err
@@ -285,6 +514,7 @@ func (e *Engine) importUpTo(ctx context.Context, remote string, upTo, dirtyBase 
 			if reason != "" {
 				if !it.retry {
 					quarantined++
+					e.report = append(e.report, Refused{Path: it.path, Reason: reason})
 					e.logf("quarantined %s: %s", it.path, reason)
 				}
 				if err := hold(tx, remote, it, to, reason, now, again); err != nil {
@@ -301,6 +531,26 @@ func (e *Engine) importUpTo(ctx context.Context, remote string, upTo, dirtyBase 
 		}
 		if err := dels.check(e); err != nil {
 			return err
+		}
+		// What the merge refused never reaches the branch: listed here with
+		// its reason, counted once.
+		for _, rf := range e.refusals {
+			if rf.Blob.IsZero() {
+				e.report = append(e.report, Refused{Path: rf.Path, Reason: rf.Reason})
+				continue
+			}
+			var known int
+			if err := sqlTx.QueryRow("SELECT count(*) FROM sync_quarantine WHERE path = ? AND reason = ?", rf.Path, rf.Reason).Scan(&known); err != nil {
+				return err
+			}
+			if known == 0 {
+				quarantined++
+				e.report = append(e.report, Refused{Path: rf.Path, Reason: rf.Reason})
+				e.logf("refused %s: %s", rf.Path, rf.Reason)
+			}
+			if err := hold(tx, remote, incoming{path: rf.Path, blob: rf.Blob}, to, rf.Reason, now, false); err != nil {
+				return err
+			}
 		}
 		for _, c := range conflicts {
 			if err := insertConflict(tx, c, now); err != nil {
@@ -493,6 +743,42 @@ func (e *Engine) prepareImport(from, to, dirtyBase plumbing.Hash, retry []string
 	return items, bt, nil
 }
 
+// withMerged adds to the import the records of this organisation merged this
+// round whose file did not change in the branch (the branch kept the local
+// version): their merge is still saved. Called with the repository locked.
+func (e *Engine) withMerged(items []incoming, to plumbing.Hash, merged map[string]mergedFile) ([]incoming, error) {
+	if len(merged) == 0 {
+		return items, nil
+	}
+	listed := make(map[string]bool, len(items))
+	for _, it := range items {
+		listed[it.path] = true
+	}
+	tt, err := e.repo.commitTree(to)
+	if err != nil {
+		return nil, err
+	}
+	paths := make([]string, 0, len(merged))
+	for p := range merged {
+		if !listed[p] {
+			paths = append(paths, p)
+		}
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		hf, perr := parseHubPath(p)
+		blob, err := e.repo.fileAt(tt, p)
+		if err != nil {
+			return nil, err
+		}
+		if perr != nil || blob.IsZero() {
+			continue
+		}
+		items = append(items, incoming{path: p, blob: blob, id: hf.ID, hf: hf})
+	}
+	return items, nil
+}
+
 // readRecord reads a record file and checks it against its path; a non-empty
 // reason means quarantine.
 func (e *Engine) readRecord(blob plumbing.Hash, hf hubFile) (data.Record, []byte, string) {
@@ -555,15 +841,9 @@ func (e *Engine) applyOne(tx *data.Tx, it incoming, seen map[string]string, dirt
 		return false, fmt.Sprintf("the local copy of %s cannot be read: %v", it.id, err), nil
 	}
 	if it.gone {
-		// Removed from the hub by hand: keep the record, as a tombstone.
-		if prev == nil || prev.Base().Deleted || HubPath(prev) != it.path {
-			return false, "", nil
-		}
-		if dirty, err := tx.Dirty(it.id); err != nil || dirty {
-			return false, "", err
-		}
-		prev.Base().Deleted = true
-		return true, "", tx.Put(prev, data.PutHub)
+		// A file missing from the branch is not a deletion: only a signed
+		// tombstone deletes. The record stays as it is here.
+		return false, "", nil
 	}
 	if p, dup := seen[it.id]; dup {
 		return false, fmt.Sprintf("the id %s is already used by %s", it.id, p), nil
@@ -579,13 +859,15 @@ func (e *Engine) applyOne(tx *data.Tx, it incoming, seen map[string]string, dirt
 		}
 	}
 	seen[it.id] = it.path
-	if it.resign {
-		// Merged here from two signed versions of a record of this
-		// organisation: a local change, signed and committed before the push.
-		it.rec.Base().Sig = ""
-		if body, err := data.Encode(it.rec); err == nil {
-			it.body = body
+	mode := data.PutHub
+	if it.own != nil {
+		// Merged here from two laptops' versions of a record of this
+		// organisation: a local change, signed as the next version.
+		rec, err := data.Decode(it.own)
+		if err != nil {
+			return false, "", nil
 		}
+		it.rec, it.body, mode = rec, it.own, data.PutLocal
 	}
 	local, err := tx.GetBody(it.id)
 	if err != nil && !errors.Is(err, data.ErrNotFound) {
@@ -598,11 +880,19 @@ func (e *Engine) applyOne(tx *data.Tx, it incoming, seen map[string]string, dirt
 	if err != nil {
 		return false, "", err
 	}
-	if !dirty || local == nil {
-		mode := data.PutHub
-		if it.resign {
-			mode = data.PutLocal
+	if local != nil && mode == data.PutHub {
+		// Versions only move forward (DESIGN.md, guarantee 2). A local edit not
+		// sent yet carries the version it was made on: a newer one is merged
+		// into it, anything else is nothing new.
+		if dirty && it.rec.Base().Version < prev.Base().Version {
+			return false, "", nil
 		}
+		if !dirty && !newerBody(it.body, local) {
+			return false, fmt.Sprintf("an older version (version %d of %s) than the one held here (version %d of %s): ignored",
+				it.rec.Base().Version, fmtTime(it.rec.Base().Updated), prev.Base().Version, fmtTime(prev.Base().Updated)), nil
+		}
+	}
+	if !dirty || local == nil {
 		return true, "", tx.Put(it.rec, mode)
 	}
 	// Edited here since the version this change is based on: merge, and keep
@@ -631,136 +921,8 @@ func (e *Engine) applyOne(tx *data.Tx, it incoming, seen map[string]string, dirt
 }
 
 // verify checks a file with the Verify hook.
-//
-// A record two installations changed at once is merged field by field; the
-// merge keeps the newer side's signature, which does not match the merged
-// bytes. Such a file passes when both versions it was merged from pass: for a
-// merge made here the versions are known; for one made elsewhere, the commit
-// that wrote the file is found in the history and the merge is done again from
-// its parents — the same bytes must come out (the merge is deterministic), so
-// anyone can check it without the owner's key. A merged record of this
-// installation's organisation is then signed again here and committed as a
-// local change, so that the hub soon holds a properly signed version.
 func (e *Engine) verify(it *incoming, prev data.Record) error {
-	if it.merge != nil {
-		if err := e.verifyVersion(it.path, it.merge.mine, it.merge.mineAt, prev, 0); err != nil {
-			return err
-		}
-		return e.verifyVersion(it.path, it.merge.theirs, it.merge.theirsAt, prev, 0)
-	}
-	err := e.opts.Verify(it.rec, it.body, prev)
-	if err == nil {
-		return nil
-	}
-	var tmp Temporary
-	if errors.As(err, &tmp) && tmp.Temporary() {
-		return err
-	}
-	if e.provenMerge(it.path, it.blob, it.at, prev, 0) {
-		it.resign = e.opts.Sign != nil && it.rec.Base().Org == it.myOrg
-		return nil
-	}
-	return err
-}
-
-// maxMergeDepth bounds how many merges of merges a proof follows.
-const maxMergeDepth = 6
-
-// verifyVersion checks one version of a file (blob, found in the history of
-// commit at when a merge there wrote it).
-func (e *Engine) verifyVersion(path string, blob, at plumbing.Hash, prev data.Record, depth int) error {
-	if blob.IsZero() {
-		return nil
-	}
-	e.repo.mu.Lock()
-	body := e.repo.readSmallBlob(blob)
-	e.repo.mu.Unlock()
-	rec, err := data.Decode(body)
-	if err != nil {
-		return fmt.Errorf("merged from a version that cannot be read: %v", err)
-	}
-	err = e.opts.Verify(rec, body, prev)
-	if err == nil || at.IsZero() {
-		return err
-	}
-	if e.provenMerge(path, blob, at, prev, depth+1) {
-		return nil
-	}
-	return err
-}
-
-// provenMerge reports whether blob, the file at path in commit at, was written
-// by a merge whose result comes out again from its parents' versions, each of
-// which verifies.
-func (e *Engine) provenMerge(path string, blob, at plumbing.Hash, prev data.Record, depth int) bool {
-	if depth > maxMergeDepth || at.IsZero() {
-		return false
-	}
-	e.repo.mu.Lock()
-	mf, p1, p2, ok := e.repo.introducedBy(path, blob, at)
-	var out []byte
-	if ok {
-		out, _ = mergeRecord(e.repo.mergeInput(mf.base), e.repo.mergeInput(mf.mine), e.repo.mergeInput(mf.theirs))
-		ok = bytes.Equal(out, e.repo.readSmallBlob(blob))
-	}
-	e.repo.mu.Unlock()
-	if !ok {
-		return false
-	}
-	return e.verifyVersion(path, mf.mine, p1, prev, depth) == nil && e.verifyVersion(path, mf.theirs, p2, prev, depth) == nil
-}
-
-// mergeProof is the versions a merge commit merged a file from.
-type mergeProof struct{ base, mine, theirs plumbing.Hash }
-
-// introducedBy finds the commit that wrote blob at path, going back from at
-// through parents that hold it, and returns the versions it merged when it is a
-// merge commit.
-func (r *repo) introducedBy(path string, blob, at plumbing.Hash) (mergeProof, plumbing.Hash, plumbing.Hash, bool) {
-	fileIn := func(c *object.Commit) plumbing.Hash {
-		h, _ := r.fileAt(c.TreeHash, path)
-		return h
-	}
-	c, err := r.commit(at)
-	if err != nil || fileIn(c) != blob {
-		return mergeProof{}, plumbing.ZeroHash, plumbing.ZeroHash, false
-	}
-	for range 100000 {
-		var next *object.Commit
-		for _, p := range c.ParentHashes {
-			pc, err := r.commit(p)
-			if err == nil && fileIn(pc) == blob {
-				next = pc
-				break
-			}
-		}
-		if next == nil {
-			break
-		}
-		c = next
-	}
-	if len(c.ParentHashes) != 2 {
-		return mergeProof{}, plumbing.ZeroHash, plumbing.ZeroHash, false
-	}
-	p1, p2 := c.ParentHashes[0], c.ParentHashes[1]
-	base, err := r.mergeBase(p1, p2)
-	if err != nil {
-		return mergeProof{}, plumbing.ZeroHash, plumbing.ZeroHash, false
-	}
-	var mf mergeProof
-	for _, x := range []struct {
-		commit plumbing.Hash
-		dst    *plumbing.Hash
-	}{{base, &mf.base}, {p1, &mf.mine}, {p2, &mf.theirs}} {
-		t, err := r.commitTree(x.commit)
-		if err != nil {
-			return mergeProof{}, plumbing.ZeroHash, plumbing.ZeroHash, false
-		}
-		if *x.dst, err = r.fileAt(t, path); err != nil {
-			return mergeProof{}, plumbing.ZeroHash, plumbing.ZeroHash, false
-		}
-	}
-	return mf, p1, p2, true
+	return e.opts.Verify(it.rec, it.body, prev)
 }
 
 func insertConflict(tx *data.Tx, c recordConflict, now string) error {

@@ -31,6 +31,12 @@ type node struct {
 
 func newNode(t *testing.T, org, device, hub string) *node {
 	t.Helper()
+	return newNodeAuth(t, org, device, hub, vsync.Auth{})
+}
+
+// newNodeAuth is newNode with a hub that needs credentials (an HTTP hub).
+func newNodeAuth(t *testing.T, org, device, hub string, auth vsync.Auth) *node {
+	t.Helper()
 	dir := t.TempDir()
 	st, err := data.Open(dir)
 	if err != nil {
@@ -49,13 +55,13 @@ func newNode(t *testing.T, org, device, hub string) *node {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { kr.Close() })
-	eng, err := vsync.Open(st, vsync.Options{Credentials: &vsync.MemoryCredentials{}, Sign: kr.Sign, Verify: kr.Verify,
+	eng, err := vsync.Open(st, vsync.Options{Credentials: &vsync.MemoryCredentials{}, Sign: kr.Sign, Verify: kr.Verify, Lists: kr.Lists,
 		Logf: func(f string, a ...any) { t.Logf(org+" ("+device+"): "+f, a...) }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { eng.Close() })
-	if err := eng.AddRemote("hub", hub, vsync.Auth{}); err != nil {
+	if err := eng.AddRemote("hub", hub, auth); err != nil {
 		t.Fatal(err)
 	}
 	return &node{t: t, org: org, dir: dir, st: st, kr: kr, eng: eng}
@@ -221,35 +227,47 @@ func TestSignedRecordsThroughHub(t *testing.T) {
 		}
 	}
 
-	// Someone edits it with plain git in the hub: quarantined everywhere.
+	// Someone edits it with plain git in the hub: the first installation that
+	// syncs refuses it and sends its valid version back; nobody imports it.
+	// (Before hub format 2 the tampered file stayed on the hub and every
+	// installation held it in quarantine.)
+	genuine := hubPracticeBody(t, hub, pid)
 	editInHub(t, hub, pid, func(body []byte) []byte {
 		return []byte(strings.Replace(string(body), `"Housing first"`, `"Housing first, call +39 333 1234567"`, 1))
 	})
-	for _, n := range all {
+	for i, n := range []*node{c, b, a} {
 		res := n.sync()
-		if res.Quarantined == 0 {
-			t.Errorf("%s: nothing quarantined after a hand edit", n.org)
-		}
-		if r := n.quarantined(pid); !strings.Contains(r, "changed after it was signed") {
-			t.Errorf("%s: quarantine reason %q", n.org, r)
+		if i == 0 {
+			if res.Quarantined == 0 || len(res.Refused) == 0 {
+				t.Errorf("%s: nothing refused after a hand edit: %+v", n.org, res)
+			}
+			if r := n.quarantined(pid); !strings.Contains(r, "changed after it was signed") {
+				t.Errorf("%s: quarantine reason %q", n.org, r)
+			}
 		}
 		if got := n.title(pid); got != "Housing first" {
 			t.Errorf("%s imported the tampered practice: %q", n.org, got)
 		}
+	}
+	if got := hubPracticeBody(t, hub, pid); got != genuine {
+		t.Errorf("the hub was not restored:\n%s", got)
 	}
 
 	// A partner re-signs it with its own key: a non-owner's change, refused.
 	editInHub(t, hub, pid, func(body []byte) []byte {
 		return forgeWithKeyOf(t, b.dir, body, func(p *data.Practice) { p.Title = "Housing first (by cepaim)" })
 	})
-	for _, n := range []*node{a, c} {
+	for i, n := range []*node{c, a} {
 		n.sync()
-		if r := n.quarantined(pid); !strings.Contains(r, "non-owner") {
+		if r := n.quarantined(pid); i == 0 && !strings.Contains(r, "non-owner") {
 			t.Errorf("%s: quarantine reason %q, want a non-owner's change", n.org, r)
 		}
 		if got := n.title(pid); got != "Housing first" {
 			t.Errorf("%s imported the partner's change: %q", n.org, got)
 		}
+	}
+	if got := hubPracticeBody(t, hub, pid); got != genuine {
+		t.Errorf("the hub was not restored:\n%s", got)
 	}
 
 	// A second laptop joins opengroup-it: the office laptop lists its key.
@@ -299,20 +317,34 @@ func TestSignedRecordsThroughHub(t *testing.T) {
 		}
 	}
 	// The thief writes and syncs: the round commits before it learns of the
-	// revocation, so the practice reaches the hub; every partner refuses it.
+	// revocation, but a laptop no longer listed sends nothing.
 	time.Sleep(5 * time.Millisecond)
 	q2 := a2.practice("Written by the thief")
-	a2.sync()
+	if res := a2.sync(); !res.Unlisted {
+		t.Errorf("the revoked laptop was not told it is no longer listed: %+v", res)
+	}
 	for _, n := range []*node{a, b, c} {
 		n.sync()
 		if n.title(q2) != "" {
 			t.Errorf("%s imported a practice signed after the revocation", n.org)
 		}
-		if r := n.quarantined(q2); !strings.Contains(r, "revoked on") {
-			t.Errorf("%s: quarantine reason %q, want the revocation", n.org, r)
-		}
 		if n.title(q1) != "Written on laptop 2" {
 			t.Errorf("%s lost what the laptop signed before the revocation", n.org)
 		}
 	}
+	if files := gitCLI(t, hub, "ls-tree", "-r", "--name-only", "main"); strings.Contains(files, q2) {
+		t.Error("the revoked laptop's practice reached the hub")
+	}
+}
+
+// hubPracticeBody is the file of practice id on the hub's branch main.
+func hubPracticeBody(t *testing.T, hub, id string) string {
+	t.Helper()
+	for _, f := range strings.Split(gitCLI(t, hub, "ls-tree", "-r", "--name-only", "main"), "\n") {
+		if strings.HasSuffix(f, "/"+id+".json") {
+			return gitCLI(t, hub, "show", "main:"+f)
+		}
+	}
+	t.Fatalf("practice %s is not on the hub", id)
+	return ""
 }

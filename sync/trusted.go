@@ -20,7 +20,7 @@ func OpenTrusted(s *data.Store, logf func(format string, args ...any)) (eng *Eng
 	if err != nil {
 		return nil, nil, err
 	}
-	opts := Options{Sign: kr.Sign, Verify: kr.Verify, Outgoing: HoldPersonalData, Logf: logf}
+	opts := Options{Sign: kr.Sign, Verify: kr.Verify, Lists: kr.Lists, Outgoing: HoldPersonalData, Logf: logf}
 	eng, err = Open(s, opts)
 	if err != nil {
 		kr.Close()

@@ -25,12 +25,19 @@
 //   - A record whose version here belongs to another organisation is refused
 //     ("changed by a non-owner"), and so is any record claiming to be toolkit
 //     content (organisation "vademecum"), which never travels through a hub.
+//   - A record id of hub format 2 (UUID version 8) must be bound to the record's
+//     organisation by its claim (data.IDBelongsTo): nobody takes another's id.
+//   - A record of this installation's own organisation signed by a key its file
+//     does not list is refused outright (partners wait: the key may come).
 //   - Organisation files: the first version seen is pinned (trust on first use) if
 //     it is signed by one of the keys it lists. Any later version must be signed by
 //     a key already pinned for that organisation: an existing installation adds a
 //     new laptop (AddKey) or revokes a stolen one (Revoke). A version signed by any
 //     other key is held in the table trust_pending until a person compares the
 //     fingerprint by phone and approves it (Approve). A revocation is never undone.
+//     Lists tells the sync engine whether this laptop is listed in a version of its
+//     own organisation's file signed by a key trusted here: until it is, the laptop
+//     sends nothing.
 //
 // A revoked key signs nothing valid after its revocation time; what it signed
 // before stays valid. Times are those the signer wrote, so a thief with a stolen

@@ -204,6 +204,10 @@ func (k *Keyring) Verify(r data.Record, body []byte, prev data.Record) error {
 	if prevType != "" && prevType != m.Type {
 		return fmt.Errorf("the record is a %s here and this version makes it a %s", prevType, m.Type)
 	}
+	if m.Type != data.TypeOrg && data.BoundID(m.ID) && !data.IDBelongsTo(m.ID, m.Org, m.Claim) {
+		// Ids of hub format 2 carry their organisation: nobody else can take one.
+		return fmt.Errorf("the id %s does not belong to %s: it was made for another organisation's record", m.ID, m.Org)
+	}
 	keyID, sig, err := parseSig(m.Sig)
 	if err != nil {
 		return err
@@ -266,7 +270,41 @@ func (k *Keyring) unknownKey(m *data.Meta, keyID string) error {
 			}
 		}
 	}
+	if mine, err := k.identity(); err == nil && mine == m.Org {
+		// This installation knows its own organisation's keys: no later file
+		// will list this one before a laptop here does.
+		return fmt.Errorf("signed with the key %s, which is not one of the keys of %s (this organisation): refused", keyID, m.Org)
+	}
 	return notYet(fmt.Errorf("signed with the key %s, which is not one of the keys of %s", keyID, m.Org))
+}
+
+// Lists reports whether o, a version of this installation's organisation file
+// (body: its bytes, nil to check its encoding), lists this installation's key
+// not revoked and is signed by a key that the version held here lists, not
+// revoked: the sync engine's Options.Lists. A new laptop is listed once a
+// laptop of its organisation added it and the change was approved here.
+func (k *Keyring) Lists(o *data.Organisation, body []byte) bool {
+	if key := findKey(o.Keys, k.me.ID()); key == nil || !key.Revoked.IsZero() {
+		return false
+	}
+	mine, err := k.identity()
+	if err != nil || o.ID != mine {
+		return false
+	}
+	held, err := k.org(mine)
+	if err != nil || held == nil {
+		return false
+	}
+	keyID, sig, err := parseSig(o.Sig)
+	if err != nil {
+		return false
+	}
+	signer := findKey(held.Keys, keyID)
+	if signer == nil || revokedAt(signer, o.Updated) {
+		return false
+	}
+	pub, err := keyPublic(signer)
+	return err == nil && verifySig(pub, o, body, sig)
 }
 
 // pending is a reason to hold a record that may pass later: the organisation

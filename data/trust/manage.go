@@ -312,6 +312,12 @@ func Approve(store *data.Store, org string) (*data.Organisation, error) {
 		if err := tx.Put(o, data.PutHub); err != nil {
 			return err
 		}
+		// This installation's own organisation: the approved version replaces
+		// the one 'init' made here, which is never sent (the hub's lists this
+		// laptop already).
+		if _, err := tx.MarkSent(o.ID, o.Updated); err != nil {
+			return err
+		}
 		// A rebuilt database trusts it again (see data.LocalCopyFile).
 		if err := tx.KeepRecord(o); err != nil {
 			return err
