@@ -88,7 +88,11 @@ func (h *EngineHub) SyncNow(ctx context.Context, progress func(stage string, don
 	} else {
 		h.logf("sync stopped: %v", err)
 	}
-	return HubResult{Received: res.Received, Sent: res.Sent, Conflicts: res.Conflicts, Quarantined: res.Quarantined}, err
+	out := HubResult{Received: res.Received, Sent: res.Sent, Conflicts: res.Conflicts, Quarantined: res.Quarantined, Unlisted: res.Unlisted}
+	for _, r := range res.Refused {
+		out.Refused = append(out.Refused, HubQuarantined{Path: r.Path, Reason: r.Reason})
+	}
+	return out, err
 }
 
 // Conflicts lists the open conflicts.

@@ -29,6 +29,11 @@ type HubStatus struct {
 // HubResult is the outcome of one sync round.
 type HubResult struct {
 	Received, Sent, Conflicts, Quarantined int
+	// Refused is what this round refused from the hubs for the first time.
+	Refused []HubQuarantined
+	// Unlisted: this laptop is not listed in its organisation's file on the
+	// hub yet, so nothing of it was sent.
+	Unlisted bool
 }
 
 // Kinds of HubConflict.

@@ -347,18 +347,25 @@ func (s *syncScreen) syncNow() {
 					plural("sync.result.conflicts", "{{.Count}} conflict to look at", "{{.Count}} conflicts to look at", res.Conflicts),
 					plural("sync.result.quarantined", "{{.Count}} file set aside", "{{.Count}} files set aside", res.Quarantined),
 				}
-				text := lang.X("sync.result.done", "Sync finished in {{.Seconds}} s: {{.Parts}}.",
-					map[string]any{"Seconds": int(time.Since(started).Seconds() + 0.5), "Parts": strings.Join(parts, ", ")})
+				lines := []string{lang.X("sync.result.done", "Sync finished in {{.Seconds}} s: {{.Parts}}.",
+					map[string]any{"Seconds": int(time.Since(started).Seconds() + 0.5), "Parts": strings.Join(parts, ", ")})}
 				if len(held) > 0 {
 					titles := make([]string, len(held))
 					for i, h := range held {
 						titles[i] = "“" + data.Printable(h.Title) + "”"
 					}
-					text += "\n" + plural("sync.result.held", "{{.Count}} shared practice or comment was not sent because it still contains personal data: {{.Titles}}. Open it to replace each finding or mark it as not personal.",
+					lines = append(lines, plural("sync.result.held", "{{.Count}} shared practice or comment was not sent because it still contains personal data: {{.Titles}}. Open it to replace each finding or mark it as not personal.",
 						"{{.Count}} shared practices or comments were not sent because they still contain personal data: {{.Titles}}. Open them to replace each finding or mark it as not personal.",
-						len(held), map[string]any{"Titles": strings.Join(titles, ", ")})
+						len(held), map[string]any{"Titles": strings.Join(titles, ", ")}))
 				}
-				s.result.SetText(text)
+				if res.Unlisted {
+					lines = append(lines, lang.X("sync.result.unlisted", "This laptop is not listed in your organisation's file on the hub yet, so nothing of yours was sent. On a laptop of your organisation that is already listed, add this laptop's key ('vademecum-cli keys add'), sync there, then approve here ('vademecum-cli keys approve') after comparing the fingerprint by phone."))
+				}
+				for _, r := range res.Refused {
+					lines = append(lines, lang.X("sync.result.refused", "Refused from the hub: {{.Path}} — {{.Reason}}",
+						map[string]any{"Path": data.Printable(r.Path), "Reason": data.Printable(r.Reason)}))
+				}
+				s.result.SetText(strings.Join(lines, "\n"))
 				if res.Conflicts > 0 {
 					s.tabs.Select(s.conflictTab)
 				}

@@ -28,7 +28,7 @@ func init() {
 		flags: func(fs *flag.FlagSet) {
 			fs.String("remote", "", "sync with this hub only (default: every hub)")
 			fs.Bool("allow-deletions", false, "go ahead when a hub deletes more than half of the shared records (the sync stops and asks otherwise)")
-			fs.Bool("json", false, `print {"received", "sent", "conflicts", "quarantined", "hub_head", "held_back"}`)
+			fs.Bool("json", false, `print {"received", "sent", "conflicts", "quarantined", "hub_head", "refused": [{"path", "reason"}], "unlisted", "held_back"}`)
 		},
 		run: runSync})
 	register(&command{name: "conflicts", args: "[--json]", help: "fields edited in two places, with the value kept and the other one",
@@ -148,13 +148,12 @@ func runSync(c *ctx) error {
 	if res.Conflicts > 0 {
 		fprintln(c.stdout, "see 'vademecum-cli conflicts' for the values that were not kept")
 	}
-	if res.Quarantined > 0 {
-		items, err := eng.Quarantined(c)
-		if err == nil {
-			for _, q := range items {
-				fprintf(c.stdout, "quarantined %s (%s): %s\n", q.Path, q.Remote, q.Reason)
-			}
-		}
+	// What this sync refused, each reported once (all that is held: 'doctor').
+	for _, r := range res.Refused {
+		fprintf(c.stdout, "refused %s: %s\n", r.Path, r.Reason)
+	}
+	if res.Unlisted {
+		fprintln(c.stdout, "this laptop is not listed in its organisation's file on the hub yet: nothing of it was sent. On a listed laptop run 'vademecum-cli keys add' with this laptop's key ('vademecum-cli keys show'), sync there, then here 'vademecum-cli keys approve ORG' after comparing the fingerprint by phone")
 	}
 	return nil
 }
