@@ -60,6 +60,8 @@ type Engine struct {
 	// list; report is what the round refused for the first time (under syncMu).
 	refusals []refusal
 	report   []Refused
+	// verified are the files the merge of the round verified (under syncMu).
+	verified map[plumbing.Hash]bool
 	// hubSeen and hubHead: the hub of the round, once fetched (under syncMu).
 	hubSeen bool
 	hubHead plumbing.Hash
@@ -397,7 +399,7 @@ func (e *Engine) syncRemote(ctx context.Context, rm Remote, progress func(Progre
 		return res, err
 	}
 	e.hubSeen, e.hubHead, e.report = false, plumbing.ZeroHash, nil
-	defer func() { e.hubSeen, e.refusals, e.report = false, nil, nil }()
+	defer func() { e.hubSeen, e.refusals, e.report, e.verified = false, nil, nil, nil }()
 	h, err := e.dial(rm)
 	if err != nil {
 		return res, err
@@ -436,6 +438,7 @@ func (e *Engine) syncRemote(ctx context.Context, rm Remote, progress func(Progre
 			return res, err
 		}
 		progress(Progress{Stage: "merge"})
+		e.verified = map[plumbing.Hash]bool{}
 		before, head, conflicts, merged, refused, err := e.mergeHub(hubHead, me)
 		if err != nil {
 			return res, explain(err, h)
@@ -443,7 +446,7 @@ func (e *Engine) syncRemote(ctx context.Context, rm Remote, progress func(Progre
 		e.hubSeen, e.hubHead = true, hubHead
 		e.refusals = refused
 		received, quarantined, err := e.importLocal(ctx, rm.Name, before, own, conflicts, merged, progress)
-		e.refusals = nil
+		e.refusals, e.verified = nil, nil
 		if err != nil {
 			return res, err
 		}

@@ -35,9 +35,9 @@ import (
 func TestModelConvergence(t *testing.T) {
 	seeds := modelSeeds(t)
 	t.Cleanup(func() {
-		t.Logf("%d seeds: %d installations, %d operations, %d syncs, %d failures at fault points of which %d crashes, %d syncs without the hub, %d conflicts, %d rebuilds",
+		t.Logf("%d seeds: %d installations, %d operations, %d syncs, %d failures at fault points of which %d crashes, %d syncs without the hub, %d conflicts, %d rebuilds, %d attacks",
 			len(seeds), modelStats.installs.Load(), modelStats.ops.Load(), modelStats.syncs.Load(), modelStats.faults.Load(),
-			modelStats.crashes.Load(), modelStats.unplugged.Load(), modelStats.conflicts.Load(), modelStats.rebuilds.Load())
+			modelStats.crashes.Load(), modelStats.unplugged.Load(), modelStats.conflicts.Load(), modelStats.rebuilds.Load(), modelStats.attacks.Load())
 	})
 	for _, seed := range seeds {
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
@@ -75,7 +75,7 @@ func modelSeeds(t *testing.T) []uint64 {
 
 // modelStats counts what the seeds did, for the soak's report.
 var modelStats struct {
-	installs, ops, syncs, faults, crashes, unplugged, conflicts, rebuilds atomic.Int64
+	installs, ops, syncs, faults, crashes, unplugged, conflicts, rebuilds, attacks atomic.Int64
 }
 
 var faultPoints = []string{"after-commit", "after-fetch", "mid-import", "before-push", "after-push"}
@@ -145,7 +145,11 @@ func (in *install) mustSync() Result {
 	in.t.Helper()
 	res, err := in.sync()
 	if err != nil {
-		in.t.Fatalf("%s: sync: %v", in.name, err)
+		tail := *in.log
+		if len(tail) > 40 {
+			tail = tail[len(tail)-40:]
+		}
+		in.t.Fatalf("%s: sync: %v\n\nengine log (last lines):\n  %s", in.name, err, strings.Join(tail, "\n  "))
 	}
 	return res
 }
@@ -170,6 +174,7 @@ type model struct {
 	drafts  map[string]string // id -> installation that keeps it
 	history []string
 	log     []string
+	evil    *attacker // the malicious partner (model_attacker_test.go)
 }
 
 func (m *model) logf(format string, args ...any) {
@@ -196,7 +201,9 @@ func runModel(t *testing.T, seed uint64) {
 			m.newInstall(org, i)
 		}
 	}
+	m.newAttacker()
 	m.setup()
+	m.honest()
 	ops := 10 + m.rng.IntN(11)
 	modelStats.installs.Add(int64(len(m.insts)))
 	modelStats.ops.Add(int64(ops))
@@ -455,6 +462,8 @@ func (m *model) step() {
 		in.open()
 		modelStats.rebuilds.Add(1)
 		m.logf("%s rebuilds its %s database: %+v", in.name, how, *rep)
+	case r < 70: // the malicious partner pushes something crafted
+		m.attack()
 	default:
 		m.syncStep(in)
 	}
@@ -597,8 +606,10 @@ func (m *model) checkNothingHeld() {
 		if err != nil {
 			m.t.Fatal(err)
 		}
-		if len(q) > 0 {
-			m.fatalf("%s holds %d files in quarantine, first %s: %s", in.name, len(q), q[0].Path, q[0].Reason)
+		for _, it := range q {
+			if m.evil == nil || !m.evil.hit[it.Path] {
+				m.fatalf("%s holds %s in quarantine: %s", in.name, it.Path, it.Reason)
+			}
 		}
 		pend, err := in.st.Pending(context.Background())
 		if err != nil {

@@ -634,6 +634,10 @@ func newObjects(s storer.EncodedObjectStorer, wants, haves []plumbing.Hash) (obj
 			fresh = append(fresh, c)
 		}
 	}
+	// Parents before children: a tree is compared with its parents' trees,
+	// which must be sent (or known) in full by then, or an entry shared with a
+	// new parent would be taken as known and never sent.
+	fresh = parentsFirst(fresh)
 	seen := map[plumbing.Hash]bool{}
 	base = map[plumbing.Hash]plumbing.Hash{}
 	w := &objectWalk{s: s, seen: seen, base: base}
@@ -665,6 +669,43 @@ func newObjects(s storer.EncodedObjectStorer, wants, haves []plumbing.Hash) (obj
 		}
 	}
 	return w.out, base, nil
+}
+
+// parentsFirst orders commits so that each comes after those of its parents
+// that are in the list (a depth-first post-order, without recursion).
+func parentsFirst(cs []*object.Commit) []*object.Commit {
+	in := make(map[plumbing.Hash]*object.Commit, len(cs))
+	for _, c := range cs {
+		in[c.Hash] = c
+	}
+	done := make(map[plumbing.Hash]bool, len(cs))
+	out := make([]*object.Commit, 0, len(cs))
+	type frame struct {
+		c    *object.Commit
+		next int
+	}
+	for _, root := range cs {
+		if done[root.Hash] {
+			continue
+		}
+		done[root.Hash] = true
+		stack := []frame{{c: root}}
+		for len(stack) > 0 {
+			f := &stack[len(stack)-1]
+			if f.next < len(f.c.ParentHashes) {
+				p := f.c.ParentHashes[f.next]
+				f.next++
+				if pc, ok := in[p]; ok && !done[p] {
+					done[p] = true
+					stack = append(stack, frame{c: pc})
+				}
+				continue
+			}
+			out = append(out, f.c)
+			stack = stack[:len(stack)-1]
+		}
+	}
+	return out
 }
 
 type objectWalk struct {

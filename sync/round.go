@@ -168,6 +168,8 @@ func (e *Engine) check(path string, hf hubFile, blob plumbing.Hash, prev data.Re
 		if err := e.opts.Verify(v.rec, v.body, prev); err != nil {
 			var tmp Temporary
 			v.reason, v.temporary = err.Error(), errors.As(err, &tmp) && tmp.Temporary()
+		} else if e.verified != nil {
+			e.verified[blob] = true
 		}
 	}
 	return v
@@ -627,8 +629,8 @@ func (d *deletionCount) add(tx *data.Tx, it incoming, own map[string]plumbing.Ha
 	if d.off || it.forget || it.reason != "" || (!it.blob.IsZero() && own[it.path] == it.blob) {
 		return nil
 	}
-	if !it.gone && (it.rec == nil || !it.rec.Base().Deleted) {
-		return nil
+	if it.gone || it.rec == nil || !it.rec.Base().Deleted {
+		return nil // a removed file deletes nothing: only tombstones count
 	}
 	var deleted bool
 	var vis string
@@ -920,8 +922,13 @@ func (e *Engine) applyOne(tx *data.Tx, it incoming, seen map[string]string, dirt
 	return true, "", tx.Put(rec, data.PutLocal)
 }
 
-// verify checks a file with the Verify hook.
+// verify checks a file with the Verify hook, unless the merge of this round
+// verified the same file against the same record already (a first import of a
+// whole hub then checks each signature once).
 func (e *Engine) verify(it *incoming, prev data.Record) error {
+	if e.verified[it.blob] {
+		return nil
+	}
 	return e.opts.Verify(it.rec, it.body, prev)
 }
 
