@@ -76,7 +76,8 @@ package: deps
 	@echo "dist/Vademecum.tar.xz: unpack it and run 'sudo make install' inside"
 
 # The reliability invariants of DESIGN.md run long: 5,000 seeds of the model-based
-# convergence test (organisations, crashes at every fault point, rebuilds) and the
+# convergence test (organisations, crashes at every fault point, rebuilds, a
+# malicious partner pushing forged, replayed and removed files) and the
 # real crash test, 60 SIGKILLs of 'vademecum-cli sync' while partners write
 # (about 35 minutes on 2 cores). SOAK_SEEDS=N for more or fewer seeds.
 SOAK_SEEDS ?= 5000

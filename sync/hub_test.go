@@ -326,3 +326,50 @@ func TestSchedulerSyncsAtStartAndOnKick(t *testing.T) {
 	cancel()
 	<-done
 }
+
+// A hub of format 1 (no FORMAT id, records without version counters) is moved
+// to format 2 by the first sync of this version; its records stay as they are,
+// and the order of versions still holds for them (a replayed older file of
+// format 1 is refused by its time stamp).
+func TestFormat1HubIsMigrated(t *testing.T) {
+	h := diskHub(t)
+	if err := os.MkdirAll(h.dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	git(t, h.dir, "init", "-q", "--bare", "-b", "main", ".")
+	id := data.NewID()
+	path := "practices/2025/03/" + id + ".json"
+	older := practiceJSON(id, "legacy-it", "2025-03-01T10:00:00Z", "First words")
+	newer := bytes.Replace(practiceJSON(id, "legacy-it", "2025-03-01T10:00:00Z", "Second words"),
+		[]byte(`"updated":"2025-03-01T10:00:00Z"`), []byte(`"updated":"2025-03-02T10:00:00Z"`), 1)
+	writeHubCommit(t, h.dir, map[string][]byte{"FORMAT": []byte("1\n"), path: older})
+	writeHubCommit(t, h.dir, map[string][]byte{path: newer})
+	a := newReplica(t, "shelter-it", Options{})
+	a.addRemote("hub", h.url, Auth{})
+	a.sync()
+	v, hubID := parseFormat([]byte(git(t, h.dir, "show", "main:FORMAT")))
+	if v != FormatVersion || hubID == "" {
+		t.Fatalf("FORMAT after the first sync: version %q id %q", v, hubID)
+	}
+	if got := a.get(id).Title; got != "Second words" {
+		t.Fatalf("title %q", got)
+	}
+	b := newReplica(t, "street-cz", Options{})
+	b.addRemote("hub", h.url, Auth{})
+	b.sync()
+	if _, again := parseFormat([]byte(git(t, h.dir, "show", "main:FORMAT"))); again != hubID {
+		t.Errorf("the hub id changed from %s to %s", hubID, again)
+	}
+	// The older format 1 file pushed again is refused by both.
+	writeHubCommit(t, h.dir, map[string][]byte{path: older})
+	for _, r := range []*replica{a, b} {
+		r.sync()
+		if got := r.get(id).Title; got != "Second words" {
+			t.Errorf("%s went back to %q", r.org, got)
+		}
+	}
+	if got := git(t, h.dir, "show", "main:"+path); !strings.Contains(got, "Second words") {
+		t.Errorf("the hub was not restored: %s", got)
+	}
+	assertConverged(t, a, b)
+}
