@@ -373,3 +373,62 @@ func attacks(t *testing.T, newHub func(*testing.T) attackHub) {
 		w.converged("second laptop", joiner, a2)
 	})
 }
+
+// Two laptops of a new organisation set up apart (the first even listed the
+// second with keys add before syncing) reach the hub in the "wrong" order: the
+// one that arrives first publishes the organisation file, the other waits
+// until it is listed and approves; partners accept every version without being
+// asked, and nothing conflicts.
+func TestLaptopsJoinInAnyOrder(t *testing.T) {
+	hub := bareHub(t)
+	partner := newNode(t, "caritas-cz", "van", hub)
+	partner.sync()
+	first := newNode(t, "streetwork-pl", "coordinator", hub)
+	second := newNode(t, "streetwork-pl", "outreach laptop", hub)
+	if _, err := trust.AddKey(first.st, second.kr.Installation().Public(), "outreach laptop"); err != nil {
+		t.Fatal(err)
+	}
+	fromFirst := first.practice("Written by the coordinator")
+	fromSecond := second.practice("Written on the outreach laptop")
+	second.sync() // arrives first: publishes
+	partner.sync()
+	if res := first.sync(); !res.Unlisted {
+		t.Fatalf("the coordinator's laptop was not held back: %+v", res)
+	}
+	if _, err := trust.AddKey(second.st, first.kr.Installation().Public(), "coordinator"); err != nil {
+		t.Fatal(err)
+	}
+	second.sync()
+	first.sync()
+	// The coordinator had listed the outreach laptop itself, so the file it
+	// signed is trusted at once; otherwise the coordinator approves it.
+	if pend, _ := trust.Pending(first.st); len(pend) > 0 {
+		if _, err := trust.Approve(first.st, "streetwork-pl"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 2 {
+		for _, n := range []*node{first, second, partner} {
+			n.sync()
+		}
+	}
+	for _, n := range []*node{first, second, partner} {
+		n.noQuarantine()
+		for _, id := range []string{fromFirst, fromSecond} {
+			if n.title(id) == "" {
+				t.Errorf("%s (%s) lacks %s", n.org, n.kr.Installation().ID(), id)
+			}
+		}
+		if pend, _ := trust.Pending(n.st); len(pend) != 0 {
+			t.Errorf("%s (%s) is asked to approve %+v", n.org, n.kr.Installation().ID(), pend)
+		}
+	}
+	for _, n := range []*node{first, second} {
+		if cs, _ := n.eng.Conflicts(context.Background()); len(cs) != 0 {
+			t.Errorf("conflicts on %s: %+v", n.kr.Installation().ID(), cs)
+		}
+	}
+	if a, b := recordBody(t, first, "streetwork-pl"), recordBody(t, partner, "streetwork-pl"); a != b {
+		t.Errorf("the organisation file differs:\n%s\n%s", a, b)
+	}
+}

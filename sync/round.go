@@ -897,6 +897,15 @@ func (e *Engine) applyOne(tx *data.Tx, it incoming, seen map[string]string, dirt
 	if !dirty || local == nil {
 		return true, "", tx.Put(it.rec, mode)
 	}
+	if _, isOrg := it.rec.(*data.Organisation); isOrg && it.id == it.myOrg && prev.Base().Version == 0 && mode == data.PutHub {
+		// This installation's organisation file as 'init' made it, never
+		// published: the version of a listed laptop replaces it.
+		if err := tx.Put(it.rec, data.PutHub); err != nil {
+			return false, "", err
+		}
+		_, err := tx.MarkSent(it.id, it.rec.Base().Updated)
+		return true, "", err
+	}
 	// Edited here since the version this change is based on: merge, and keep
 	// the result pending so the next round sends it.
 	e.repo.mu.Lock()
