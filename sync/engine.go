@@ -903,7 +903,7 @@ func (e *Engine) ensureFormat(me data.Identity) error {
 	if err != nil {
 		return err
 	}
-	if v, _ := parseFormat(r.readSmallBlob(f)); !f.IsZero() && v == FormatVersion {
+	if v, id := parseFormat(r.readSmallBlob(f)); !f.IsZero() && v == FormatVersion && id != "" {
 		return nil
 	}
 	blob, err := r.writeBlob(formatFile())

@@ -333,14 +333,17 @@ func (e *Engine) ancestry(h plumbing.Hash) map[plumbing.Hash]bool {
 	return out
 }
 
-// chooseFormat keeps the hub's FORMAT when it is one this build writes (the
-// hub's identity stays), else the local one.
+// chooseFormat keeps the hub's FORMAT when it is one this build writes, with
+// its id (the hub's identity stays), else the local one.
 func (e *Engine) chooseFormat(mine, theirs plumbing.Hash) plumbing.Hash {
 	if theirs.IsZero() {
 		return mine
 	}
-	if v, _ := parseFormat(e.repo.readSmallBlob(theirs)); v == FormatVersion {
+	if v, id := parseFormat(e.repo.readSmallBlob(theirs)); v == FormatVersion && id != "" {
 		return theirs
+	}
+	if mine.IsZero() {
+		return theirs // format 1, or 2 without an id: ensureFormat completes it
 	}
 	return mine
 }
