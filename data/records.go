@@ -86,6 +86,10 @@ type Key struct {
 	Device  string    `json:"device,omitempty"` // a name people recognise ("office laptop")
 	Added   time.Time `json:"added"`            // when it was listed
 	Revoked time.Time `json:"revoked,omitzero"` // set when a laptop is lost
+	// Cert is "<key id>:<signature>" by the key of the laptop that listed this
+	// one, over its organisation, id and public key, so that a partner can
+	// follow the chain from a key it pinned (trust.Keyring).
+	Cert string `json:"cert,omitempty"`
 }
 
 // Organisation is a partner organisation.

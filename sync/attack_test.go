@@ -2,6 +2,10 @@ package sync_test
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -431,4 +435,92 @@ func TestLaptopsJoinInAnyOrder(t *testing.T) {
 	if a, b := recordBody(t, first, "streetwork-pl"), recordBody(t, partner, "streetwork-pl"); a != b {
 		t.Errorf("the organisation file differs:\n%s\n%s", a, b)
 	}
+}
+
+// A partner that was away while an organisation listed a new laptop, which
+// then changed the organisation file itself, accepts the file it finds: the
+// new laptop's key is certified by the key the partner pinned. A key the
+// attacker appends with a certificate of its own is not.
+func TestKeyChainLetsAPartnerSkipVersions(t *testing.T) {
+	hub := bareHub(t)
+	a := newNode(t, "opengroup-it", "office", hub)
+	b := newNode(t, "caritas-cz", "van", hub)
+	a.sync()
+	b.sync()
+	a2 := newNode(t, "opengroup-it", "laptop 2", hub)
+	if _, err := trust.AddKey(a.st, a2.kr.Installation().Public(), "laptop 2"); err != nil {
+		t.Fatal(err)
+	}
+	a.sync()
+	a2.sync()
+	if _, err := trust.Approve(a2.st, "opengroup-it"); err != nil {
+		t.Fatal(err)
+	}
+	in3, err := trust.LoadInstallation(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	k3, err := trust.AddKey(a2.st, in3.Public(), "laptop 3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid := a2.practice("Written on laptop 2")
+	a2.sync()
+	b.sync() // never saw the version that listed laptop 2
+	if pend, _ := trust.Pending(b.st); len(pend) != 0 {
+		t.Fatalf("the partner is asked to approve: %+v", pend)
+	}
+	if st := b.keyStatus("opengroup-it", k3.ID); st != trust.StatusPinned {
+		t.Fatalf("laptop 3's key is %q at the partner", st)
+	}
+	if b.title(pid) != "Written on laptop 2" {
+		t.Fatalf("the partner lacks laptop 2's practice: %q", b.quarantined(pid))
+	}
+	b.noQuarantine()
+
+	// The partner now plays the attacker: it appends its own key to the
+	// organisation file, certified and signed by that key.
+	c := newNode(t, "migrant-es", "desk", hub)
+	c.sync()
+	work := filepath.Join(t.TempDir(), "work")
+	gitCLI(t, "", "clone", "-q", "-b", "main", hub, work)
+	body, err := os.ReadFile(filepath.Join(work, "orgs", "opengroup-it.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := mustDecode(t, string(body)).(*data.Organisation)
+	evil := c.kr.Installation()
+	o.Keys = append(o.Keys, data.Key{ID: evil.ID(), Public: evil.Public(), Device: "evil", Added: o.Updated,
+		Cert: signWithKeyOf(t, c.dir, []byte("vademecum key\x00opengroup-it\x00"+evil.ID()+"\x00"+evil.Public()))})
+	o.Version++
+	o.Sig = ""
+	unsigned, _ := data.Encode(o)
+	o.Sig = signWithKeyOf(t, c.dir, unsigned)
+	forged, _ := data.Encode(o)
+	if err := os.WriteFile(filepath.Join(work, "orgs", "opengroup-it.json"), forged, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gitCLI(t, work, "commit", "-q", "-am", "one more laptop")
+	gitCLI(t, work, "push", "-q", "origin", "main")
+	b.sync()
+	if st := b.keyStatus("opengroup-it", evil.ID()); st == trust.StatusPinned {
+		t.Fatal("the attacker's self-certified key was pinned under opengroup-it")
+	}
+}
+
+// signWithKeyOf is "<key id>:<signature>" of msg by the installation key of the
+// data directory dir.
+func signWithKeyOf(t *testing.T, dir string, msg []byte) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, trust.KeyFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	blk, _ := pem.Decode(b)
+	k, err := x509.ParsePKCS8PrivateKey(blk.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	priv := k.(ed25519.PrivateKey)
+	return trust.KeyID(priv.Public().(ed25519.PublicKey)) + ":" + base64.StdEncoding.EncodeToString(ed25519.Sign(priv, msg))
 }

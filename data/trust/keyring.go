@@ -347,6 +347,23 @@ func (k *Keyring) verifyOrg(o *data.Organisation, keyID string, sig, body []byte
 			return nil
 		}
 	}
+	if pinned != nil && len(pinned.Keys) > 0 && chained(pinned, o, keyID) {
+		// A key the pinned ones certified, one laptop listing the next: the
+		// versions in between need not have been seen here.
+		key := findKey(o.Keys, keyID)
+		pub, _ := keyPublic(key) // checkKeys vouched for it
+		if revokedAt(key, o.Updated) {
+			return revokedError(o.ID, key)
+		}
+		if !verifySig(pub, o, body, sig) {
+			return errTampered
+		}
+		if err := keepsRevocations(pinned, o); err != nil {
+			return err
+		}
+		k.remember(o)
+		return nil
+	}
 	// Signed by none of the pinned keys: it must at least be signed by one of its own.
 	key := findKey(o.Keys, keyID)
 	if key == nil {
@@ -392,6 +409,47 @@ func checkKeys(o *data.Organisation) error {
 		ids[key.ID] = true
 	}
 	return nil
+}
+
+// certBytes is what a key's certificate signs.
+func certBytes(org string, k data.Key) []byte {
+	return []byte("vademecum key\x00" + org + "\x00" + k.ID + "\x00" + k.Public)
+}
+
+// certify is the certificate of k, listed for org by the installation in.
+func certify(in *Installation, org string, k data.Key) string {
+	return in.ID() + ":" + base64.StdEncoding.EncodeToString(in.sign(certBytes(org, k)))
+}
+
+// chained reports whether the key signer of version o of an organisation file
+// is one that the keys pinned here certified, directly or through keys they
+// certified (each listed in o, none revoked in o or pinned).
+func chained(pinned, o *data.Organisation, signer string) bool {
+	trusted := map[string]*data.Key{}
+	for i := range pinned.Keys {
+		if pinned.Keys[i].Revoked.IsZero() {
+			trusted[pinned.Keys[i].ID] = &pinned.Keys[i]
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for i := range o.Keys {
+			key := &o.Keys[i]
+			if trusted[key.ID] != nil || key.Cert == "" || !key.Revoked.IsZero() {
+				continue
+			}
+			by, sig, err := parseSig(key.Cert)
+			if err != nil || trusted[by] == nil {
+				continue
+			}
+			pub, err := keyPublic(trusted[by])
+			if err == nil && ed25519.Verify(pub, certBytes(o.ID, *key), sig) {
+				trusted[key.ID] = key
+				changed = true
+			}
+		}
+	}
+	return trusted[signer] != nil && findKey(pinned.Keys, signer) == nil
 }
 
 // keepsRevocations refuses a version that would lift a revocation of the pinned

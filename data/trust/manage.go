@@ -138,6 +138,7 @@ func AddKey(store *data.Store, public, device string) (data.Key, error) {
 			return false, fmt.Errorf("the key %s is already listed for %s%s", k.ID, o.ID, deviceOf(k))
 		}
 		added.Added = data.Now()
+		added.Cert = certify(in, o.ID, added)
 		o.Keys = append(o.Keys, added)
 		return true, nil
 	})
