@@ -3,9 +3,7 @@ package sync_test
 import (
 	"context"
 	"crypto/ed25519"
-	"crypto/x509"
 	"encoding/base64"
-	"encoding/pem"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -512,15 +510,6 @@ func TestKeyChainLetsAPartnerSkipVersions(t *testing.T) {
 // data directory dir.
 func signWithKeyOf(t *testing.T, dir string, msg []byte) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, trust.KeyFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	blk, _ := pem.Decode(b)
-	k, err := x509.ParsePKCS8PrivateKey(blk.Bytes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	priv := k.(ed25519.PrivateKey)
+	priv := keyOf(t, dir)
 	return trust.KeyID(priv.Public().(ed25519.PublicKey)) + ":" + base64.StdEncoding.EncodeToString(ed25519.Sign(priv, msg))
 }

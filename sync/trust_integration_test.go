@@ -162,9 +162,8 @@ func editInHub(t *testing.T, hub, id string, edit func(body []byte) []byte) {
 	gitCLI(t, work, "push", "-q", "origin", "main")
 }
 
-// forgeWithKeyOf re-signs a record file with the installation key of another
-// data directory, as a modified client of that installation would.
-func forgeWithKeyOf(t *testing.T, dir string, body []byte, change func(p *data.Practice)) []byte {
+// keyOf reads the installation key of the data directory dir.
+func keyOf(t *testing.T, dir string) ed25519.PrivateKey {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(dir, trust.KeyFile))
 	if err != nil {
@@ -175,7 +174,14 @@ func forgeWithKeyOf(t *testing.T, dir string, body []byte, change func(p *data.P
 	if err != nil {
 		t.Fatal(err)
 	}
-	priv := k.(ed25519.PrivateKey)
+	return k.(ed25519.PrivateKey)
+}
+
+// forgeWithKeyOf re-signs a record file with the installation key of another
+// data directory, as a modified client of that installation would.
+func forgeWithKeyOf(t *testing.T, dir string, body []byte, change func(p *data.Practice)) []byte {
+	t.Helper()
+	priv := keyOf(t, dir)
 	r, err := data.Decode(body)
 	if err != nil {
 		t.Fatal(err)

@@ -329,7 +329,14 @@ func (k *Keyring) verifyOrg(o *data.Organisation, keyID string, sig, body []byte
 		return err
 	}
 	if pinned != nil && len(pinned.Keys) > 0 {
-		if key := findKey(pinned.Keys, keyID); key != nil {
+		// Signed by a key pinned here, or by one the pinned keys certified
+		// (one laptop listing the next: the versions in between need not have
+		// been seen here).
+		key := findKey(pinned.Keys, keyID)
+		if key == nil && chained(pinned, o, keyID) {
+			key = findKey(o.Keys, keyID)
+		}
+		if key != nil {
 			pub, err := keyPublic(key)
 			if err != nil {
 				return fmt.Errorf("the organisation file of %s here lists a malformed key %s", o.ID, key.ID)
@@ -346,23 +353,6 @@ func (k *Keyring) verifyOrg(o *data.Organisation, keyID string, sig, body []byte
 			k.remember(o)
 			return nil
 		}
-	}
-	if pinned != nil && len(pinned.Keys) > 0 && chained(pinned, o, keyID) {
-		// A key the pinned ones certified, one laptop listing the next: the
-		// versions in between need not have been seen here.
-		key := findKey(o.Keys, keyID)
-		pub, _ := keyPublic(key) // checkKeys vouched for it
-		if revokedAt(key, o.Updated) {
-			return revokedError(o.ID, key)
-		}
-		if !verifySig(pub, o, body, sig) {
-			return errTampered
-		}
-		if err := keepsRevocations(pinned, o); err != nil {
-			return err
-		}
-		k.remember(o)
-		return nil
 	}
 	// Signed by none of the pinned keys: it must at least be signed by one of its own.
 	key := findKey(o.Keys, keyID)
