@@ -44,7 +44,7 @@ vet:
 # The whole suite. data, sync, app and the CLI run without a display or GL
 # (Fyne's headless driver through -tags ci); the desktop binary is built to prove it links.
 test: deps-test vet
-	CGO_ENABLED=0 $(GO) test -tags ci -count=1 ./data/... ./sync/... ./app/... ./assets/... ./selfcheck/... ./cmd/vademecum-cli/...
+	CGO_ENABLED=0 $(GO) test -tags ci -count=1 -timeout 30m ./data/... ./sync/... ./app/... ./assets/... ./selfcheck/... ./cmd/vademecum-cli/...
 	$(GO) build -o $(BIN)/vademecum ./cmd/vademecum
 
 # Every main screen of the app rendered to PNG by Fyne's software renderer
