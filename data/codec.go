@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -24,28 +25,54 @@ func NewID() string { return uuid.Must(uuid.NewV7()).String() }
 
 // NewRecordID returns a new record id bound to its owning organisation, and
 // the claim that proves the binding (kept in Meta.Claim): the id is a UUID
-// (version 8) whose first 48 bits are the time in milliseconds, so that ids
-// still sort by creation, and whose other 74 free bits are the start of
-// SHA-256(org, claim) for a random claim. Nobody can make a record of another
-// organisation with that id: it would take a claim whose hash with their own
-// organisation matches 74 given bits.
+// (version 8) whose first 48 bits are the time in milliseconds and next 12 a
+// sequence within the millisecond, so that ids still sort by creation as
+// UUIDv7 ones do, and whose last 62 bits are the start of SHA-256(org, claim)
+// for a random claim. Nobody can make a record of another organisation with
+// that id: it would take a claim whose hash with their own organisation
+// matches 62 given bits.
 func NewRecordID(org string) (id, claim string) {
 	var nonce [16]byte
 	if _, err := rand.Read(nonce[:]); err != nil {
 		panic(err) // crypto/rand does not fail on supported systems
 	}
 	claim = base64.RawURLEncoding.EncodeToString(nonce[:])
-	return recordID(uint64(time.Now().UnixMilli()), org, claim).String(), claim
+	ms, seq := nextIDTime()
+	return recordID(ms, seq, org, claim).String(), claim
 }
 
-func recordID(ms uint64, org, claim string) uuid.UUID {
+var idClock struct {
+	sync.Mutex
+	ms  uint64
+	seq uint16
+}
+
+// nextIDTime is the time and sequence of the next id: always after the last
+// one made by this process, even within one millisecond.
+func nextIDTime() (uint64, uint16) {
+	idClock.Lock()
+	defer idClock.Unlock()
+	now := uint64(time.Now().UnixMilli())
+	switch {
+	case now > idClock.ms:
+		idClock.ms, idClock.seq = now, 0
+	case idClock.seq < 0xfff:
+		idClock.seq++
+	default:
+		idClock.ms, idClock.seq = idClock.ms+1, 0
+	}
+	return idClock.ms, idClock.seq
+}
+
+func recordID(ms uint64, seq uint16, org, claim string) uuid.UUID {
 	h := sha256.Sum256([]byte("vademecum record id\x00" + org + "\x00" + claim))
 	var u uuid.UUID
 	for i := range 6 {
 		u[i] = byte(ms >> (40 - 8*i))
 	}
-	copy(u[6:], h[:10])
-	u[6] = u[6]&0x0f | 0x80 // version 8
+	u[6] = 0x80 | byte(seq>>8)&0x0f // version 8
+	u[7] = byte(seq)
+	copy(u[8:], h[:8])
 	u[8] = u[8]&0x3f | 0x80 // RFC 9562 variant
 	return u
 }
@@ -61,7 +88,8 @@ func IDBelongsTo(id, org, claim string) bool {
 	for i := range 6 {
 		ms = ms<<8 | uint64(u[i])
 	}
-	return recordID(ms, org, claim) == u
+	seq := uint16(u[6]&0x0f)<<8 | uint16(u[7])
+	return recordID(ms, seq, org, claim) == u
 }
 
 // BoundID reports whether id is of the kind NewRecordID makes (UUID version 8),
