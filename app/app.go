@@ -75,6 +75,7 @@ type UI struct {
 	// statusKnown is set once the hub has answered: until then the status is a guess.
 	statusKnown bool
 	dialog      dialog.Dialog // the open dialog, closed by Esc
+	drafts      *drafts       // comments being written, kept across reloads
 
 	// chooseFolder and chooseCSV ask for a place on disk; tests replace them to
 	// skip Fyne's file dialogs.
@@ -95,6 +96,7 @@ func New(a fyne.App, opts Options) *UI {
 	ctx, cancel := context.WithCancel(context.Background())
 	u := &UI{app: a, store: opts.Store, hub: opts.Hub, kit: opts.Kit, opts: opts, ctx: ctx, cancel: cancel}
 	u.chooseFolder, u.chooseCSV = u.chooseFolderDialog, u.chooseCSVDialog
+	u.drafts = newDrafts(u)
 	u.lang, _ = u.store.Setting(data.SettingUILang)
 	if !supportedLanguage(u.lang) {
 		u.lang = SystemLanguage()
@@ -139,6 +141,7 @@ func (u *UI) Close() {
 		u.editor.autosave()
 		u.editor.stop()
 	}
+	u.drafts.flush()
 	u.cancel()
 }
 
@@ -429,6 +432,23 @@ func (u *UI) confirm(title, message, yesLabel, noLabel string, yes func()) {
 	u.showDialog(d)
 }
 
+// askKeepWriting asks before closing what is being written: "Keep writing" is
+// the highlighted answer with the focus (Enter), and Esc keeps writing too;
+// discard runs only when the person chooses "Close without saving".
+func (u *UI) askKeepWriting(message string, discard func()) {
+	var d *dialog.CustomDialog
+	keep := widget.NewButtonWithIcon(lang.X("editor.close.keep", "Keep writing"), theme.DocumentCreateIcon(), func() { d.Hide() })
+	keep.Importance = widget.HighImportance
+	lose := widget.NewButtonWithIcon(lang.X("editor.close.lose", "Close without saving"), theme.CancelIcon(), func() {
+		d.Hide()
+		discard()
+	})
+	d = dialog.NewCustomWithoutButtons(lang.X("editor.close.title", "Close the editor?"), paragraph(message), u.win)
+	d.SetButtons([]fyne.CanvasObject{lose, keep})
+	u.showDialog(d)
+	u.win.Canvas().Focus(keep)
+}
+
 // showError tells about a failure in words people can act on.
 func (u *UI) showError(what string, err error) {
 	msg := what
@@ -583,8 +603,8 @@ func hubStateText(st HubStatus) string {
 	case HubUpToDate:
 		return lang.X("hub.uptodate", "The hub is reachable and everything is up to date.")
 	case HubFailed:
-		if st.LastError != "" {
-			return lang.X("hub.failed.reason", "The last sync did not finish: {{.Reason}}", map[string]any{"Reason": data.Printable(st.LastError)})
+		if st.Problem != nil {
+			return lang.X("hub.failed.reason", "The last sync did not finish: {{.Reason}}", map[string]any{"Reason": syncErrorText(st.Problem)})
 		}
 		return lang.X("hub.failed", "The last sync did not finish.")
 	}

@@ -18,6 +18,7 @@ import (
 
 	"vademecum/assets"
 	"vademecum/data"
+	vsync "vademecum/sync"
 )
 
 // newTestStore opens an initialised store with the embedded toolkit in it.
@@ -537,10 +538,10 @@ func TestSyncNow(t *testing.T) {
 	if len(u.syncs.log) != 3 {
 		t.Errorf("log has %d lines", len(u.syncs.log))
 	}
-	hub.syncErr = errors.New("hub rejected push: authentication failed for https://hub.example.org/partners.git (check the token)")
+	hub.syncErr = fmt.Errorf("the hub refused the token for https://hub.example.org/partners.git: %w", vsync.ErrAuth)
 	test.Tap(u.syncs.syncBtn)
 	u.Wait()
-	if r := u.syncs.result.Text; !strings.Contains(r, "check the token") || !strings.Contains(r, "safe") {
+	if r := u.syncs.result.Text; !strings.Contains(r, "access token or key is wrong") || strings.Contains(r, "refused") {
 		t.Errorf("failure shown as %q", r)
 	}
 }

@@ -64,7 +64,7 @@ func newFirstStart(u *UI, old *firstStart) *firstStart {
 	partnerLabels, partnerValues := []string{}, []string{}
 	sortByName(u.lang, f.partners, func(p assets.Partner) string { return p.Name })
 	for _, p := range f.partners {
-		partnerLabels = append(partnerLabels, p.Name+" — "+p.City+" ("+countryName(p.Country)+")")
+		partnerLabels = append(partnerLabels, p.Name+" — "+cityName(p.City)+" ("+countryName(p.Country)+")")
 		partnerValues = append(partnerValues, p.ID)
 	}
 	f.partner = newPicker(partnerLabels, partnerValues, nil)

@@ -22,7 +22,8 @@ type HubStatus struct {
 	State     HubState
 	LastSync  time.Time // zero: never synced
 	Pending   int       // local changes waiting to be sent
-	LastError string    // why the last sync failed, worded for people
+	LastError string    // why the last sync failed, in the engine's English
+	Problem   error     // the same with its kind (sync's typed errors), worded by syncErrorText
 	Remote    string    // the hub's address, as typed (never with a token)
 }
 

@@ -339,7 +339,7 @@ func (s *syncScreen) syncNow() {
 			s.stage.SetText("")
 			s.syncBtn.Enable()
 			if err != nil {
-				s.result.SetText(lang.X("sync.result.failed", "The sync did not finish: {{.Error}} Your practices are safe on this computer.", map[string]any{"Error": err.Error()}))
+				s.result.SetText(lang.X("sync.result.failed", "The sync did not finish. {{.Error}}", map[string]any{"Error": syncErrorText(err)}))
 			} else {
 				parts := []string{
 					plural("sync.result.received", "{{.Count}} change received", "{{.Count}} changes received", res.Received),
@@ -426,7 +426,7 @@ func (u *UI) hubForm(done func()) fyne.CanvasObject {
 			return func() {
 				add.Enable()
 				if err != nil {
-					show(err.Error())
+					show(hubFormErrorText(err))
 					return
 				}
 				address.SetText("")
