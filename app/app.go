@@ -74,8 +74,10 @@ type UI struct {
 	hubStatus HubStatus
 	// statusKnown is set once the hub has answered: until then the status is a guess.
 	statusKnown bool
-	dialog      dialog.Dialog // the open dialog, closed by Esc
-	drafts      *drafts       // comments being written, kept across reloads
+	// openConflicts is how many conflicts wait for a choice, as last read.
+	openConflicts int
+	dialog        dialog.Dialog // the open dialog, closed by Esc
+	drafts        *drafts       // comments being written, kept across reloads
 
 	// chooseFolder and chooseCSV ask for a place on disk; tests replace them to
 	// skip Fyne's file dialogs.
@@ -260,8 +262,11 @@ func (u *UI) build() {
 		container.NewTabItemWithIcon(lang.X("tab.selfcheck", "Self-check"), theme.QuestionIcon(), u.selfcheck.content),
 	)
 	u.tabs.OnSelected = func(t *container.TabItem) {
-		if t.Content == u.syncs.content {
+		switch t.Content {
+		case u.syncs.content:
 			u.syncs.refresh()
+		case u.settings.content:
+			u.settings.loadRemotes()
 		}
 	}
 	u.tabs.SelectIndex(tab)
@@ -432,21 +437,28 @@ func (u *UI) confirm(title, message, yesLabel, noLabel string, yes func()) {
 	u.showDialog(d)
 }
 
-// askKeepWriting asks before closing what is being written: "Keep writing" is
-// the highlighted answer with the focus (Enter), and Esc keeps writing too;
-// discard runs only when the person chooses "Close without saving".
+// askKeepWriting asks before closing what is being written; discard runs only
+// when the person chooses "Close without saving".
 func (u *UI) askKeepWriting(message string, discard func()) {
+	u.askSafe(lang.X("editor.close.title", "Close the editor?"), message,
+		lang.X("editor.close.keep", "Keep writing"), lang.X("editor.close.lose", "Close without saving"), discard)
+}
+
+// askSafe asks before something that cannot be undone. The safe answer is the
+// highlighted one and has the focus (Enter); Esc is the safe answer too; risky
+// runs only when the person chooses riskyLabel.
+func (u *UI) askSafe(title, message, safeLabel, riskyLabel string, risky func()) {
 	var d *dialog.CustomDialog
-	keep := widget.NewButtonWithIcon(lang.X("editor.close.keep", "Keep writing"), theme.DocumentCreateIcon(), func() { d.Hide() })
-	keep.Importance = widget.HighImportance
-	lose := widget.NewButtonWithIcon(lang.X("editor.close.lose", "Close without saving"), theme.CancelIcon(), func() {
+	safe := widget.NewButtonWithIcon(safeLabel, theme.ConfirmIcon(), func() { d.Hide() })
+	safe.Importance = widget.HighImportance
+	act := widget.NewButtonWithIcon(riskyLabel, theme.WarningIcon(), func() {
 		d.Hide()
-		discard()
+		risky()
 	})
-	d = dialog.NewCustomWithoutButtons(lang.X("editor.close.title", "Close the editor?"), paragraph(message), u.win)
-	d.SetButtons([]fyne.CanvasObject{lose, keep})
+	d = dialog.NewCustomWithoutButtons(title, paragraph(message), u.win)
+	d.SetButtons([]fyne.CanvasObject{act, safe})
 	u.showDialog(d)
-	u.win.Canvas().Focus(keep)
+	u.win.Canvas().Focus(safe)
 }
 
 // showError tells about a failure in words people can act on.
@@ -509,6 +521,34 @@ func (u *UI) SetTextSize(percent int) error {
 	}
 	u.applyTheme()
 	return nil
+}
+
+// syncFromStatusBar syncs now; with no hub yet, it opens the Sync screen to set one up.
+func (u *UI) syncFromStatusBar() {
+	if u.hub == nil || u.hubStatus.State == HubNotSetUp || u.syncs == nil {
+		u.selectTab(2)
+		return
+	}
+	u.syncs.syncNow()
+}
+
+// stateIcon is the coloured icon of the hub's state; conflicts waiting warn.
+func (u *UI) stateIcon(st HubStatus) fyne.Resource {
+	if st.State == HubUpToDate && (u.openConflicts > 0 || st.LastSync.IsZero()) {
+		return theme.NewWarningThemedResource(theme.WarningIcon())
+	}
+	return stateIcon(st.State)
+}
+
+// hubsChanged shows a hub just added or changed on both screens that list hubs.
+func (u *UI) hubsChanged() {
+	u.refreshStatus()
+	if u.syncs != nil {
+		u.syncs.refresh()
+	}
+	if u.settings != nil {
+		u.settings.loadRemotes()
+	}
 }
 
 // startLoops starts asking the hub for its status, and syncing in the background.
@@ -593,8 +633,16 @@ func (u *UI) setHubStatus(st HubStatus) {
 	}
 }
 
-// hubStateText says in a sentence where this installation stands with its hub.
-func hubStateText(st HubStatus) string {
+// hubStateText says in a sentence where this installation stands with its hub,
+// and with the conflicts that wait for a choice.
+func (u *UI) hubStateText(st HubStatus) string {
+	if st.State == HubUpToDate && u.openConflicts > 0 {
+		return plural("hub.conflicts", "Synced, but {{.Count}} conflict waits for your choice on the Sync screen.",
+			"Synced, but {{.Count}} conflicts wait for your choice on the Sync screen.", u.openConflicts)
+	}
+	if st.State == HubUpToDate && st.LastSync.IsZero() {
+		return lang.X("hub.connected", "A hub is set up, but this computer has not synced with it yet: press Sync to exchange practices with partners.")
+	}
 	switch st.State {
 	case HubOffline:
 		return lang.X("hub.offline", "The hub cannot be reached: you are working offline. Your changes wait here and are sent later.")
@@ -629,7 +677,7 @@ func newStatusBar(u *UI) *statusBar {
 		who = strings.TrimSpace(who + " · " + org)
 	}
 	b.who = widget.NewLabel(who)
-	open := widget.NewButtonWithIcon(lang.X("status.open_sync", "Sync"), theme.ViewRefreshIcon(), func() { u.selectTab(2) })
+	open := widget.NewButtonWithIcon(lang.X("status.open_sync", "Sync"), theme.ViewRefreshIcon(), u.syncFromStatusBar)
 	open.Importance = widget.LowImportance
 	b.content = container.NewVBox(widget.NewSeparator(),
 		container.NewBorder(nil, nil, b.icon, container.NewHBox(b.who, open), b.text))
@@ -637,7 +685,7 @@ func newStatusBar(u *UI) *statusBar {
 }
 
 func (b *statusBar) set(st HubStatus) {
-	text := hubStateText(st)
+	text := b.u.hubStateText(st)
 	if !st.LastSync.IsZero() {
 		text += " " + lang.X("status.last_sync", "Last sync: {{.When}}.", map[string]any{"When": formatDateTime(st.LastSync, b.u.lang)})
 	}
@@ -645,7 +693,7 @@ func (b *statusBar) set(st HubStatus) {
 		text += " " + plural("status.pending", "{{.Count}} change waiting to be sent.", "{{.Count}} changes waiting to be sent.", st.Pending)
 	}
 	b.text.SetText(text)
-	b.icon.SetResource(stateIcon(st.State))
+	b.icon.SetResource(b.u.stateIcon(st))
 	// A long translation may now take one line more or less: lay the window out again.
 	if r := b.u.root; r != nil && b.content.Size().Width > 0 && b.content.MinSize().Height != b.content.Size().Height {
 		r.Refresh()

@@ -69,6 +69,13 @@ type fakeHub struct {
 	log         []string
 	result      HubResult
 	syncErr     error
+	allowed     bool // AllowMassDeletion was called
+}
+
+func (h *fakeHub) AllowMassDeletion() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.allowed = true
 }
 
 func (h *fakeHub) Status(context.Context) HubStatus {

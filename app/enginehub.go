@@ -126,7 +126,7 @@ func (h *EngineHub) Conflicts(ctx context.Context) ([]HubConflict, error) {
 	out := make([]HubConflict, 0, len(cs))
 	for _, c := range cs {
 		out = append(out, HubConflict{ID: c.ID, RecordID: c.RecordID, Title: c.Title, Field: c.Field,
-			Mine: c.Mine, Theirs: c.Theirs, Kept: c.Kept, Kind: c.Kind})
+			Mine: c.Mine, Theirs: c.Theirs, Kept: c.Kept, Kind: c.Kind, Found: c.Created})
 	}
 	return out, nil
 }
@@ -166,3 +166,6 @@ func (h *EngineHub) Remotes() ([]HubRemote, error) {
 func (h *EngineHub) AddRemote(name, url, token string) error {
 	return h.eng.AddRemote(name, url, vsync.Auth{Token: token})
 }
+
+// AllowMassDeletion lets the next sync apply the deletions the guard held back.
+func (h *EngineHub) AllowMassDeletion() { h.eng.AllowMassDeletion() }

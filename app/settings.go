@@ -140,7 +140,7 @@ func newSettingsScreen(u *UI) *settingsScreen {
 		subheading(lang.X("settings.group.hub", "Hub")),
 		note(lang.X("settings.hub.help", "The hub is where partners exchange their shared practices. Drafts and practices for your organisation never leave this computer.")),
 		s.remotes,
-		u.hubForm(s.loadRemotes),
+		u.hubForm(),
 	)
 	s.content = container.NewVScroll(container.NewPadded(body))
 	s.loadRemotes()
