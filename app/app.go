@@ -106,12 +106,8 @@ func New(a fyne.App, opts Options) *UI {
 	UseLanguage(u.lang)
 	u.applyTheme()
 	u.win = a.NewWindow(lang.X("app.title", "Vademecum"))
-	u.win.Resize(fyne.NewSize(1100, 720))
-	u.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
-		if k.Name == fyne.KeyEscape {
-			u.escape()
-		}
-	})
+	u.win.Resize(u.windowSize())
+	u.win.Canvas().SetOnTypedKey(u.typedKey)
 	u.win.SetCloseIntercept(u.closeWindow)
 	if u.hub == nil {
 		u.hubStatus = HubStatus{State: HubNotSetUp}
@@ -144,6 +140,7 @@ func (u *UI) Close() {
 		u.editor.stop()
 	}
 	u.drafts.flush()
+	u.keepWindowSize()
 	u.cancel()
 }
 
@@ -292,13 +289,16 @@ var (
 	shortcutSave = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}
 )
 
-// addShortcuts makes Ctrl+F, Ctrl+N and Ctrl+S work when no field has the
-// focus; the menu below carries the same shortcuts for when one has.
+// addShortcuts makes Ctrl+F, Ctrl+N, Ctrl+S and Ctrl+1…5 work when no field has
+// the focus; the menu below carries the same shortcuts for when one has.
 func (u *UI) addShortcuts() {
 	c := u.win.Canvas()
 	c.AddShortcut(shortcutFind, func(fyne.Shortcut) { u.focusSearch() })
 	c.AddShortcut(shortcutNew, func(fyne.Shortcut) { u.newPractice() })
 	c.AddShortcut(shortcutSave, func(fyne.Shortcut) { u.save() })
+	for i := range u.tabs.Items {
+		c.AddShortcut(shortcutTab(i), func(fyne.Shortcut) { u.selectTab(i) })
+	}
 }
 
 func (u *UI) menu() *fyne.MainMenu {
@@ -316,11 +316,11 @@ func (u *UI) menu() *fyne.MainMenu {
 	view := fyne.NewMenu(lang.X("menu.view", "View"),
 		item(lang.X("menu.find", "Search the toolkit"), shortcutFind, u.focusSearch),
 		fyne.NewMenuItemSeparator(),
-		item(lang.X("tab.toolkit", "Toolkit"), nil, func() { u.selectTab(0) }),
-		item(lang.X("tab.journal", "Practices journal"), nil, func() { u.selectTab(1) }),
-		item(lang.X("tab.sync", "Sync"), nil, func() { u.selectTab(2) }),
-		item(lang.X("tab.settings", "Settings"), nil, func() { u.selectTab(3) }),
-		item(lang.X("tab.selfcheck", "Self-check"), nil, func() { u.selectTab(4) }),
+		item(lang.X("tab.toolkit", "Toolkit"), shortcutTab(0), func() { u.selectTab(0) }),
+		item(lang.X("tab.journal", "Practices journal"), shortcutTab(1), func() { u.selectTab(1) }),
+		item(lang.X("tab.sync", "Sync"), shortcutTab(2), func() { u.selectTab(2) }),
+		item(lang.X("tab.settings", "Settings"), shortcutTab(3), func() { u.selectTab(3) }),
+		item(lang.X("tab.selfcheck", "Self-check"), shortcutTab(4), func() { u.selectTab(4) }),
 	)
 	file := fyne.NewMenu(lang.X("menu.file", "File"),
 		item(lang.X("menu.export", "Export…"), nil, func() { u.showExport() }),
@@ -449,9 +449,9 @@ func (u *UI) askKeepWriting(message string, discard func()) {
 // runs only when the person chooses riskyLabel.
 func (u *UI) askSafe(title, message, safeLabel, riskyLabel string, risky func()) {
 	var d *dialog.CustomDialog
-	safe := widget.NewButtonWithIcon(safeLabel, theme.ConfirmIcon(), func() { d.Hide() })
+	safe := newKeyButton(u, safeLabel, theme.ConfirmIcon(), func() { d.Hide() })
 	safe.Importance = widget.HighImportance
-	act := widget.NewButtonWithIcon(riskyLabel, theme.WarningIcon(), func() {
+	act := newKeyButton(u, riskyLabel, theme.WarningIcon(), func() {
 		d.Hide()
 		risky()
 	})

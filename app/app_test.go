@@ -48,8 +48,7 @@ func newTestUI(t testing.TB, st *data.Store, hub Hub) *UI {
 	t.Helper()
 	a := test.NewTempApp(t)
 	u := New(a, Options{Store: st, Hub: hub})
-	u.Window().Resize(fyne.NewSize(1100, 720))
-	u.Wait()
+	resize(u, fyne.NewSize(1100, 720))
 	t.Cleanup(func() {
 		u.Close()
 		u.Wait()
@@ -161,6 +160,16 @@ func (h *fakeHub) Log() []string {
 	return append([]string{}, h.log...)
 }
 
+// resize gives the window a size once the work New started has reported back,
+// with no result of background work being applied meanwhile (the test driver
+// would lay the window out on two goroutines at once).
+func resize(u *UI, size fyne.Size) {
+	u.Wait()
+	u.uiMu.Lock()
+	defer u.uiMu.Unlock()
+	u.Window().Resize(size)
+}
+
 func typeShortcut(u *UI, sc fyne.Shortcut) {
 	u.Window().Canvas().(fyne.Shortcutable).TypedShortcut(sc)
 }
@@ -187,7 +196,18 @@ func find[T fyne.CanvasObject](o fyne.CanvasObject, ok func(T) bool) (T, bool) {
 }
 
 func button(o fyne.CanvasObject, text string) (*widget.Button, bool) {
-	return find(o, func(b *widget.Button) bool { return b.Text == text })
+	if b, ok := find(o, func(b *widget.Button) bool { return b.Text == text }); ok {
+		return b, true
+	}
+	if b, ok := keyButtonNamed(o, text); ok {
+		return &b.Button, true
+	}
+	return nil, false
+}
+
+// keyButtonNamed finds one of the app's own buttons (Enter presses them).
+func keyButtonNamed(o fyne.CanvasObject, text string) (*keyButton, bool) {
+	return find(o, func(b *keyButton) bool { return b.Text == text })
 }
 
 func practiceCount(t *testing.T, st *data.Store) int {

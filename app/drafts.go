@@ -25,6 +25,10 @@ const (
 	newPracticeKey  = "new"
 )
 
+// commentSaveDelay is how long a comment being written waits after the last key
+// before it is written to the store: a crash loses at most this much typing.
+const commentSaveDelay = time.Second
+
 // drafts keeps the comments being written, by practice, and writes them to the
 // store a moment after the last key (at once when the window closes).
 type drafts struct {
@@ -64,7 +68,7 @@ func (d *drafts) keepComment(practice, text string) {
 	d.latest[practice] = text
 	d.mu.Unlock()
 	pending := maps.Clone(d.unsaved)
-	d.u.later(&d.timer, autosaveEvery, func(context.Context) func() {
+	d.u.later(&d.timer, commentSaveDelay, func(context.Context) func() {
 		d.write(pending)
 		return func() { d.written(pending) }
 	})

@@ -180,8 +180,8 @@ func TestCloseDialogKeepsWriting(t *testing.T) {
 	if top == nil {
 		t.Fatal("closing unsaved changes did not ask")
 	}
-	keep, ok1 := button(top, "Keep writing")
-	lose, ok2 := button(top, "Close without saving")
+	keep, ok1 := keyButtonNamed(top, "Keep writing")
+	lose, ok2 := keyButtonNamed(top, "Close without saving")
 	if !ok1 || !ok2 {
 		t.Fatalf("dialog: %q", overlayText(u))
 	}
@@ -197,7 +197,7 @@ func TestCloseDialogKeepsWriting(t *testing.T) {
 		t.Fatal("Esc on the question closed the editor")
 	}
 	fyne.DoAndWait(func() { u.escape() })
-	lose, _ = button(u.win.Canvas().Overlays().Top(), "Close without saving")
+	lose, _ = keyButtonNamed(u.win.Canvas().Overlays().Top(), "Close without saving")
 	test.Tap(lose)
 	if u.editor != nil {
 		t.Fatal("Close without saving kept the editor open")

@@ -34,7 +34,7 @@ type editorScreen struct {
 	toolPick  *picker
 	country   *picker
 	language  *picker
-	vis       *widget.RadioGroup
+	vis       *choices
 	visValues []string
 
 	errs    map[string]*widget.Label // error line under each field, by data field name
@@ -122,12 +122,11 @@ func newEditorScreen(u *UI, p *data.Practice) *editorScreen {
 	e.language = newPicker(langLabels, langValues, changed)
 
 	e.visValues = []string{data.Draft, data.OrgVis, data.Shared}
-	e.vis = widget.NewRadioGroup([]string{
+	e.vis = newChoices(u, []string{
 		lang.X("editor.visibility.draft", "Draft: only on this computer"),
 		lang.X("editor.visibility.org", "My organisation: not sent to partners"),
 		lang.X("editor.visibility.shared", "Shared: partners can read it after the next sync"),
 	}, changed)
-	e.vis.Required = true
 
 	e.fill(p)
 
@@ -154,6 +153,14 @@ func newEditorScreen(u *UI, p *data.Practice) *editorScreen {
 			objs = append(objs, hint(help))
 		}
 		e.errs[name] = errorText()
+		if x, ok := input.(*entry); ok && x.MultiLine {
+			input = overWheel(x, func() fyne.Scrollable {
+				if e.scroll == nil {
+					return nil
+				}
+				return e.scroll
+			})
+		}
 		objs = append(objs, input)
 		if b, ok := e.privacy[name]; ok {
 			objs = append(objs, b.content)
@@ -171,7 +178,7 @@ func newEditorScreen(u *UI, p *data.Practice) *editorScreen {
 			container.NewGridWithColumns(2,
 				field("lang", lang.X("editor.language", "Written in"), "", e.language.Select),
 				field("country", lang.X("editor.country", "Country"), "", e.country.Select)),
-			field("visibility", lang.X("editor.visibility", "Who can read it"), "", e.vis)),
+			field("visibility", lang.X("editor.visibility", "Who can read it"), "", e.vis.content)),
 		group(lang.X("editor.group.practice", "The practice"),
 			field("context", lang.X("practice.context", "Context and problem"), lang.X("editor.context.hint", "The situation and the need you answered."), e.context),
 			field("target_group", lang.X("practice.target_group", "Target group"), lang.X("editor.target.hint", "Who it is for. Do not write names or anything that identifies a person."), e.target),

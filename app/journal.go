@@ -491,6 +491,7 @@ func (s *journalScreen) comments(p *data.Practice) []fyne.CanvasObject {
 			show(fs)
 			setError(problem, lang.X("journal.comment.privacy", "Not added yet: the comment may contain personal data. Replace each finding or mark it as not personal, then add it again."))
 			s.detail.Refresh()
+			s.scroll.ScrollToBottom() // the findings are below the button
 			return
 		}
 		if err := s.u.store.SaveComment(s.u.ctx, c); err != nil {
@@ -505,7 +506,10 @@ func (s *journalScreen) comments(p *data.Practice) []fyne.CanvasObject {
 		s.u.drafts.dropComment(p.ID)
 		s.showPractice(p.ID)
 	}
-	return append(objs, subheading(lang.X("journal.comment.title", "Add a comment")), text, guard.content, problem, container.NewHBox(add))
+	// The button stays right under the field: what the privacy guard finds
+	// appears below it, so the button does not move under the pointer.
+	return append(objs, subheading(lang.X("journal.comment.title", "Add a comment")),
+		overWheel(text, func() fyne.Scrollable { return s.scroll }), container.NewHBox(add), problem, guard.content)
 }
 
 func (s *journalScreen) confirmDelete(p *data.Practice) {

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -19,11 +18,6 @@ const phone = "+39 347 123 4567"
 // phone number in its summary, and presses Save once.
 func sharedPracticeWithPhone(t *testing.T, u *UI, summary string) *editorScreen {
 	t.Helper()
-	// No autosave: on a busy machine it would keep the practice as a draft
-	// before the checks below count what was stored.
-	old := autosaveEvery
-	autosaveEvery = time.Hour
-	t.Cleanup(func() { autosaveEvery = old })
 	u.newPractice()
 	e := u.editor
 	test.Type(e.title, "Night shelter beds by phone")

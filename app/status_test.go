@@ -114,8 +114,8 @@ func TestMassDeletionAskedInApp(t *testing.T) {
 	if top == nil {
 		t.Fatal("a mass deletion held back was not asked about")
 	}
-	keep, ok1 := button(top, "Keep them for now")
-	allow, ok2 := button(top, "Delete them and sync")
+	keep, ok1 := keyButtonNamed(top, "Keep them for now")
+	allow, ok2 := keyButtonNamed(top, "Delete them and sync")
 	if !ok1 || !ok2 || keep.Importance != widget.HighImportance || u.win.Canvas().Focused() != keep {
 		t.Fatalf("question: %q (safe answer highlighted and focused: %v)", overlayText(u), ok1 && keep.Importance == widget.HighImportance)
 	}

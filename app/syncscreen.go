@@ -104,8 +104,9 @@ func newSyncScreen(u *UI) *syncScreen {
 		container.NewTabItem(lang.X("sync.tab.log", "Sync log"), s.logList), s.hubsTab)
 	s.setTabTitles()
 
+	// No heading above the state: the tab names the screen, and a netbook with
+	// large text needs the height.
 	top := container.NewVBox(
-		heading(lang.X("sync.heading", "Sync with partners")),
 		container.NewBorder(nil, nil, s.icon, nil, s.state),
 		s.details,
 		container.NewBorder(nil, nil, s.syncBtn, nil, container.NewVBox(s.progress, s.stage)),
@@ -292,15 +293,20 @@ func (s *syncScreen) conflictCard(c HubConflict) fyne.CanvasObject {
 		return v
 	}
 	side := func(label, v, keep string) fyne.CanvasObject {
-		kept := ""
-		body := container.NewVBox(paragraph(value(v)))
+		// Card titles do not wrap: the labels go inside, where long
+		// translations and large text take a second line.
+		name := subheading(label)
+		body := container.NewVBox(name)
 		if c.Kept == keep {
-			kept = lang.X("sync.conflict.kept", "In use now")
+			inUse := note(lang.X("sync.conflict.kept", "In use now"))
+			inUse.Importance = widget.SuccessImportance
+			body.Add(inUse)
 			if keptAuthor != "" && !keptWhen.IsZero() {
 				body.Add(note(lang.X("sync.conflict.kept_by", "Written by {{.Author}}, {{.When}}",
 					map[string]any{"Author": keptAuthor, "When": formatDateTime(keptWhen, s.u.lang)})))
 			}
 		}
+		body.Add(paragraph(value(v)))
 		btnText := lang.X("sync.conflict.keep_mine", "Keep mine")
 		if keep == "theirs" {
 			btnText = lang.X("sync.conflict.keep_theirs", "Keep theirs")
@@ -310,7 +316,7 @@ func (s *syncScreen) conflictCard(c HubConflict) fyne.CanvasObject {
 			btn.Importance = widget.HighImportance
 		}
 		body.Add(container.NewHBox(btn))
-		return widget.NewCard(label, kept, body)
+		return widget.NewCard("", "", body)
 	}
 	return container.NewVBox(
 		subheading(title),

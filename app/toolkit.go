@@ -65,10 +65,13 @@ type toolkitScreen struct {
 	count      *widget.Label
 
 	left   *container.AppTabs
-	list   *widget.List
+	list   *resultList
 	tree   *widget.Tree
 	items  []toolkitItem
 	counts map[string]int // tools and guides per competence
+
+	// openFirst opens the first result once the search running now is done (Enter).
+	openFirst bool
 
 	detail   *fyne.Container
 	scroll   *container.Scroll
@@ -83,6 +86,9 @@ func newToolkitScreen(u *UI) *toolkitScreen {
 	s.search = newEntry(u)
 	s.search.SetPlaceHolder(lang.X("toolkit.search.placeholder", "Search tools and guides, for example: translate, offline, passwords"))
 	s.search.OnChanged = func(string) { s.refresh(150 * time.Millisecond) }
+	// From the search box, Enter opens the first result and Down goes to the list.
+	s.search.OnSubmitted = func(string) { s.openFirstResult() }
+	s.search.onDown = s.focusResults
 
 	showLabels := []string{
 		lang.X("toolkit.show.tools", "Tools"),
@@ -150,7 +156,7 @@ func newToolkitScreen(u *UI) *toolkitScreen {
 	}
 	s.wirePickers()
 
-	s.list = widget.NewList(func() int { return len(s.items) }, s.newRow, s.updateRow)
+	s.list = newResultList(func() int { return len(s.items) }, s.newRow, s.updateRow)
 	s.list.OnSelected = func(id widget.ListItemID) {
 		if id >= 0 && id < len(s.items) {
 			s.showItem(s.items[id])
@@ -166,11 +172,12 @@ func newToolkitScreen(u *UI) *toolkitScreen {
 	s.scroll = container.NewVScroll(s.detail)
 	s.showEmpty()
 
-	filters := container.NewGridWithColumns(5, s.category.Select, s.area.Select, s.competence.Select, s.language.Select, s.country.Select)
-	checks := container.NewHBox(s.offline, s.free, s.open, s.clear)
+	// Filters flow onto a second line on a narrow screen or with large text.
+	filters := newFlow(true, s.category.Select, s.area.Select, s.competence.Select, s.language.Select, s.country.Select)
+	checks := newFlow(false, s.show, s.offline, s.free, s.open, s.clear)
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), nil, s.search),
-		container.NewBorder(nil, nil, nil, checks, s.show),
+		checks,
 		filters,
 	)
 	split := container.NewHSplit(s.left, s.scroll)
@@ -262,6 +269,7 @@ func (s *toolkitScreen) refresh(delay time.Duration) {
 			s.list.ScrollToTop()
 			s.count.SetText(plural("toolkit.count", "{{.Count}} result", "{{.Count}} results", len(items)))
 			s.left.SelectIndex(0)
+			s.afterRefresh()
 		}
 	})
 }
