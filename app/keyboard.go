@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -32,8 +33,13 @@ func (s *toolkitScreen) openFirstResult() {
 	s.refresh(0)
 }
 
-// afterRefresh runs when new results are shown.
+// afterRefresh runs when new results are shown: a search that found nothing
+// gets suggestions, Enter opens the first result.
 func (s *toolkitScreen) afterRefresh() {
+	s.suggested = nil
+	if q := strings.TrimSpace(s.search.Text); q != "" && len(s.items) == 0 {
+		s.suggest(q)
+	}
 	if !s.openFirst {
 		return
 	}

@@ -72,6 +72,7 @@ type toolkitScreen struct {
 
 	// openFirst opens the first result once the search running now is done (Enter).
 	openFirst bool
+	suggested []string // searches offered when the last one found nothing
 
 	detail   *fyne.Container
 	scroll   *container.Scroll
@@ -422,6 +423,7 @@ func (s *toolkitScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 
 // highlight splits text into plain and bold segments at the matched words.
 func highlight(text string, matches [][2]int) []widget.RichTextSegment {
+	text, matches = nearFirstMatch(text, matches)
 	plain := func(s string) widget.RichTextSegment {
 		return &widget.TextSegment{Text: s, Style: widget.RichTextStyleInline}
 	}
@@ -467,7 +469,9 @@ func (s *toolkitScreen) newCompetenceTree() *widget.Tree {
 		},
 		func(id widget.TreeNodeID) bool { return id == "" || strings.HasPrefix(id, "area:") },
 		func(branch bool) fyne.CanvasObject {
-			l := widget.NewLabel("")
+			// Two lines per row, so competence names are read whole in the narrow pane.
+			l := widget.NewLabel("\n")
+			l.Wrapping = fyne.TextWrapWord
 			l.Truncation = fyne.TextTruncateEllipsis
 			if branch {
 				l.TextStyle.Bold = true
