@@ -270,7 +270,7 @@ func (u *UI) build() {
 	u.statusBar = newStatusBar(u)
 	u.statusBar.set(u.hubStatus)
 	u.center = container.NewStack(u.tabs)
-	u.win.SetTitle(lang.X("app.title", "Vademecum"))
+	u.setTitle()
 	u.root = container.New(footerLayout{}, u.center, u.statusBar.content)
 	u.win.SetContent(u.root)
 	u.win.SetMainMenu(u.menu())
@@ -659,12 +659,13 @@ func (u *UI) hubStateText(st HubStatus) string {
 	return lang.X("hub.notsetup", "Sync is not set up: your practices stay on this computer.")
 }
 
-// statusBar is the line at the bottom of the window: the hub's state and who is writing.
+// statusBar is the line at the bottom of the window: the hub's state, and Sync.
+// Who is writing is in the window's title, so the state keeps the width it needs
+// on a netbook with large text.
 type statusBar struct {
 	u       *UI
 	icon    *widget.Icon
 	text    *widget.Label
-	who     *widget.Label
 	content fyne.CanvasObject
 }
 
@@ -672,16 +673,24 @@ func newStatusBar(u *UI) *statusBar {
 	b := &statusBar{u: u, icon: widget.NewIcon(theme.InfoIcon()), text: widget.NewLabel("")}
 	// Long translations wrap onto a second line rather than lose their end.
 	b.text.Wrapping = fyne.TextWrapWord
+	open := widget.NewButtonWithIcon(lang.X("status.open_sync", "Sync"), theme.ViewRefreshIcon(), u.syncFromStatusBar)
+	open.Importance = widget.LowImportance
+	b.content = container.NewVBox(widget.NewSeparator(),
+		container.NewBorder(nil, nil, b.icon, open, b.text))
+	return b
+}
+
+// setTitle names the window with who is writing: "Vademecum — Giulia Rossi · Open Group".
+func (u *UI) setTitle() {
+	title := lang.X("app.title", "Vademecum")
 	who := u.me.User
 	if org := u.orgName(u.me.Org); org != "" {
 		who = strings.TrimSpace(who + " · " + org)
 	}
-	b.who = widget.NewLabel(who)
-	open := widget.NewButtonWithIcon(lang.X("status.open_sync", "Sync"), theme.ViewRefreshIcon(), u.syncFromStatusBar)
-	open.Importance = widget.LowImportance
-	b.content = container.NewVBox(widget.NewSeparator(),
-		container.NewBorder(nil, nil, b.icon, container.NewHBox(b.who, open), b.text))
-	return b
+	if who != "" {
+		title += " — " + who
+	}
+	u.win.SetTitle(title)
 }
 
 func (b *statusBar) set(st HubStatus) {

@@ -685,8 +685,8 @@ func TestFirstStart(t *testing.T) {
 	if u.tabs == nil || u.first != nil {
 		t.Fatal("the main window did not open")
 	}
-	if !strings.Contains(u.statusBar.who.Text, "Casa Aperta Łódź") {
-		t.Errorf("status bar: %q", u.statusBar.who.Text)
+	if !strings.Contains(u.win.Title(), "Anna Kowalska · Casa Aperta Łódź") {
+		t.Errorf("window title: %q", u.win.Title())
 	}
 }
 

@@ -29,6 +29,10 @@ func commentField(t *testing.T, j *journalScreen) *entry {
 	return text
 }
 
+// Tests wait (u.Wait) after typing: Fyne's test driver runs the results of
+// background work (privacy scans, draft writes) on their own goroutines, where
+// they would race the test's next step on the same widgets.
+
 // waitFor polls cond for up to 3 s (autosaves run on their own goroutines).
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
@@ -53,6 +57,7 @@ func TestCommentDraftSurvivesReloadAndSync(t *testing.T) {
 	text := commentField(t, j)
 	u.win.Canvas().Focus(text)
 	test.Type(text, "We tried this in Brno, and")
+	u.Wait()
 
 	// Another practice and back.
 	j.showPractice(b.ID)
@@ -74,6 +79,7 @@ func TestCommentDraftSurvivesReloadAndSync(t *testing.T) {
 		t.Fatalf("after a reload: %q, focused %v", text.Text, u.win.Canvas().Focused() == text)
 	}
 	test.Type(text, " it helped")
+	u.Wait()
 
 	// A sync finishing (by hand or the background one) reloads the journal too.
 	u.syncs.syncNow()
@@ -113,6 +119,7 @@ func TestSharedEditAutosaveSurvivesRestart(t *testing.T) {
 	u := newTestUI(t, st, nil)
 	u.editPractice(p)
 	test.Type(u.editor.lessons, "Charge it every night.")
+	u.Wait()
 	waitFor(t, "the edit kept aside", func() bool {
 		kept, _ := u.editDraft(p.ID)
 		return kept != nil && kept.Lessons == "Charge it every night."
@@ -151,6 +158,7 @@ func TestNewPracticeWithoutTitleSurvivesKill(t *testing.T) {
 	u := newTestUI(t, st, nil)
 	u.newPractice()
 	test.Type(u.editor.summary, "Typed before the title")
+	u.Wait()
 	waitFor(t, "the untitled practice kept aside", func() bool {
 		kept, _ := u.editDraft(newPracticeKey)
 		return kept != nil && kept.Summary == "Typed before the title"
@@ -162,6 +170,7 @@ func TestNewPracticeWithoutTitleSurvivesKill(t *testing.T) {
 		t.Fatalf("restored summary %q", got)
 	}
 	test.Type(again.editor.title, "Now with a title")
+	again.Wait()
 	typeShortcut(again, shortcutSave)
 	if kept, _ := again.editDraft(newPracticeKey); kept != nil {
 		t.Error("the untitled form outlived the Save")
@@ -175,6 +184,7 @@ func TestCloseDialogKeepsWriting(t *testing.T) {
 	u := newTestUI(t, st, nil)
 	u.editPractice(p)
 	test.Type(u.editor.lessons, "Half a sentence")
+	u.Wait()
 	fyne.DoAndWait(func() { u.escape() })
 	top := u.win.Canvas().Overlays().Top()
 	if top == nil {

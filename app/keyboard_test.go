@@ -59,6 +59,7 @@ func TestEnterSubmitsFirstStart(t *testing.T) {
 		t.Error("the 'choose your organisation' message stays after choosing one")
 	}
 	test.Type(f.user, "Anna Kowalska")
+	u.Wait()
 	f.user.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	u.Wait()
 	if !st.Initialised() || u.tabs == nil {
@@ -93,6 +94,7 @@ func TestKeyboardSearchToResults(t *testing.T) {
 	s := u.toolkit
 	u.win.Canvas().Focus(s.search)
 	test.Type(s.search, "translate")
+	u.Wait()
 	// Down goes from the search box to the results.
 	s.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
 	u.Wait()
@@ -122,6 +124,7 @@ func TestEscClosesEditorAfterChoosingVisibility(t *testing.T) {
 	u.newPractice()
 	e := u.editor
 	test.Type(e.title, "Laundry rota")
+	u.Wait()
 	// Clicked: the choice does not keep the focus, so Esc reaches the window.
 	test.Tap(e.vis.buttons[1])
 	if e.vis.Selected != e.vis.Options[1] {

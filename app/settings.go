@@ -110,7 +110,7 @@ func newSettingsScreen(u *UI) *settingsScreen {
 		setError(nameProblem, "")
 		s.content.Refresh()
 		u.me.User = v
-		u.statusBar.who.SetText(v + " · " + u.orgName(u.me.Org))
+		u.setTitle()
 	})
 
 	org := u.orgName(u.me.Org)

@@ -70,6 +70,7 @@ func TestSettingsHubListRefreshes(t *testing.T) {
 	u.Wait()
 	address, _ := find(u.syncs.hubsTab.Content, func(e *entry) bool { return strings.Contains(e.PlaceHolder, "https://") })
 	test.Type(address, "/media/usb/hub.git")
+	u.Wait()
 	connect, _ := button(u.syncs.hubsTab.Content, "Connect")
 	test.Tap(connect)
 	u.Wait()
