@@ -74,7 +74,10 @@ type UI struct {
 	hubStatus HubStatus
 	// statusKnown is set once the hub has answered: until then the status is a guess.
 	statusKnown bool
-	dialog      dialog.Dialog // the open dialog, closed by Esc
+	// openConflicts is how many conflicts wait for a choice, as last read.
+	openConflicts int
+	dialog        dialog.Dialog // the open dialog, closed by Esc
+	drafts        *drafts       // comments being written, kept across reloads
 
 	// chooseFolder and chooseCSV ask for a place on disk; tests replace them to
 	// skip Fyne's file dialogs.
@@ -95,6 +98,7 @@ func New(a fyne.App, opts Options) *UI {
 	ctx, cancel := context.WithCancel(context.Background())
 	u := &UI{app: a, store: opts.Store, hub: opts.Hub, kit: opts.Kit, opts: opts, ctx: ctx, cancel: cancel}
 	u.chooseFolder, u.chooseCSV = u.chooseFolderDialog, u.chooseCSVDialog
+	u.drafts = newDrafts(u)
 	u.lang, _ = u.store.Setting(data.SettingUILang)
 	if !supportedLanguage(u.lang) {
 		u.lang = SystemLanguage()
@@ -102,12 +106,8 @@ func New(a fyne.App, opts Options) *UI {
 	UseLanguage(u.lang)
 	u.applyTheme()
 	u.win = a.NewWindow(lang.X("app.title", "Vademecum"))
-	u.win.Resize(fyne.NewSize(1100, 720))
-	u.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
-		if k.Name == fyne.KeyEscape {
-			u.escape()
-		}
-	})
+	u.win.Resize(u.windowSize())
+	u.win.Canvas().SetOnTypedKey(u.typedKey)
 	u.win.SetCloseIntercept(u.closeWindow)
 	if u.hub == nil {
 		u.hubStatus = HubStatus{State: HubNotSetUp}
@@ -139,6 +139,8 @@ func (u *UI) Close() {
 		u.editor.autosave()
 		u.editor.stop()
 	}
+	u.drafts.flush()
+	u.keepWindowSize()
 	u.cancel()
 }
 
@@ -257,15 +259,18 @@ func (u *UI) build() {
 		container.NewTabItemWithIcon(lang.X("tab.selfcheck", "Self-check"), theme.QuestionIcon(), u.selfcheck.content),
 	)
 	u.tabs.OnSelected = func(t *container.TabItem) {
-		if t.Content == u.syncs.content {
+		switch t.Content {
+		case u.syncs.content:
 			u.syncs.refresh()
+		case u.settings.content:
+			u.settings.loadRemotes()
 		}
 	}
 	u.tabs.SelectIndex(tab)
 	u.statusBar = newStatusBar(u)
 	u.statusBar.set(u.hubStatus)
 	u.center = container.NewStack(u.tabs)
-	u.win.SetTitle(lang.X("app.title", "Vademecum"))
+	u.setTitle()
 	u.root = container.New(footerLayout{}, u.center, u.statusBar.content)
 	u.win.SetContent(u.root)
 	u.win.SetMainMenu(u.menu())
@@ -284,13 +289,16 @@ var (
 	shortcutSave = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}
 )
 
-// addShortcuts makes Ctrl+F, Ctrl+N and Ctrl+S work when no field has the
-// focus; the menu below carries the same shortcuts for when one has.
+// addShortcuts makes Ctrl+F, Ctrl+N, Ctrl+S and Ctrl+1…5 work when no field has
+// the focus; the menu below carries the same shortcuts for when one has.
 func (u *UI) addShortcuts() {
 	c := u.win.Canvas()
 	c.AddShortcut(shortcutFind, func(fyne.Shortcut) { u.focusSearch() })
 	c.AddShortcut(shortcutNew, func(fyne.Shortcut) { u.newPractice() })
 	c.AddShortcut(shortcutSave, func(fyne.Shortcut) { u.save() })
+	for i := range u.tabs.Items {
+		c.AddShortcut(shortcutTab(i), func(fyne.Shortcut) { u.selectTab(i) })
+	}
 }
 
 func (u *UI) menu() *fyne.MainMenu {
@@ -308,11 +316,11 @@ func (u *UI) menu() *fyne.MainMenu {
 	view := fyne.NewMenu(lang.X("menu.view", "View"),
 		item(lang.X("menu.find", "Search the toolkit"), shortcutFind, u.focusSearch),
 		fyne.NewMenuItemSeparator(),
-		item(lang.X("tab.toolkit", "Toolkit"), nil, func() { u.selectTab(0) }),
-		item(lang.X("tab.journal", "Practices journal"), nil, func() { u.selectTab(1) }),
-		item(lang.X("tab.sync", "Sync"), nil, func() { u.selectTab(2) }),
-		item(lang.X("tab.settings", "Settings"), nil, func() { u.selectTab(3) }),
-		item(lang.X("tab.selfcheck", "Self-check"), nil, func() { u.selectTab(4) }),
+		item(lang.X("tab.toolkit", "Toolkit"), shortcutTab(0), func() { u.selectTab(0) }),
+		item(lang.X("tab.journal", "Practices journal"), shortcutTab(1), func() { u.selectTab(1) }),
+		item(lang.X("tab.sync", "Sync"), shortcutTab(2), func() { u.selectTab(2) }),
+		item(lang.X("tab.settings", "Settings"), shortcutTab(3), func() { u.selectTab(3) }),
+		item(lang.X("tab.selfcheck", "Self-check"), shortcutTab(4), func() { u.selectTab(4) }),
 	)
 	file := fyne.NewMenu(lang.X("menu.file", "File"),
 		item(lang.X("menu.export", "Export…"), nil, func() { u.showExport() }),
@@ -429,6 +437,30 @@ func (u *UI) confirm(title, message, yesLabel, noLabel string, yes func()) {
 	u.showDialog(d)
 }
 
+// askKeepWriting asks before closing what is being written; discard runs only
+// when the person chooses "Close without saving".
+func (u *UI) askKeepWriting(message string, discard func()) {
+	u.askSafe(lang.X("editor.close.title", "Close the editor?"), message,
+		lang.X("editor.close.keep", "Keep writing"), lang.X("editor.close.lose", "Close without saving"), discard)
+}
+
+// askSafe asks before something that cannot be undone. The safe answer is the
+// highlighted one and has the focus (Enter); Esc is the safe answer too; risky
+// runs only when the person chooses riskyLabel.
+func (u *UI) askSafe(title, message, safeLabel, riskyLabel string, risky func()) {
+	var d *dialog.CustomDialog
+	safe := newKeyButton(u, safeLabel, theme.ConfirmIcon(), func() { d.Hide() })
+	safe.Importance = widget.HighImportance
+	act := newKeyButton(u, riskyLabel, theme.WarningIcon(), func() {
+		d.Hide()
+		risky()
+	})
+	d = dialog.NewCustomWithoutButtons(title, paragraph(message), u.win)
+	d.SetButtons([]fyne.CanvasObject{act, safe})
+	u.showDialog(d)
+	u.win.Canvas().Focus(safe)
+}
+
 // showError tells about a failure in words people can act on.
 func (u *UI) showError(what string, err error) {
 	msg := what
@@ -489,6 +521,34 @@ func (u *UI) SetTextSize(percent int) error {
 	}
 	u.applyTheme()
 	return nil
+}
+
+// syncFromStatusBar syncs now; with no hub yet, it opens the Sync screen to set one up.
+func (u *UI) syncFromStatusBar() {
+	if u.hub == nil || u.hubStatus.State == HubNotSetUp || u.syncs == nil {
+		u.selectTab(2)
+		return
+	}
+	u.syncs.syncNow()
+}
+
+// stateIcon is the coloured icon of the hub's state; conflicts waiting warn.
+func (u *UI) stateIcon(st HubStatus) fyne.Resource {
+	if st.State == HubUpToDate && (u.openConflicts > 0 || st.LastSync.IsZero()) {
+		return theme.NewWarningThemedResource(theme.WarningIcon())
+	}
+	return stateIcon(st.State)
+}
+
+// hubsChanged shows a hub just added or changed on both screens that list hubs.
+func (u *UI) hubsChanged() {
+	u.refreshStatus()
+	if u.syncs != nil {
+		u.syncs.refresh()
+	}
+	if u.settings != nil {
+		u.settings.loadRemotes()
+	}
 }
 
 // startLoops starts asking the hub for its status, and syncing in the background.
@@ -573,8 +633,16 @@ func (u *UI) setHubStatus(st HubStatus) {
 	}
 }
 
-// hubStateText says in a sentence where this installation stands with its hub.
-func hubStateText(st HubStatus) string {
+// hubStateText says in a sentence where this installation stands with its hub,
+// and with the conflicts that wait for a choice.
+func (u *UI) hubStateText(st HubStatus) string {
+	if st.State == HubUpToDate && u.openConflicts > 0 {
+		return plural("hub.conflicts", "Synced, but {{.Count}} conflict waits for your choice on the Sync screen.",
+			"Synced, but {{.Count}} conflicts wait for your choice on the Sync screen.", u.openConflicts)
+	}
+	if st.State == HubUpToDate && st.LastSync.IsZero() {
+		return lang.X("hub.connected", "A hub is set up, but this computer has not synced with it yet: press Sync to exchange practices with partners.")
+	}
 	switch st.State {
 	case HubOffline:
 		return lang.X("hub.offline", "The hub cannot be reached: you are working offline. Your changes wait here and are sent later.")
@@ -583,20 +651,21 @@ func hubStateText(st HubStatus) string {
 	case HubUpToDate:
 		return lang.X("hub.uptodate", "The hub is reachable and everything is up to date.")
 	case HubFailed:
-		if st.LastError != "" {
-			return lang.X("hub.failed.reason", "The last sync did not finish: {{.Reason}}", map[string]any{"Reason": data.Printable(st.LastError)})
+		if st.Problem != nil {
+			return lang.X("hub.failed.reason", "The last sync did not finish: {{.Reason}}", map[string]any{"Reason": syncErrorText(st.Problem)})
 		}
 		return lang.X("hub.failed", "The last sync did not finish.")
 	}
 	return lang.X("hub.notsetup", "Sync is not set up: your practices stay on this computer.")
 }
 
-// statusBar is the line at the bottom of the window: the hub's state and who is writing.
+// statusBar is the line at the bottom of the window: the hub's state, and Sync.
+// Who is writing is in the window's title, so the state keeps the width it needs
+// on a netbook with large text.
 type statusBar struct {
 	u       *UI
 	icon    *widget.Icon
 	text    *widget.Label
-	who     *widget.Label
 	content fyne.CanvasObject
 }
 
@@ -604,20 +673,28 @@ func newStatusBar(u *UI) *statusBar {
 	b := &statusBar{u: u, icon: widget.NewIcon(theme.InfoIcon()), text: widget.NewLabel("")}
 	// Long translations wrap onto a second line rather than lose their end.
 	b.text.Wrapping = fyne.TextWrapWord
+	open := widget.NewButtonWithIcon(lang.X("status.open_sync", "Sync"), theme.ViewRefreshIcon(), u.syncFromStatusBar)
+	open.Importance = widget.LowImportance
+	b.content = container.NewVBox(widget.NewSeparator(),
+		container.NewBorder(nil, nil, b.icon, open, b.text))
+	return b
+}
+
+// setTitle names the window with who is writing: "Vademecum — Giulia Rossi · Open Group".
+func (u *UI) setTitle() {
+	title := lang.X("app.title", "Vademecum")
 	who := u.me.User
 	if org := u.orgName(u.me.Org); org != "" {
 		who = strings.TrimSpace(who + " · " + org)
 	}
-	b.who = widget.NewLabel(who)
-	open := widget.NewButtonWithIcon(lang.X("status.open_sync", "Sync"), theme.ViewRefreshIcon(), func() { u.selectTab(2) })
-	open.Importance = widget.LowImportance
-	b.content = container.NewVBox(widget.NewSeparator(),
-		container.NewBorder(nil, nil, b.icon, container.NewHBox(b.who, open), b.text))
-	return b
+	if who != "" {
+		title += " — " + who
+	}
+	u.win.SetTitle(title)
 }
 
 func (b *statusBar) set(st HubStatus) {
-	text := hubStateText(st)
+	text := b.u.hubStateText(st)
 	if !st.LastSync.IsZero() {
 		text += " " + lang.X("status.last_sync", "Last sync: {{.When}}.", map[string]any{"When": formatDateTime(st.LastSync, b.u.lang)})
 	}
@@ -625,7 +702,7 @@ func (b *statusBar) set(st HubStatus) {
 		text += " " + plural("status.pending", "{{.Count}} change waiting to be sent.", "{{.Count}} changes waiting to be sent.", st.Pending)
 	}
 	b.text.SetText(text)
-	b.icon.SetResource(stateIcon(st.State))
+	b.icon.SetResource(b.u.stateIcon(st))
 	// A long translation may now take one line more or less: lay the window out again.
 	if r := b.u.root; r != nil && b.content.Size().Width > 0 && b.content.MinSize().Height != b.content.Size().Height {
 		r.Refresh()

@@ -18,6 +18,7 @@ import (
 
 	"vademecum/assets"
 	"vademecum/data"
+	vsync "vademecum/sync"
 )
 
 // newTestStore opens an initialised store with the embedded toolkit in it.
@@ -47,8 +48,7 @@ func newTestUI(t testing.TB, st *data.Store, hub Hub) *UI {
 	t.Helper()
 	a := test.NewTempApp(t)
 	u := New(a, Options{Store: st, Hub: hub})
-	u.Window().Resize(fyne.NewSize(1100, 720))
-	u.Wait()
+	resize(u, fyne.NewSize(1100, 720))
 	t.Cleanup(func() {
 		u.Close()
 		u.Wait()
@@ -68,6 +68,13 @@ type fakeHub struct {
 	log         []string
 	result      HubResult
 	syncErr     error
+	allowed     bool // AllowMassDeletion was called
+}
+
+func (h *fakeHub) AllowMassDeletion() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.allowed = true
 }
 
 func (h *fakeHub) Status(context.Context) HubStatus {
@@ -153,6 +160,16 @@ func (h *fakeHub) Log() []string {
 	return append([]string{}, h.log...)
 }
 
+// resize gives the window a size once the work New started has reported back,
+// with no result of background work being applied meanwhile (the test driver
+// would lay the window out on two goroutines at once).
+func resize(u *UI, size fyne.Size) {
+	u.Wait()
+	u.uiMu.Lock()
+	defer u.uiMu.Unlock()
+	u.Window().Resize(size)
+}
+
 func typeShortcut(u *UI, sc fyne.Shortcut) {
 	u.Window().Canvas().(fyne.Shortcutable).TypedShortcut(sc)
 }
@@ -179,7 +196,18 @@ func find[T fyne.CanvasObject](o fyne.CanvasObject, ok func(T) bool) (T, bool) {
 }
 
 func button(o fyne.CanvasObject, text string) (*widget.Button, bool) {
-	return find(o, func(b *widget.Button) bool { return b.Text == text })
+	if b, ok := find(o, func(b *widget.Button) bool { return b.Text == text }); ok {
+		return b, true
+	}
+	if b, ok := keyButtonNamed(o, text); ok {
+		return &b.Button, true
+	}
+	return nil, false
+}
+
+// keyButtonNamed finds one of the app's own buttons (Enter presses them).
+func keyButtonNamed(o fyne.CanvasObject, text string) (*keyButton, bool) {
+	return find(o, func(b *keyButton) bool { return b.Text == text })
 }
 
 func practiceCount(t *testing.T, st *data.Store) int {
@@ -537,10 +565,10 @@ func TestSyncNow(t *testing.T) {
 	if len(u.syncs.log) != 3 {
 		t.Errorf("log has %d lines", len(u.syncs.log))
 	}
-	hub.syncErr = errors.New("hub rejected push: authentication failed for https://hub.example.org/partners.git (check the token)")
+	hub.syncErr = fmt.Errorf("the hub refused the token for https://hub.example.org/partners.git: %w", vsync.ErrAuth)
 	test.Tap(u.syncs.syncBtn)
 	u.Wait()
-	if r := u.syncs.result.Text; !strings.Contains(r, "check the token") || !strings.Contains(r, "safe") {
+	if r := u.syncs.result.Text; !strings.Contains(r, "access token or key is wrong") || strings.Contains(r, "refused") {
 		t.Errorf("failure shown as %q", r)
 	}
 }
@@ -657,8 +685,8 @@ func TestFirstStart(t *testing.T) {
 	if u.tabs == nil || u.first != nil {
 		t.Fatal("the main window did not open")
 	}
-	if !strings.Contains(u.statusBar.who.Text, "Casa Aperta Łódź") {
-		t.Errorf("status bar: %q", u.statusBar.who.Text)
+	if !strings.Contains(u.win.Title(), "Anna Kowalska · Casa Aperta Łódź") {
+		t.Errorf("window title: %q", u.win.Title())
 	}
 }
 

@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"vademecum/data"
-	"vademecum/data/privacy"
 )
 
 // autosaveEvery is how often a draft being written saves itself: a crash or a
@@ -35,7 +34,7 @@ type editorScreen struct {
 	toolPick  *picker
 	country   *picker
 	language  *picker
-	vis       *widget.RadioGroup
+	vis       *choices
 	visValues []string
 
 	errs    map[string]*widget.Label // error line under each field, by data field name
@@ -45,6 +44,7 @@ type editorScreen struct {
 	status  *widget.Label
 	dirty   bool
 	edits   uint64 // changes made so far; an autosave keeps dirty when more came meanwhile
+	kept    uint64 // edits when the form was last kept aside (see autosave)
 	filling bool   // set while the form is being filled from a record
 
 	// The privacy guard: personal data found in the texts while the practice is
@@ -122,12 +122,11 @@ func newEditorScreen(u *UI, p *data.Practice) *editorScreen {
 	e.language = newPicker(langLabels, langValues, changed)
 
 	e.visValues = []string{data.Draft, data.OrgVis, data.Shared}
-	e.vis = widget.NewRadioGroup([]string{
+	e.vis = newChoices(u, []string{
 		lang.X("editor.visibility.draft", "Draft: only on this computer"),
 		lang.X("editor.visibility.org", "My organisation: not sent to partners"),
 		lang.X("editor.visibility.shared", "Shared: partners can read it after the next sync"),
 	}, changed)
-	e.vis.Required = true
 
 	e.fill(p)
 
@@ -154,6 +153,14 @@ func newEditorScreen(u *UI, p *data.Practice) *editorScreen {
 			objs = append(objs, hint(help))
 		}
 		e.errs[name] = errorText()
+		if x, ok := input.(*entry); ok && x.MultiLine {
+			input = overWheel(x, func() fyne.Scrollable {
+				if e.scroll == nil {
+					return nil
+				}
+				return e.scroll
+			})
+		}
 		objs = append(objs, input)
 		if b, ok := e.privacy[name]; ok {
 			objs = append(objs, b.content)
@@ -171,7 +178,7 @@ func newEditorScreen(u *UI, p *data.Practice) *editorScreen {
 			container.NewGridWithColumns(2,
 				field("lang", lang.X("editor.language", "Written in"), "", e.language.Select),
 				field("country", lang.X("editor.country", "Country"), "", e.country.Select)),
-			field("visibility", lang.X("editor.visibility", "Who can read it"), "", e.vis)),
+			field("visibility", lang.X("editor.visibility", "Who can read it"), "", e.vis.content)),
 		group(lang.X("editor.group.practice", "The practice"),
 			field("context", lang.X("practice.context", "Context and problem"), lang.X("editor.context.hint", "The situation and the need you answered."), e.context),
 			field("target_group", lang.X("practice.target_group", "Target group"), lang.X("editor.target.hint", "Who it is for. Do not write names or anything that identifies a person."), e.target),
@@ -187,6 +194,7 @@ func newEditorScreen(u *UI, p *data.Practice) *editorScreen {
 			field("tags", lang.X("practice.tags", "Tags"), lang.X("editor.tags.hint", "Words to find it by, separated by commas."), e.tags)),
 	)
 	e.form = form
+	e.restoreDraft()
 	e.scroll = container.NewVScroll(container.NewPadded(form))
 	e.content = container.NewBorder(container.NewVBox(header, e.privacyNote, widget.NewSeparator()), nil, nil, nil, e.scroll)
 	if e.sharing() {
@@ -377,6 +385,7 @@ func (e *editorScreen) save() {
 		}
 		return
 	}
+	e.u.dropEditDraft(e.draftKey())
 	e.original = p
 	e.dirty = false
 	e.setHeading()
@@ -384,14 +393,27 @@ func (e *editorScreen) save() {
 	e.u.journal.reload(p.ID)
 }
 
-// autosave keeps a draft safe while it is written. A new practice is kept as a
-// draft from the moment it has a title; a shared or organisation practice is
-// only changed by Save, so that nothing half-written reaches partners.
+// autosave keeps what is written safe. A new practice is kept as a draft from
+// the moment it has a title; a shared or organisation practice is only changed
+// by Save, so that nothing half-written reaches partners: its form (like that of
+// a new practice with no title yet) is kept aside on this computer, and comes
+// back when the editor opens it again.
 func (e *editorScreen) autosave() {
-	if e.stopTick == nil || !e.dirty || strings.TrimSpace(e.title.Text) == "" {
+	if e.stopTick == nil || !e.dirty {
 		return
 	}
-	if e.original != nil && e.original.Visibility != data.Draft {
+	if (e.original != nil && e.original.Visibility != data.Draft) || strings.TrimSpace(e.title.Text) == "" {
+		if e.kept == e.edits {
+			return
+		}
+		edits := e.edits
+		if err := e.u.keepEditDraft(e.draftKey(), e.collect()); err != nil {
+			e.status.SetText(lang.X("editor.status.failed", "Not saved: {{.Error}}", map[string]any{"Error": err.Error()}))
+			return
+		}
+		e.kept = edits
+		e.status.SetText(lang.X("editor.status.kept", "Changes kept on this computer at {{.Time}}. Press Save to apply them.",
+			map[string]any{"Time": formatTime(time.Now(), true)}))
 		return
 	}
 	edits := e.edits
@@ -402,10 +424,38 @@ func (e *editorScreen) autosave() {
 		return
 	}
 	e.showErrors(nil)
+	e.u.dropEditDraft(e.draftKey())
 	e.original = p
 	e.dirty = e.edits != edits // typed while saving: the next autosave takes it
 	e.setHeading()
 	e.status.SetText(lang.X("editor.status.draft_saved", "Draft saved at {{.Time}}.", map[string]any{"Time": formatTime(time.Now(), true)}))
+}
+
+// draftKey names the form kept aside: the practice's id, or "new".
+func (e *editorScreen) draftKey() string {
+	if e.original == nil {
+		return newPracticeKey
+	}
+	return e.original.ID
+}
+
+// restoreDraft puts back the form kept aside for this practice, if any.
+func (e *editorScreen) restoreDraft() {
+	kept, when := e.u.editDraft(e.draftKey())
+	if kept == nil {
+		return
+	}
+	e.fill(kept)
+	e.dirty = true
+	e.edits++
+	e.kept = e.edits
+	e.status.SetText(lang.X("editor.status.restored", "Your unsaved changes of {{.When}} are back. Press Save to apply them.",
+		map[string]any{"When": formatDateTime(when, e.u.lang)}))
+}
+
+// forget gives up the form kept aside (the person chose to close without saving).
+func (e *editorScreen) forget() {
+	e.u.dropEditDraft(e.draftKey())
 }
 
 // showErrors puts each problem of a failed save under its field.
@@ -468,7 +518,8 @@ func plainMessage(fe data.FieldError) string {
 }
 
 // requestClose closes the editor, keeping a draft, and runs then afterwards. It
-// asks first when closing would lose what was written.
+// asks first when closing would lose what was written; the question's highlighted
+// answer (and Esc) keeps writing.
 func (e *editorScreen) requestClose(then func()) {
 	finish := func() {
 		e.u.closeEditor()
@@ -480,11 +531,14 @@ func (e *editorScreen) requestClose(then func()) {
 		finish()
 		return
 	}
-	keep := lang.X("editor.close.keep", "Keep writing")
-	lose := lang.X("editor.close.lose", "Close without saving")
+	ask := func(message string) {
+		e.u.askKeepWriting(message, func() {
+			e.forget()
+			finish()
+		})
+	}
 	if e.original != nil && e.original.Visibility != data.Draft {
-		e.u.confirm(lang.X("editor.close.title", "Close the editor?"),
-			lang.X("editor.close.unsaved", "Your changes are not saved. Press Save to keep them."), lose, keep, finish)
+		ask(lang.X("editor.close.unsaved", "Your changes are not saved. Press Save to keep them."))
 		return
 	}
 	if strings.TrimSpace(e.title.Text) == "" {
@@ -492,17 +546,16 @@ func (e *editorScreen) requestClose(then func()) {
 		empty := p.Summary+p.Context+p.TargetGroup+p.Objectives+p.Activities+p.Resources+p.Results+p.Lessons+p.Transferability == "" &&
 			len(p.Tools) == 0 && len(p.Tags) == 0
 		if empty {
+			e.forget()
 			finish()
 			return
 		}
-		e.u.confirm(lang.X("editor.close.title", "Close the editor?"),
-			lang.X("editor.close.no_title", "This practice has no title yet, so it cannot be kept. Give it a title to keep it as a draft."), lose, keep, finish)
+		ask(lang.X("editor.close.no_title", "This practice has no title yet, so it cannot be kept. Give it a title to keep it as a draft."))
 		return
 	}
 	e.autosave()
 	if e.dirty {
-		e.u.confirm(lang.X("editor.close.title", "Close the editor?"),
-			lang.X("editor.close.invalid", "This draft cannot be kept as it is: look at the fields marked in red."), lose, keep, finish)
+		ask(lang.X("editor.close.invalid", "This draft cannot be kept as it is: look at the fields marked in red."))
 		return
 	}
 	finish()
@@ -612,7 +665,7 @@ func (e *editorScreen) markNotPersonal(f data.Finding) {
 // replaceAll puts a placeholder in place of every finding not marked as not personal.
 func (e *editorScreen) replaceAll() {
 	for name, x := range e.texts {
-		red := privacy.Redact(x.Text, e.cleared)
+		red := redact(x.Text, e.cleared)
 		if name == "tags" && red != x.Text {
 			red = data.JoinList(data.RedactList(splitTags(x.Text), e.cleared))
 		}

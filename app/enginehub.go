@@ -2,7 +2,8 @@ package app
 
 import (
 	"context"
-	"fmt"
+	"errors"
+	"strings"
 	gosync "sync"
 	"time"
 
@@ -17,7 +18,10 @@ type EngineHub struct {
 	eng   *vsync.Engine
 	close func()
 	mu    gosync.Mutex
-	log   []string
+	log   []logEntry
+	// lastErr is the last sync error with its kind (the engine's status keeps
+	// only its English sentence), to word it in the interface language.
+	lastErr error
 }
 
 // maxLog is how many log lines the sync screen can show.
@@ -41,26 +45,42 @@ func (h *EngineHub) Engine() *vsync.Engine { return h.eng }
 func (h *EngineHub) Close() { h.close() }
 
 func (h *EngineHub) logf(format string, args ...any) {
-	line := time.Now().Format("15:04:05") + "  " + fmt.Sprintf(format, args...)
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.log = append(h.log, line)
+	if format == "sync with %s: %v" && len(args) == 2 {
+		if err, ok := args[1].(error); ok {
+			h.lastErr = err // also from the background syncs of Engine.Run
+		}
+	}
+	h.log = append(h.log, logEntry{at: time.Now(), format: format, args: args})
 	if len(h.log) > maxLog {
 		h.log = h.log[len(h.log)-maxLog:]
 	}
 }
 
-// Log returns the recent sync log, oldest first.
+// Log returns the recent sync log, oldest first, in the interface language.
 func (h *EngineHub) Log() []string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return append([]string(nil), h.log...)
+	out := make([]string, len(h.log))
+	for i, l := range h.log {
+		out[i] = l.text()
+	}
+	return out
 }
 
 // Status reports the engine's state.
 func (h *EngineHub) Status(ctx context.Context) HubStatus {
 	st := h.eng.Status(ctx)
 	out := HubStatus{LastSync: st.LastSync, Pending: st.Pending, LastError: st.LastError, Remote: st.Remote}
+	if st.LastError != "" {
+		h.mu.Lock()
+		out.Problem = h.lastErr
+		h.mu.Unlock()
+		if out.Problem == nil || !strings.Contains(st.LastError, out.Problem.Error()) {
+			out.Problem = errors.New(st.LastError) // from an earlier run: its kind is not known
+		}
+	}
 	switch st.State {
 	case vsync.Offline:
 		out.State = HubOffline
@@ -84,9 +104,15 @@ func (h *EngineHub) SyncNow(ctx context.Context, progress func(stage string, don
 		}
 	})
 	if err == nil {
-		h.logf("sync: %d received, %d sent, %d conflicts, %d set aside", res.Received, res.Sent, res.Conflicts, res.Quarantined)
+		h.logf(logSynced, res.Received, res.Sent, res.Conflicts, res.Quarantined)
+		h.mu.Lock()
+		h.lastErr = nil
+		h.mu.Unlock()
 	} else {
-		h.logf("sync stopped: %v", err)
+		h.logf(logStopped, err)
+		h.mu.Lock()
+		h.lastErr = err
+		h.mu.Unlock()
 	}
 	out := HubResult{Received: res.Received, Sent: res.Sent, Conflicts: res.Conflicts, Quarantined: res.Quarantined, Unlisted: res.Unlisted}
 	for _, r := range res.Refused {
@@ -104,7 +130,7 @@ func (h *EngineHub) Conflicts(ctx context.Context) ([]HubConflict, error) {
 	out := make([]HubConflict, 0, len(cs))
 	for _, c := range cs {
 		out = append(out, HubConflict{ID: c.ID, RecordID: c.RecordID, Title: c.Title, Field: c.Field,
-			Mine: c.Mine, Theirs: c.Theirs, Kept: c.Kept, Kind: c.Kind})
+			Mine: c.Mine, Theirs: c.Theirs, Kept: c.Kept, Kind: c.Kind, Found: c.Created})
 	}
 	return out, nil
 }
@@ -144,3 +170,6 @@ func (h *EngineHub) Remotes() ([]HubRemote, error) {
 func (h *EngineHub) AddRemote(name, url, token string) error {
 	return h.eng.AddRemote(name, url, vsync.Auth{Token: token})
 }
+
+// AllowMassDeletion lets the next sync apply the deletions the guard held back.
+func (h *EngineHub) AllowMassDeletion() { h.eng.AllowMassDeletion() }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -64,10 +65,10 @@ func newFirstStart(u *UI, old *firstStart) *firstStart {
 	partnerLabels, partnerValues := []string{}, []string{}
 	sortByName(u.lang, f.partners, func(p assets.Partner) string { return p.Name })
 	for _, p := range f.partners {
-		partnerLabels = append(partnerLabels, p.Name+" — "+p.City+" ("+countryName(p.Country)+")")
+		partnerLabels = append(partnerLabels, p.Name+" — "+cityName(p.City)+" ("+countryName(p.Country)+")")
 		partnerValues = append(partnerValues, p.ID)
 	}
-	f.partner = newPicker(partnerLabels, partnerValues, nil)
+	f.partner = newPicker(partnerLabels, partnerValues, func(string) { f.clearError("partner") })
 	f.partner.PlaceHolder = lang.X("first.partner.placeholder", "Choose your organisation")
 
 	f.orgName = newEntry(u)
@@ -77,17 +78,25 @@ func newFirstStart(u *UI, old *firstStart) *firstStart {
 		countryLabels = append(countryLabels, countryName(c))
 		countryValues = append(countryValues, c)
 	}
-	f.country = newPicker(countryLabels, countryValues, nil)
+	f.country = newPicker(countryLabels, countryValues, func(code string) {
+		f.clearError("country")
+		f.addLanguage(countryLanguage(code))
+	})
 	f.country.PlaceHolder = lang.X("first.country.placeholder", "Choose the country")
 	var langNames []string
 	for _, l := range Languages {
 		langNames = append(langNames, l.Name)
 		f.langCodes = append(f.langCodes, l.Code)
 	}
-	f.languages = widget.NewCheckGroup(langNames, nil)
+	f.languages = widget.NewCheckGroup(langNames, func([]string) { f.clearError("languages") })
 	f.languages.Horizontal = true
 
+	// Enter in a field submits the form, as the Start button does.
+	f.orgName.OnChanged = func(string) { f.clearError("name"); f.clearError("id") }
+	f.orgName.OnSubmitted = func(string) { f.submit() }
 	f.user = newEntry(u)
+	f.user.OnChanged = func(string) { f.clearError("user") }
+	f.user.OnSubmitted = func(string) { f.submit() }
 	f.user.SetPlaceHolder(lang.X("first.user.placeholder", "Your first name and surname"))
 
 	modes := []string{
@@ -126,6 +135,8 @@ func newFirstStart(u *UI, old *firstStart) *firstStart {
 		f.mode.SetSelected(modes[modeIndex(old.mode)])
 	} else {
 		f.mode.SetSelected(modes[0])
+		// A new organisation works at least in the language chosen above.
+		f.addLanguage(u.lang)
 	}
 
 	start := widget.NewButtonWithIcon(lang.X("first.start", "Start using Vademecum"), theme.ConfirmIcon(), f.submit)
@@ -240,6 +251,40 @@ func (f *firstStart) submit() {
 		return
 	}
 	f.u.showMain()
+}
+
+// clearError hides a field's message once the person has acted on it.
+func (f *firstStart) clearError(field string) {
+	if l := f.errs[field]; l != nil && l.Visible() {
+		setError(l, "")
+		f.content.Refresh()
+	}
+}
+
+// addLanguage ticks a working language of the new organisation.
+func (f *firstStart) addLanguage(code string) {
+	for i, c := range f.langCodes {
+		if c == code && !slices.Contains(f.languages.Selected, f.languages.Options[i]) {
+			f.languages.SetSelected(append(slices.Clone(f.languages.Selected), f.languages.Options[i]))
+		}
+	}
+}
+
+// countryLanguage is the interface language most people of a partner country use.
+func countryLanguage(country string) string {
+	switch country {
+	case "IT":
+		return "it"
+	case "ES":
+		return "es"
+	case "PL":
+		return "pl"
+	case "CZ":
+		return "cs"
+	case "FR", "BE":
+		return "fr"
+	}
+	return ""
 }
 
 // orgID makes an organisation id from its name and country: "Casa Aperta", "IT"

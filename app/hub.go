@@ -22,7 +22,8 @@ type HubStatus struct {
 	State     HubState
 	LastSync  time.Time // zero: never synced
 	Pending   int       // local changes waiting to be sent
-	LastError string    // why the last sync failed, worded for people
+	LastError string    // why the last sync failed, in the engine's English
+	Problem   error     // the same with its kind (sync's typed errors), worded by syncErrorText
 	Remote    string    // the hub's address, as typed (never with a token)
 }
 
@@ -45,14 +46,15 @@ const (
 // HubConflict is a field both sides changed: sync kept one value (Kept) so every
 // installation agrees, and the person may choose the other one.
 type HubConflict struct {
-	ID       string // the conflict's id, passed to Resolve
-	RecordID string // the practice (or other record) concerned
-	Title    string // the record's title, to recognise it
-	Field    string // "summary", "title", ... ("" for edit-delete)
-	Mine     string // this installation's value
-	Theirs   string // the partner's value
-	Kept     string // "mine" or "theirs": the value in the store now
-	Kind     string // ConflictField or ConflictEditDelete
+	ID       string    // the conflict's id, passed to Resolve
+	RecordID string    // the practice (or other record) concerned
+	Title    string    // the record's title, to recognise it
+	Field    string    // "summary", "title", ... ("" for edit-delete)
+	Mine     string    // this installation's value
+	Theirs   string    // the partner's value
+	Kept     string    // "mine" or "theirs": the value in the store now
+	Kind     string    // ConflictField or ConflictEditDelete
+	Found    time.Time // when the sync met it
 }
 
 // HubQuarantined is a file from a hub that was not imported, with the reason.
@@ -91,4 +93,7 @@ type Hub interface {
 	AddRemote(name, url, token string) error
 	// Log returns the recent sync log, oldest first.
 	Log() []string
+	// AllowMassDeletion lets the next sync apply a mass deletion the guard held
+	// back (ErrMassDeletion), once the person has agreed.
+	AllowMassDeletion()
 }

@@ -236,3 +236,59 @@ func sortedCountries(code string) []string {
 	sortByName(code, cs, countryName)
 	return cs
 }
+
+// cityName names a partner's city in the interface language (Roma, Praga);
+// other cities keep their own name.
+func cityName(city string) string {
+	switch city {
+	case "Bologna":
+		return lang.X("city.bologna", "Bologna")
+	case "Brussels":
+		return lang.X("city.brussels", "Brussels")
+	case "Łódź":
+		return lang.X("city.lodz", "Łódź")
+	case "Prague":
+		return lang.X("city.prague", "Prague")
+	case "Rome":
+		return lang.X("city.rome", "Rome")
+	case "Santander":
+		return lang.X("city.santander", "Santander")
+	case "Warsaw":
+		return lang.X("city.warsaw", "Warsaw")
+	}
+	return city
+}
+
+// fyneTexts are the texts of Fyne's own menus and dialogs (the Quit item, Yes and
+// No, the file and folder chooser), under Fyne's keys. They are listed here so
+// that the catalogue carries them: Fyne has no Italian, and a catalogue file
+// loaded after Fyne's own overrides its texts (its Polish "Wyjdz" lacks the ogonek).
+func fyneTexts() []string {
+	return []string{
+		lang.X("Advanced", "Advanced"),
+		lang.X("Cancel", "Cancel"),
+		lang.X("Confirm", "Confirm"),
+		lang.X("Copy", "Copy"),
+		lang.X("Create Folder", "Create Folder"),
+		lang.X("Cut", "Cut"),
+		lang.X("Enter filename", "Enter filename"),
+		lang.X("Error", "Error"),
+		lang.X("Favourites", "Favourites"),
+		lang.X("File", "File"),
+		lang.X("Folder", "Folder"),
+		lang.X("New Folder", "New Folder"),
+		lang.X("No", "No"),
+		lang.X("OK", "OK"),
+		lang.X("Open", "Open"),
+		lang.X("Paste", "Paste"),
+		lang.X("Quit", "Quit"),
+		lang.X("Redo", "Redo"),
+		lang.X("Save", "Save"),
+		lang.X("Select all", "Select all"),
+		lang.X("Show Hidden Files", "Show Hidden Files"),
+		lang.X("Undo", "Undo"),
+		lang.X("Yes", "Yes"),
+		lang.X("file.name", "Name"),
+		lang.X("file.parent", "Parent"),
+	}
+}

@@ -91,7 +91,8 @@ type journalScreen struct {
 	selectedID                                    string
 	gen                                           uint64
 
-	// The privacy guard of the comment being written.
+	// The comment being written, and its privacy guard.
+	commentText  *entry
 	commentTimer *time.Timer
 	commentGen   uint64
 }
@@ -354,6 +355,12 @@ func (s *journalScreen) showPractice(id string) {
 		s.showEmpty()
 		return
 	}
+	// Shown again (a reload, a sync): the reader keeps their place, and the writer
+	// of a comment their cursor.
+	again := id == s.selectedID
+	offset := s.scroll.Offset
+	old := s.commentText
+	typing := old != nil && s.u.win.Canvas().Focused() == old
 	s.selectedID = id
 	mine := p.Org == s.u.me.Org
 	objs := []fyne.CanvasObject{heading(p.Title)}
@@ -400,7 +407,16 @@ func (s *journalScreen) showPractice(id string) {
 	objs = append(objs, s.comments(p)...)
 	s.detail.Objects = objs
 	s.detail.Refresh()
-	s.scroll.ScrollToTop()
+	if !again {
+		s.scroll.ScrollToTop()
+		return
+	}
+	s.scroll.ScrollToOffset(offset)
+	if typing {
+		s.u.win.Canvas().Focus(s.commentText)
+		s.commentText.CursorRow, s.commentText.CursorColumn = old.CursorRow, old.CursorColumn
+		s.commentText.Refresh()
+	}
 }
 
 // comments are the partners' feedback on a practice, with a field to add one.
@@ -419,6 +435,10 @@ func (s *journalScreen) comments(p *data.Practice) []fyne.CanvasObject {
 	}
 	text := newMultiLineEntry(s.u, 3)
 	text.SetPlaceHolder(lang.X("journal.comment.placeholder", "Tried this? Tell the authors how it went."))
+	// What was typed and not added yet comes back (after a reload, a sync, a kill).
+	text.SetText(s.u.drafts.comment(p.ID))
+	cursorToEnd(text)
+	s.commentText = text
 	problem := errorText()
 	// Comments go to partners: personal data in them is shown as it is typed,
 	// and the comment waits until each finding is handled.
@@ -455,7 +475,13 @@ func (s *journalScreen) comments(p *data.Practice) []fyne.CanvasObject {
 			}
 		})
 	}
-	text.OnChanged = func(string) { check(privacyCheckDelay) }
+	text.OnChanged = func(v string) {
+		s.u.drafts.keepComment(p.ID, v)
+		check(privacyCheckDelay)
+	}
+	if text.Text != "" {
+		check(0)
+	}
 	add := widget.NewButtonWithIcon(lang.X("journal.comment.add", "Add comment"), theme.MailSendIcon(), nil)
 	add.OnTapped = func() {
 		c := &data.Comment{Practice: p.ID, Text: text.Text, Visibility: data.Shared, Cleared: append([]string{}, cleared...)}
@@ -465,6 +491,7 @@ func (s *journalScreen) comments(p *data.Practice) []fyne.CanvasObject {
 			show(fs)
 			setError(problem, lang.X("journal.comment.privacy", "Not added yet: the comment may contain personal data. Replace each finding or mark it as not personal, then add it again."))
 			s.detail.Refresh()
+			s.scroll.ScrollToBottom() // the findings are below the button
 			return
 		}
 		if err := s.u.store.SaveComment(s.u.ctx, c); err != nil {
@@ -476,9 +503,13 @@ func (s *journalScreen) comments(p *data.Practice) []fyne.CanvasObject {
 			s.detail.Refresh()
 			return
 		}
+		s.u.drafts.dropComment(p.ID)
 		s.showPractice(p.ID)
 	}
-	return append(objs, subheading(lang.X("journal.comment.title", "Add a comment")), text, guard.content, problem, container.NewHBox(add))
+	// The button stays right under the field: what the privacy guard finds
+	// appears below it, so the button does not move under the pointer.
+	return append(objs, subheading(lang.X("journal.comment.title", "Add a comment")),
+		overWheel(text, func() fyne.Scrollable { return s.scroll }), container.NewHBox(add), problem, guard.content)
 }
 
 func (s *journalScreen) confirmDelete(p *data.Practice) {

@@ -62,7 +62,29 @@ func notPersonalLabel(kind string) string {
 
 // replaceLabel is the button that puts a placeholder where the finding was.
 func replaceLabel(kind string) string {
-	return lang.X("privacy.replace", "Replace with {{.Placeholder}}", map[string]any{"Placeholder": privacy.Placeholder(kind)})
+	return lang.X("privacy.replace", "Replace with {{.Placeholder}}", map[string]any{"Placeholder": pseudonym(kind)})
+}
+
+// pseudonym is what stands in the text where personal data was, in the
+// interface language ("[telefono]").
+func pseudonym(kind string) string {
+	switch {
+	case kind == privacy.KindEmail:
+		return lang.X("privacy.placeholder.email", "[email]")
+	case kind == privacy.KindPhone:
+		return lang.X("privacy.placeholder.phone", "[phone]")
+	case kind == privacy.KindIBAN:
+		return lang.X("privacy.placeholder.iban", "[iban]")
+	case privacy.IsID(kind):
+		return lang.X("privacy.placeholder.id", "[id]")
+	}
+	return lang.X("privacy.placeholder.other", "[removed]")
+}
+
+// redact puts a placeholder in place of every finding of text not listed in
+// cleared, in the interface language.
+func redact(text string, cleared []string) string {
+	return privacy.RedactWith(text, cleared, pseudonym)
 }
 
 // addCleared returns cleared with the finding's key, once.
@@ -77,7 +99,7 @@ func addCleared(cleared []string, f data.Finding) []string {
 // finding's offsets are used when they still point at its text; otherwise (the
 // text moved since the scan) its first occurrence is replaced.
 func replaceFinding(text string, f data.Finding) (string, bool) {
-	ph := privacy.Placeholder(f.Kind)
+	ph := pseudonym(f.Kind)
 	if f.Start >= 0 && f.End <= len(text) && f.Start < f.End && text[f.Start:f.End] == f.Text {
 		return text[:f.Start] + ph + text[f.End:], true
 	}

@@ -235,6 +235,39 @@ func TestScreenshots(t *testing.T) {
 		u.closeEditor()
 	}
 
+	// A 1024×600 netbook with the largest text, in Italian and Polish (long words).
+	if err := u.SetTextSize(textSizes[len(textSizes)-1]); err != nil {
+		t.Fatal(err)
+	}
+	resize(u, netbook)
+	for _, code := range []string{"it", "pl"} {
+		u.Wait()
+		if err := u.SetLanguage(code); err != nil {
+			t.Fatal(err)
+		}
+		u.Wait()
+		u.selectTab(0)
+		u.toolkit.search.SetText("")
+		u.Wait()
+		for i, it := range u.toolkit.items {
+			if it.id == "kiwix" {
+				u.toolkit.list.Select(i)
+				u.toolkit.list.ScrollTo(i)
+			}
+		}
+		shot("netbook-toolkit-" + code)
+		u.selectTab(1)
+		u.journal.showPractice(ids["Offline library in the common room"])
+		shot("netbook-journal-" + code)
+		u.editPractice(own)
+		shot("netbook-editor-" + code)
+		u.editor.dirty = false
+		u.closeEditor()
+		u.selectTab(2)
+		shot("netbook-sync-" + code)
+	}
+	u.SetTextSize(100)
+
 	fresh, err := data.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)

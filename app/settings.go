@@ -110,7 +110,7 @@ func newSettingsScreen(u *UI) *settingsScreen {
 		setError(nameProblem, "")
 		s.content.Refresh()
 		u.me.User = v
-		u.statusBar.who.SetText(v + " · " + u.orgName(u.me.Org))
+		u.setTitle()
 	})
 
 	org := u.orgName(u.me.Org)
@@ -140,7 +140,7 @@ func newSettingsScreen(u *UI) *settingsScreen {
 		subheading(lang.X("settings.group.hub", "Hub")),
 		note(lang.X("settings.hub.help", "The hub is where partners exchange their shared practices. Drafts and practices for your organisation never leave this computer.")),
 		s.remotes,
-		u.hubForm(s.loadRemotes),
+		u.hubForm(),
 	)
 	s.content = container.NewVScroll(container.NewPadded(body))
 	s.loadRemotes()

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -95,7 +96,7 @@ func newSyncScreen(u *UI) *syncScreen {
 
 	quarHelp := note(lang.X("sync.quarantine.help", "These files came from a hub but were not taken in, because something in them was wrong. The rest of the sync went on. Tell the hub's coordinator if they stay here."))
 	hubs := container.NewVScroll(container.NewVBox(s.remotesBox, widget.NewSeparator(),
-		subheading(lang.X("sync.hub.add", "Connect to a hub")), u.hubForm(s.refresh)))
+		subheading(lang.X("sync.hub.add", "Connect to a hub")), u.hubForm()))
 	s.conflictTab = container.NewTabItem("", container.NewVScroll(s.conflictBox))
 	s.quarTab = container.NewTabItem("", container.NewBorder(quarHelp, nil, nil, nil, s.quarList))
 	s.hubsTab = container.NewTabItem(lang.X("sync.tab.hubs", "Hubs"), hubs)
@@ -103,8 +104,9 @@ func newSyncScreen(u *UI) *syncScreen {
 		container.NewTabItem(lang.X("sync.tab.log", "Sync log"), s.logList), s.hubsTab)
 	s.setTabTitles()
 
+	// No heading above the state: the tab names the screen, and a netbook with
+	// large text needs the height.
 	top := container.NewVBox(
-		heading(lang.X("sync.heading", "Sync with partners")),
 		container.NewBorder(nil, nil, s.icon, nil, s.state),
 		s.details,
 		container.NewBorder(nil, nil, s.syncBtn, nil, container.NewVBox(s.progress, s.stage)),
@@ -127,7 +129,7 @@ func (s *syncScreen) setTabTitles() {
 
 // showStatus shows the hub's state at the top of the screen.
 func (s *syncScreen) showStatus(st HubStatus) {
-	s.state.SetText(hubStateText(st))
+	s.state.SetText(s.u.hubStateText(st))
 	var parts []string
 	if st.Remote != "" {
 		parts = append(parts, lang.X("sync.details.remote", "Hub: {{.Remote}}", map[string]any{"Remote": st.Remote}))
@@ -147,7 +149,7 @@ func (s *syncScreen) showStatus(st HubStatus) {
 		}
 	}
 	s.details.SetText(strings.Join(parts, "  "))
-	s.icon.SetResource(stateIcon(st.State))
+	s.icon.SetResource(s.u.stateIcon(st))
 	if s.u.hub == nil || st.State == HubNotSetUp || s.running {
 		s.syncBtn.Disable()
 	} else {
@@ -172,6 +174,11 @@ func (s *syncScreen) refresh() {
 		log := s.u.hub.Log()
 		return func() {
 			s.conflicts = conflicts
+			if cerr == nil && s.u.openConflicts != len(conflicts) {
+				s.u.openConflicts = len(conflicts)
+				s.u.statusBar.set(s.u.hubStatus)
+				s.showStatus(s.u.hubStatus)
+			}
 			s.quarantined = quarantined
 			s.log = log
 			s.showConflicts(cerr)
@@ -257,9 +264,27 @@ func (s *syncScreen) conflictCard(c HubConflict) fyne.CanvasObject {
 	if title == "" {
 		title = c.RecordID
 	}
-	explain := lang.X("sync.conflict.field", "You and a partner both changed \"{{.Field}}\". Choose the version to keep.", map[string]any{"Field": fieldLabel(c.Field)})
+	// Only its organisation edits a record: the other version nearly always comes
+	// from a colleague's computer, and the record says who wrote the version kept.
+	var owner, keptAuthor string
+	var keptWhen time.Time
+	if r, err := s.u.store.Get(c.RecordID); err == nil {
+		m := r.Base()
+		owner, keptAuthor, keptWhen = m.Org, m.Author, m.Updated
+	}
+	colleague := owner == "" || owner == s.u.me.Org
+	org := map[string]any{"Org": s.u.orgName(owner), "Field": fieldLabel(c.Field)}
+	theirsLabel := lang.X("sync.conflict.theirs", "Partner's version")
+	explain := lang.X("sync.conflict.field", "You and a partner both changed \"{{.Field}}\". Choose the version to keep.", org)
+	if colleague {
+		theirsLabel = lang.X("sync.conflict.colleague", "Version from another computer of {{.Org}}", map[string]any{"Org": s.u.orgName(s.u.me.Org)})
+		explain = lang.X("sync.conflict.field_colleague", "You and a colleague changed \"{{.Field}}\" on two computers before they synced. Choose the version to keep.", org)
+	}
 	if c.Kind == ConflictEditDelete {
 		explain = lang.X("sync.conflict.edit_delete", "One side deleted this practice while the other changed it. The changed version was kept; choose which one you want.")
+	}
+	if !c.Found.IsZero() {
+		explain += " " + lang.X("sync.conflict.found", "Found by the sync of {{.When}}.", map[string]any{"When": formatDateTime(c.Found, s.u.lang)})
 	}
 	value := func(v string) string {
 		if v == "" {
@@ -268,10 +293,20 @@ func (s *syncScreen) conflictCard(c HubConflict) fyne.CanvasObject {
 		return v
 	}
 	side := func(label, v, keep string) fyne.CanvasObject {
-		kept := ""
+		// Card titles do not wrap: the labels go inside, where long
+		// translations and large text take a second line.
+		name := subheading(label)
+		body := container.NewVBox(name)
 		if c.Kept == keep {
-			kept = lang.X("sync.conflict.kept", "In use now")
+			inUse := note(lang.X("sync.conflict.kept", "In use now"))
+			inUse.Importance = widget.SuccessImportance
+			body.Add(inUse)
+			if keptAuthor != "" && !keptWhen.IsZero() {
+				body.Add(note(lang.X("sync.conflict.kept_by", "Written by {{.Author}}, {{.When}}",
+					map[string]any{"Author": keptAuthor, "When": formatDateTime(keptWhen, s.u.lang)})))
+			}
 		}
+		body.Add(paragraph(value(v)))
 		btnText := lang.X("sync.conflict.keep_mine", "Keep mine")
 		if keep == "theirs" {
 			btnText = lang.X("sync.conflict.keep_theirs", "Keep theirs")
@@ -280,14 +315,15 @@ func (s *syncScreen) conflictCard(c HubConflict) fyne.CanvasObject {
 		if c.Kept != keep {
 			btn.Importance = widget.HighImportance
 		}
-		return widget.NewCard(label, kept, container.NewVBox(paragraph(value(v)), container.NewHBox(btn)))
+		body.Add(container.NewHBox(btn))
+		return widget.NewCard("", "", body)
 	}
 	return container.NewVBox(
 		subheading(title),
 		note(explain),
 		container.NewGridWithColumns(2,
 			side(lang.X("sync.conflict.mine", "Your version"), c.Mine, "mine"),
-			side(lang.X("sync.conflict.theirs", "Partner's version"), c.Theirs, "theirs")),
+			side(theirsLabel, c.Theirs, "theirs")),
 	)
 }
 
@@ -339,7 +375,10 @@ func (s *syncScreen) syncNow() {
 			s.stage.SetText("")
 			s.syncBtn.Enable()
 			if err != nil {
-				s.result.SetText(lang.X("sync.result.failed", "The sync did not finish: {{.Error}} Your practices are safe on this computer.", map[string]any{"Error": err.Error()}))
+				s.result.SetText(lang.X("sync.result.failed", "The sync did not finish. {{.Error}}", map[string]any{"Error": syncErrorText(err)}))
+				if errors.Is(err, vsync.ErrMassDeletion) {
+					defer s.askMassDeletion()
+				}
 			} else {
 				parts := []string{
 					plural("sync.result.received", "{{.Count}} change received", "{{.Count}} changes received", res.Received),
@@ -378,6 +417,19 @@ func (s *syncScreen) syncNow() {
 	})
 }
 
+// askMassDeletion asks whether the deletions the guard held back may go ahead,
+// and syncs again if so.
+func (s *syncScreen) askMassDeletion() {
+	s.u.askSafe(lang.X("sync.mass_deletion.title", "Delete many shared practices?"),
+		lang.X("sync.mass_deletion.message", "The hub says that many shared practices were deleted, more than half of those on this computer. This can be right (a partner tidied up their practices) or a mistake on the hub. If you are not sure, ask your coordinator first. Nothing was deleted yet."),
+		lang.X("sync.mass_deletion.keep", "Keep them for now"),
+		lang.X("sync.mass_deletion.allow", "Delete them and sync"),
+		func() {
+			s.u.hub.AllowMassDeletion()
+			s.syncNow()
+		})
+}
+
 // stageText translates the engine's stage names that people see most.
 func stageText(stage string) string {
 	switch strings.ToLower(stage) {
@@ -396,7 +448,7 @@ func stageText(stage string) string {
 }
 
 // hubForm asks for a hub's address and token; done runs after it is added.
-func (u *UI) hubForm(done func()) fyne.CanvasObject {
+func (u *UI) hubForm() fyne.CanvasObject {
 	name := newEntry(u)
 	name.SetText("hub")
 	address := newEntry(u)
@@ -433,7 +485,7 @@ func (u *UI) hubForm(done func()) fyne.CanvasObject {
 			return func() {
 				add.Enable()
 				if err != nil {
-					show(err.Error())
+					show(hubFormErrorText(err))
 					return
 				}
 				address.SetText("")
@@ -444,10 +496,7 @@ func (u *UI) hubForm(done func()) fyne.CanvasObject {
 					moved.Show()
 					box.Refresh()
 				}
-				u.refreshStatus()
-				if done != nil {
-					done()
-				}
+				u.hubsChanged()
 			}
 		})
 	})

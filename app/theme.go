@@ -73,7 +73,8 @@ func (t *appTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color
 		}
 		return color.White
 	case theme.ColorNameFocus:
-		return color.NRGBA{accent.R, accent.G, accent.B, 0x7f}
+		// Strong enough to see where the keyboard is on a washed-out screen.
+		return color.NRGBA{accent.R, accent.G, accent.B, 0xc0}
 	case theme.ColorNameSelection:
 		return color.NRGBA{accent.R, accent.G, accent.B, 0x3f}
 	}

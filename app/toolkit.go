@@ -65,10 +65,14 @@ type toolkitScreen struct {
 	count      *widget.Label
 
 	left   *container.AppTabs
-	list   *widget.List
+	list   *resultList
 	tree   *widget.Tree
 	items  []toolkitItem
 	counts map[string]int // tools and guides per competence
+
+	// openFirst opens the first result once the search running now is done (Enter).
+	openFirst bool
+	suggested []string // searches offered when the last one found nothing
 
 	detail   *fyne.Container
 	scroll   *container.Scroll
@@ -83,6 +87,9 @@ func newToolkitScreen(u *UI) *toolkitScreen {
 	s.search = newEntry(u)
 	s.search.SetPlaceHolder(lang.X("toolkit.search.placeholder", "Search tools and guides, for example: translate, offline, passwords"))
 	s.search.OnChanged = func(string) { s.refresh(150 * time.Millisecond) }
+	// From the search box, Enter opens the first result and Down goes to the list.
+	s.search.OnSubmitted = func(string) { s.openFirstResult() }
+	s.search.onDown = s.focusResults
 
 	showLabels := []string{
 		lang.X("toolkit.show.tools", "Tools"),
@@ -150,7 +157,7 @@ func newToolkitScreen(u *UI) *toolkitScreen {
 	}
 	s.wirePickers()
 
-	s.list = widget.NewList(func() int { return len(s.items) }, s.newRow, s.updateRow)
+	s.list = newResultList(func() int { return len(s.items) }, s.newRow, s.updateRow)
 	s.list.OnSelected = func(id widget.ListItemID) {
 		if id >= 0 && id < len(s.items) {
 			s.showItem(s.items[id])
@@ -166,11 +173,12 @@ func newToolkitScreen(u *UI) *toolkitScreen {
 	s.scroll = container.NewVScroll(s.detail)
 	s.showEmpty()
 
-	filters := container.NewGridWithColumns(5, s.category.Select, s.area.Select, s.competence.Select, s.language.Select, s.country.Select)
-	checks := container.NewHBox(s.offline, s.free, s.open, s.clear)
+	// Filters flow onto a second line on a narrow screen or with large text.
+	filters := newFlow(true, s.category.Select, s.area.Select, s.competence.Select, s.language.Select, s.country.Select)
+	checks := newFlow(false, s.show, s.offline, s.free, s.open, s.clear)
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), nil, s.search),
-		container.NewBorder(nil, nil, nil, checks, s.show),
+		checks,
 		filters,
 	)
 	split := container.NewHSplit(s.left, s.scroll)
@@ -262,6 +270,7 @@ func (s *toolkitScreen) refresh(delay time.Duration) {
 			s.list.ScrollToTop()
 			s.count.SetText(plural("toolkit.count", "{{.Count}} result", "{{.Count}} results", len(items)))
 			s.left.SelectIndex(0)
+			s.afterRefresh()
 		}
 	})
 }
@@ -414,6 +423,7 @@ func (s *toolkitScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 
 // highlight splits text into plain and bold segments at the matched words.
 func highlight(text string, matches [][2]int) []widget.RichTextSegment {
+	text, matches = nearFirstMatch(text, matches)
 	plain := func(s string) widget.RichTextSegment {
 		return &widget.TextSegment{Text: s, Style: widget.RichTextStyleInline}
 	}
@@ -459,7 +469,9 @@ func (s *toolkitScreen) newCompetenceTree() *widget.Tree {
 		},
 		func(id widget.TreeNodeID) bool { return id == "" || strings.HasPrefix(id, "area:") },
 		func(branch bool) fyne.CanvasObject {
-			l := widget.NewLabel("")
+			// Two lines per row, so competence names are read whole in the narrow pane.
+			l := widget.NewLabel("\n")
+			l.Wrapping = fyne.TextWrapWord
 			l.Truncation = fyne.TextTruncateEllipsis
 			if branch {
 				l.TextStyle.Bold = true

@@ -13,6 +13,7 @@ import (
 type entry struct {
 	widget.Entry
 	onEscape func()
+	onDown   func() // a one-line field: Down moves on (the search box to its results)
 }
 
 func newEntry(u *UI) *entry {
@@ -40,11 +41,44 @@ func newPasswordEntry(u *UI) *entry {
 
 // TypedKey closes the surrounding editor or dialog on Esc.
 func (e *entry) TypedKey(k *fyne.KeyEvent) {
-	if k.Name == fyne.KeyEscape && e.onEscape != nil {
+	switch {
+	case k.Name == fyne.KeyEscape && e.onEscape != nil:
 		e.onEscape()
-		return
+	case k.Name == fyne.KeyDown && e.onDown != nil && !e.MultiLine:
+		e.onDown()
+	case k.Name == fyne.KeyF10:
+		toggleMenu(fyne.CurrentApp().Driver().CanvasForObject(e))
+	default:
+		e.Entry.TypedKey(k)
 	}
-	e.Entry.TypedKey(k)
+}
+
+// toggleMenu opens or closes the window's menu bar (F10), where the driver draws
+// it inside the window (Linux, Windows); Alt does the same in Fyne itself.
+func toggleMenu(c fyne.Canvas) {
+	if m, ok := c.(interface{ ToggleMenu() }); ok {
+		m.ToggleMenu()
+	}
+}
+
+// resultList is a list where Enter opens the item with the focus, as Space does.
+type resultList struct {
+	widget.List
+}
+
+func newResultList(length func() int, create func() fyne.CanvasObject, update func(widget.ListItemID, fyne.CanvasObject)) *resultList {
+	l := &resultList{}
+	l.Length, l.CreateItem, l.UpdateItem = length, create, update
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+// TypedKey opens the item with the focus on Enter.
+func (l *resultList) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter {
+		k = &fyne.KeyEvent{Name: fyne.KeySpace}
+	}
+	l.List.TypedKey(k)
 }
 
 // picker is a drop-down whose options show labels but stand for values (ids, codes).
@@ -252,4 +286,209 @@ func (footerLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	footer.Move(fyne.NewPos(0, size.Height-h))
 	center.Resize(fyne.NewSize(size.Width, size.Height-h))
 	center.Move(fyne.NewPos(0, 0))
+}
+
+// flow lays its objects out in lines, left to right at their minimum widths, and
+// starts a new line when one is full: a row of filters that fits a wide window on
+// one line takes two on a netbook or with large text, instead of being cut off.
+// With fill, the objects of each line share out the width left over.
+type flow struct {
+	fill   bool
+	width  float32 // the width of the last layout: MinSize answers for it
+	lines  int
+	reflow func() // called when the number of lines changed, to lay the screen out again
+}
+
+func newFlow(fill bool, objs ...fyne.CanvasObject) *fyne.Container {
+	f := &flow{fill: fill}
+	c := container.New(f, objs...)
+	f.reflow = c.Refresh
+	return c
+}
+
+// split cuts objs into lines no wider than width.
+func (f *flow) split(objs []fyne.CanvasObject, width float32) [][]fyne.CanvasObject {
+	var out [][]fyne.CanvasObject
+	var line []fyne.CanvasObject
+	var used float32
+	pad := theme.Padding()
+	for _, o := range objs {
+		if !o.Visible() {
+			continue
+		}
+		w := o.MinSize().Width
+		if len(line) > 0 && used+pad+w > width {
+			out = append(out, line)
+			line, used = nil, 0
+		}
+		if len(line) > 0 {
+			used += pad
+		}
+		line = append(line, o)
+		used += w
+	}
+	if len(line) > 0 {
+		out = append(out, line)
+	}
+	return out
+}
+
+func lineHeight(line []fyne.CanvasObject) float32 {
+	var h float32
+	for _, o := range line {
+		h = max(h, o.MinSize().Height)
+	}
+	return h
+}
+
+func (f *flow) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	width := f.width
+	if width <= 0 {
+		width = 1 << 20 // not laid out yet: one line
+	}
+	var w, h float32
+	for _, o := range objs {
+		if o.Visible() {
+			w = max(w, o.MinSize().Width)
+		}
+	}
+	lines := f.split(objs, width)
+	for _, l := range lines {
+		h += lineHeight(l)
+	}
+	if len(lines) > 1 {
+		h += theme.Padding() * float32(len(lines)-1)
+	}
+	return fyne.NewSize(w, h)
+}
+
+func (f *flow) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	f.width = size.Width
+	lines := f.split(objs, size.Width)
+	pad := theme.Padding()
+	var y float32
+	for _, l := range lines {
+		h := lineHeight(l)
+		var used float32
+		for _, o := range l {
+			used += o.MinSize().Width
+		}
+		used += pad * float32(len(l)-1)
+		extra := float32(0)
+		if f.fill {
+			extra = max(0, size.Width-used) / float32(len(l))
+		}
+		var x float32
+		for _, o := range l {
+			w := o.MinSize().Width + extra
+			o.Move(fyne.NewPos(x, y))
+			o.Resize(fyne.NewSize(w, h))
+			x += w + pad
+		}
+		y += h + pad
+	}
+	if len(lines) != f.lines {
+		f.lines = len(lines)
+		if f.reflow != nil {
+			f.reflow()
+		}
+	}
+}
+
+// keyButton is a button that Enter presses too (Fyne's answers only to Space),
+// and that hands Esc to the window like entry does.
+type keyButton struct {
+	widget.Button
+	onEscape func()
+}
+
+func newKeyButton(u *UI, label string, icon fyne.Resource, tapped func()) *keyButton {
+	b := &keyButton{onEscape: u.escape}
+	b.Text, b.Icon, b.OnTapped = label, icon, tapped
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// TypedKey presses the button on Enter and closes the editor or dialog on Esc.
+func (b *keyButton) TypedKey(k *fyne.KeyEvent) {
+	switch k.Name {
+	case fyne.KeyEscape:
+		if b.onEscape != nil {
+			b.onEscape()
+		}
+	case fyne.KeyReturn, fyne.KeyEnter:
+		b.Tapped(nil)
+	default:
+		b.Button.TypedKey(k)
+	}
+}
+
+// choices is a set of radio choices made of buttons: a click does not take the
+// keyboard focus (Fyne's radio items do, and then swallow Esc), Tab reaches each
+// one, and Space or Enter chooses it.
+type choices struct {
+	content   *fyne.Container // what to put on screen
+	Options   []string
+	Selected  string
+	OnChanged func(string)
+	buttons   []*keyButton
+}
+
+func newChoices(u *UI, options []string, changed func(string)) *choices {
+	c := &choices{Options: options, OnChanged: changed}
+	var objs []fyne.CanvasObject
+	for _, o := range options {
+		b := newKeyButton(u, o, theme.RadioButtonIcon(), func() { c.SetSelected(o) })
+		b.Alignment = widget.ButtonAlignLeading
+		b.Importance = widget.LowImportance
+		c.buttons = append(c.buttons, b)
+		objs = append(objs, b)
+	}
+	c.content = container.NewVBox(objs...)
+	return c
+}
+
+// SetSelected chooses an option, and calls OnChanged when it is a change.
+func (c *choices) SetSelected(option string) {
+	if option == c.Selected {
+		return
+	}
+	c.Selected = option
+	for i, b := range c.buttons {
+		if c.Options[i] == option {
+			b.SetIcon(theme.RadioButtonCheckedIcon())
+		} else {
+			b.SetIcon(theme.RadioButtonIcon())
+		}
+	}
+	if c.OnChanged != nil {
+		c.OnChanged(option)
+	}
+}
+
+// wheelTo lies over a multi-line field and hands the mouse wheel to the page
+// around it: Fyne gives the wheel to the field's own scroller, so a long form
+// would stop scrolling whenever the pointer crossed a text box. Clicks, typing
+// and selection go to the field below, which this does not take.
+type wheelTo struct {
+	widget.BaseWidget
+	target func() fyne.Scrollable
+}
+
+// overWheel puts field under a layer that scrolls target with the wheel.
+func overWheel(field fyne.CanvasObject, target func() fyne.Scrollable) fyne.CanvasObject {
+	w := &wheelTo{target: target}
+	w.ExtendBaseWidget(w)
+	return container.NewStack(field, w)
+}
+
+// Scrolled scrolls the page.
+func (w *wheelTo) Scrolled(ev *fyne.ScrollEvent) {
+	if t := w.target(); t != nil {
+		t.Scrolled(ev)
+	}
+}
+
+func (w *wheelTo) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(layout.NewSpacer())
 }

@@ -156,6 +156,11 @@ const maxRedactPasses = 8
 // Redact replaces every finding not listed in cleared (entries "kind:text") by its
 // placeholder, returning the new text.
 func Redact(text string, cleared []string) string {
+	return RedactWith(text, cleared, Placeholder)
+}
+
+// RedactWith is Redact with other placeholders, e.g. in the reader's language.
+func RedactWith(text string, cleared []string, placeholder func(kind string) string) string {
 	set := clearedSet(cleared)
 	for range maxRedactPasses {
 		fs := unhandled(text, set)
@@ -166,7 +171,7 @@ func Redact(text string, cleared []string) string {
 		last := 0
 		for _, f := range fs {
 			b.WriteString(text[last:f.Start])
-			b.WriteString(Placeholder(f.Kind))
+			b.WriteString(placeholder(f.Kind))
 			last = f.End
 		}
 		b.WriteString(text[last:])
