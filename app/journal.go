@@ -94,6 +94,8 @@ type journalScreen struct {
 	// The privacy guard of the comment being written.
 	commentTimer *time.Timer
 	commentGen   uint64
+
+	history *historyView // the versions last shown (history.go)
 }
 
 func newJournalScreen(u *UI) *journalScreen {
@@ -367,6 +369,9 @@ func (s *journalScreen) showPractice(id string) {
 		del := widget.NewButtonWithIcon(lang.X("journal.delete", "Delete"), theme.DeleteIcon(), func() { s.confirmDelete(p) })
 		del.Importance = widget.DangerImportance
 		objs = append(objs, container.NewHBox(edit, del))
+	}
+	if hb := s.historyButton(p); hb != nil { // history.go
+		objs = append(objs, container.NewHBox(hb))
 	}
 	section := func(title, text string) {
 		if strings.TrimSpace(text) == "" {
