@@ -201,3 +201,63 @@ func boldNote(text string) *widget.Label {
 	l.TextStyle.Bold = true
 	return l
 }
+
+// conflictNotice is a box on the practice that tells, once the hub answers,
+// which of its values a merge did not keep and whose they were, with a way
+// to the Sync screen where the person chooses.
+func (s *journalScreen) conflictNotice(p *data.Practice) fyne.CanvasObject {
+	box := container.NewVBox()
+	if s.u.hub == nil {
+		return box
+	}
+	hub, id := s.u.hub, p.ID
+	s.u.background(func(ctx context.Context) func() {
+		cs, err := hub.Conflicts(ctx)
+		if err != nil {
+			return nil
+		}
+		var mine []HubConflict
+		for _, c := range cs {
+			if c.RecordID == id {
+				mine = append(mine, c)
+			}
+		}
+		return func() {
+			if s.selectedID != id || len(mine) == 0 {
+				return
+			}
+			for _, c := range mine {
+				notKept := c.Theirs
+				if c.Kept == "theirs" {
+					notKept = c.Mine
+				}
+				var msg string
+				if c.By != "" {
+					msg = lang.X("practice.settled.by", "Two edits met: the value of {{.Field}} written by {{.By}} was not kept: \"{{.Value}}\".",
+						map[string]any{"Field": fieldLabel(c.Field), "By": c.By, "Value": clipText(notKept, 200)})
+				} else {
+					msg = lang.X("practice.settled", "Two edits met: a value of {{.Field}} was not kept: \"{{.Value}}\".",
+						map[string]any{"Field": fieldLabel(c.Field), "Value": clipText(notKept, 200)})
+				}
+				l := boldNote(msg)
+				l.Importance = widget.WarningImportance
+				box.Add(l)
+			}
+			box.Add(container.NewHBox(widget.NewButtonWithIcon(lang.X("practice.settled.choose", "Choose the value to keep"),
+				theme.WarningIcon(), func() { s.u.selectTab(2) })))
+			s.conflicts = mine
+			box.Refresh()
+			s.detail.Refresh()
+		}
+	})
+	return box
+}
+
+// clipText shortens s to n characters, marking the cut.
+func clipText(s string, n int) string {
+	r := []rune(strings.Join(strings.Fields(s), " "))
+	if len(r) <= n {
+		return string(r)
+	}
+	return string(r[:n]) + "…"
+}

@@ -82,3 +82,28 @@ func TestPracticeHistoryView(t *testing.T) {
 		t.Error("the practice view does not show the restored title")
 	}
 }
+
+// TestPracticeShowsValueNotKept: a practice whose value a merge on another
+// laptop did not keep says so on the practice, with whose value it was.
+func TestPracticeShowsValueNotKept(t *testing.T) {
+	st := newTestStore(t)
+	p := addPractice(t, st, "Sportello digitale", "IT", "it")
+	other := addPractice(t, st, "Colazione solidale", "IT", "it")
+	hub := &fakeHub{store: st, conflicts: []HubConflict{{ID: "c1", RecordID: p.ID, Title: p.Title, Field: "summary",
+		Mine: "Il martedì", Theirs: "Il giovedì in rifugio", Kept: "mine", Kind: ConflictField, By: "portatile di Anna"}}}
+	u := newTestUI(t, st, hub)
+	u.showPractice(p.ID)
+	u.Wait()
+	want := `Two edits met: the value of Summary written by portatile di Anna was not kept: "Il giovedì in rifugio".`
+	if _, ok := find(u.journal.detail, func(l *widget.Label) bool { return l.Text == want }); !ok {
+		t.Fatalf("the practice does not show %q", want)
+	}
+	if _, ok := button(u.journal.detail, "Choose the value to keep"); !ok {
+		t.Error("no way to choose the value")
+	}
+	u.showPractice(other.ID)
+	u.Wait()
+	if _, ok := find(u.journal.detail, func(l *widget.Label) bool { return l.Text == want }); ok {
+		t.Error("another practice shows the notice")
+	}
+}

@@ -53,6 +53,7 @@ type HubConflict struct {
 	Theirs   string // the partner's value
 	Kept     string // "mine" or "theirs": the value in the store now
 	Kind     string // ConflictField or ConflictEditDelete
+	By       string // whose value was not kept, when another laptop settled it ("" unknown)
 }
 
 // HubQuarantined is a file from a hub that was not imported, with the reason.

@@ -95,7 +95,8 @@ type journalScreen struct {
 	commentTimer *time.Timer
 	commentGen   uint64
 
-	history *historyView // the versions last shown (history.go)
+	history   *historyView  // the versions last shown (history.go)
+	conflicts []HubConflict // the values not kept shown on the practice (history.go)
 }
 
 func newJournalScreen(u *UI) *journalScreen {
@@ -363,7 +364,7 @@ func (s *journalScreen) showPractice(id string) {
 	if p.Author != "" {
 		meta = lang.X("journal.detail.by", "By {{.Author}}", map[string]any{"Author": p.Author}) + " · " + meta
 	}
-	objs = append(objs, note(meta))
+	objs = append(objs, note(meta), s.conflictNotice(p)) // history.go
 	if mine {
 		edit := widget.NewButtonWithIcon(lang.X("journal.edit", "Edit"), theme.DocumentCreateIcon(), func() { s.u.editPractice(p) })
 		del := widget.NewButtonWithIcon(lang.X("journal.delete", "Delete"), theme.DeleteIcon(), func() { s.confirmDelete(p) })
