@@ -62,7 +62,7 @@ func runPracticeHistory(c *ctx) error {
 		if v.Unsent {
 			state = " (not sent yet)"
 		}
-		fmt.Fprintf(c.stdout, "version %d%s  %s  %s (%s)\n  changed: %s\n", v.Version, state,
+		fprintf(c.stdout, "version %d%s  %s  %s (%s)\n  changed: %s\n", v.Version, state,
 			v.Updated.Local().Format(time.DateTime), v.Author, v.Org, strings.Join(v.Changed, ", "))
 	}
 	return nil
@@ -84,6 +84,6 @@ func runPracticeRestore(c *ctx) error {
 	if _, err := eng.Restore(c, c.args[0], n); err != nil {
 		return practiceErr(c.args[0], err)
 	}
-	fmt.Fprintf(c.stdout, "version %d of %s restored as a new edit (shared at the next sync)\n", n, c.args[0])
+	fprintf(c.stdout, "version %d of %s restored as a new edit (shared at the next sync)\n", n, c.args[0])
 	return nil
 }

@@ -198,7 +198,7 @@ func runConflicts(c *ctx) error {
 			cf.ID, cf.RecordType, cf.Title, cf.Field, cf.Kind, oneLineText(cf.Mine), oneLineText(cf.Theirs), cf.Kept,
 			cf.Created.Local().Format(time.DateTime))
 		if cf.By != "" {
-			fmt.Fprintf(c.stdout, "  the value not kept was %s's\n", unquoted(cf.By))
+			fprintf(c.stdout, "  the value not kept was %s's\n", cf.By)
 		}
 	}
 	return nil
