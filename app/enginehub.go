@@ -130,7 +130,7 @@ func (h *EngineHub) Conflicts(ctx context.Context) ([]HubConflict, error) {
 	out := make([]HubConflict, 0, len(cs))
 	for _, c := range cs {
 		out = append(out, HubConflict{ID: c.ID, RecordID: c.RecordID, Title: c.Title, Field: c.Field,
-			Mine: c.Mine, Theirs: c.Theirs, Kept: c.Kept, Kind: c.Kind, Found: c.Created})
+			Mine: c.Mine, Theirs: c.Theirs, Kept: c.Kept, Kind: c.Kind, Found: c.Created, By: c.By})
 	}
 	return out, nil
 }

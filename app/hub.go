@@ -55,6 +55,7 @@ type HubConflict struct {
 	Kept     string    // "mine" or "theirs": the value in the store now
 	Kind     string    // ConflictField or ConflictEditDelete
 	Found    time.Time // when the sync met it
+	By       string    // whose value was not kept, when another laptop settled it ("" unknown)
 }
 
 // HubQuarantined is a file from a hub that was not imported, with the reason.

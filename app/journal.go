@@ -95,6 +95,9 @@ type journalScreen struct {
 	commentText  *entry
 	commentTimer *time.Timer
 	commentGen   uint64
+
+	history   *historyView  // the versions last shown (history.go)
+	conflicts []HubConflict // the values not kept shown on the practice (history.go)
 }
 
 func newJournalScreen(u *UI) *journalScreen {
@@ -368,12 +371,15 @@ func (s *journalScreen) showPractice(id string) {
 	if p.Author != "" {
 		meta = lang.X("journal.detail.by", "By {{.Author}}", map[string]any{"Author": p.Author}) + " · " + meta
 	}
-	objs = append(objs, note(meta))
+	objs = append(objs, note(meta), s.conflictNotice(p)) // history.go
 	if mine {
 		edit := widget.NewButtonWithIcon(lang.X("journal.edit", "Edit"), theme.DocumentCreateIcon(), func() { s.u.editPractice(p) })
 		del := widget.NewButtonWithIcon(lang.X("journal.delete", "Delete"), theme.DeleteIcon(), func() { s.confirmDelete(p) })
 		del.Importance = widget.DangerImportance
 		objs = append(objs, container.NewHBox(edit, del))
+	}
+	if hb := s.historyButton(p); hb != nil { // history.go
+		objs = append(objs, container.NewHBox(hb))
 	}
 	section := func(title, text string) {
 		if strings.TrimSpace(text) == "" {

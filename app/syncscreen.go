@@ -240,6 +240,14 @@ func fieldLabel(field string) string {
 		return lang.X("practice.tags", "Tags")
 	case "visibility":
 		return lang.X("practice.visibility", "Who can read it")
+	case "country":
+		return lang.X("editor.country", "Country")
+	case "lang":
+		return lang.X("editor.language", "Written in")
+	case "deleted":
+		return lang.X("history.field.deleted", "Deleted")
+	case "cleared":
+		return lang.X("history.field.cleared", "Marked as not personal")
 	}
 	return field
 }

@@ -337,6 +337,7 @@ func (s *Store) SavePractice(ctx context.Context, p *Practice) error {
 			}
 			p.Org, p.Author, p.Created, p.Sig = op.Org, op.Author, op.Created, ""
 			p.Version, p.Claim = op.Version, op.Claim
+			p.Settled = op.Settled // changed by sync and resolve only
 			p.Updated = later(op.Updated)
 		}
 		p.Type = TypePractice

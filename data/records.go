@@ -43,7 +43,10 @@ type Meta struct {
 	// Claim binds the id to the owning organisation (see IDBelongsTo): absent
 	// in records created before hub format 2.
 	Claim string `json:"claim,omitempty"`
-	Sig   string `json:"sig,omitempty"`
+	// Settled lists values of this record that a merge of two of its
+	// organisation's versions did not keep (settled.go, issue 19).
+	Settled []Settled `json:"settled,omitempty"`
+	Sig     string    `json:"sig,omitempty"`
 }
 
 // Record is any of Organisation, Tool, Guide, Practice, Comment.

@@ -25,6 +25,9 @@ type Conflict struct {
 	Kept       string    `json:"kept"` // "mine" or "theirs"
 	Kind       string    `json:"kind"` // "field" or "edit-delete"
 	Created    time.Time `json:"created"`
+	// By is whose value was not kept, when a laptop of this organisation
+	// settled it (settled.go): a person's name or a laptop's.
+	By string `json:"by,omitempty"`
 }
 
 // Conflicts lists the unresolved conflicts, oldest first.
@@ -45,7 +48,15 @@ func (e *Engine) Conflicts(ctx context.Context) ([]Conflict, error) {
 		c.Created = parseTime(created)
 		out = append(out, c)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if rec, err := e.store.Get(out[i].RecordID); err == nil {
+			out[i].By = settledBy(rec, out[i].ID)
+		}
+	}
+	return out, nil
 }
 
 // Resolve settles a conflict: keep "mine" or "theirs". When the choice differs
@@ -77,6 +88,10 @@ func (e *Engine) Resolve(ctx context.Context, conflictID, keep string) error {
 			if err := e.rewriteField(tx, c.RecordID, c.Field, v); err != nil {
 				return err
 			}
+		}
+		// The organisation's other laptops close it too (settled.go).
+		if err := e.dropSettled(tx, c.RecordID, c.ID); err != nil {
+			return err
 		}
 		c.Resolved = fmtTime(time.Now()) + " " + keep
 		return c.save(tx)

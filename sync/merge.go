@@ -129,7 +129,13 @@ func mergeRecord(baseB, mineB, theirsB []byte) ([]byte, []fieldConflict) {
 	var conflicts []fieldConflict
 	out := map[string]json.RawMessage{}
 	for _, k := range unionKeys(b, mine.obj, theirs.obj) {
-		if k == "updated" || k == "sig" || k == "version" {
+		if k == "updated" || k == "sig" || k == "version" || k == "prev" {
+			continue
+		}
+		if k == "settled" { // values settled against travel with the record (settled.go)
+			if v := mergeSettled(b[k], mine.obj[k], theirs.obj[k]); v != nil {
+				out[k] = v
+			}
 			continue
 		}
 		if k == "keys" && isOrg {
@@ -160,7 +166,7 @@ func mergeRecord(baseB, mineB, theirsB []byte) ([]byte, []fieldConflict) {
 	// The merged record is as new as the newer side; its signature is the newer
 	// side's (a merged record needs a new signature from its owner to verify).
 	later := pick(mine, theirs, laterMine)
-	for _, k := range []string{"updated", "sig"} {
+	for _, k := range []string{"updated", "sig", "prev"} { // prev: rewritten when signed
 		if v, ok := later.obj[k]; ok {
 			out[k] = v
 		}

@@ -24,6 +24,7 @@ func parseURL(raw string) (*url.URL, error) { return url.Parse(raw) }
 type recordConflict struct {
 	fieldConflict
 	RecordID, RecordType, Title string
+	ID                          string // set when the merged record carries it (settled.go); else a new id
 }
 
 // mergeHub brings the hub's commit into the local branch. Every file that
@@ -279,23 +280,27 @@ func (e *Engine) mergeOwn(d *decision, path string, was plumbing.Hash, hf hubFil
 	if out == nil {
 		return
 	}
-	kept := t.body
-	if d.keep == o.blob {
-		kept = o.body
-	}
-	if !bytes.Equal(out, kept) {
-		d.merged = &mergedFile{out: out}
-	}
 	if base == nil && t.rec.Base().Type == data.TypeOrg {
 		// Two laptops that started the organisation file apart (the join of a
 		// new laptop): the greater version's details win without asking.
 		fcs = nil
 	}
 	rc := recordConflict{RecordID: hf.ID, RecordType: hf.Type, Title: recordTitle(t.rec)}
+	var cs []recordConflict
 	for _, fc := range fcs {
 		c := rc
 		c.fieldConflict = fc
-		d.conflicts = append(d.conflicts, c)
+		cs = append(cs, c)
+	}
+	// The values not kept travel in the merged version (settled.go).
+	out, cs = settle(out, hf.ID, cs, o.body, t.body, e.whoseSides(o.body, t.body))
+	d.conflicts = append(d.conflicts, cs...)
+	kept := t.body
+	if d.keep == o.blob {
+		kept = o.body
+	}
+	if !bytes.Equal(out, kept) {
+		d.merged = &mergedFile{out: out}
 	}
 }
 
@@ -898,6 +903,11 @@ func (e *Engine) applyOne(tx *data.Tx, it incoming, seen map[string]string, dirt
 		}
 	}
 	if !dirty || local == nil {
+		if it.rec.Base().Org == it.myOrg { // settled.go
+			if err := noteSettled(tx, prev, it.rec, it.body, fmtTime(time.Now())); err != nil {
+				return false, "", err
+			}
+		}
 		return true, "", tx.Put(it.rec, mode)
 	}
 	if _, isOrg := it.rec.(*data.Organisation); isOrg && it.id == it.myOrg && prev.Base().Version == 0 && mode == data.PutHub {
@@ -920,11 +930,27 @@ func (e *Engine) applyOne(tx *data.Tx, it incoming, seen map[string]string, dirt
 	if err != nil {
 		return false, "", nil
 	}
-	// The value not kept waits for the user, as in a merge of the branches.
+	// The value not kept waits for the user, as in a merge of the branches,
+	// and travels in the merged version to the organisation's other laptops
+	// (settled.go).
 	now := fmtTime(time.Now())
+	var cs []recordConflict
 	for _, fc := range fcs {
-		c := recordConflict{fieldConflict: fc, RecordID: it.id, RecordType: rec.Base().Type, Title: recordTitle(rec)}
+		cs = append(cs, recordConflict{fieldConflict: fc, RecordID: it.id, RecordType: rec.Base().Type, Title: recordTitle(rec)})
+	}
+	if rec.Base().Org == it.myOrg {
+		merged, cs = settle(merged, it.id, cs, local, it.body, e.whoseSides(local, it.body))
+		if rec, err = data.Decode(merged); err != nil {
+			return false, "", nil
+		}
+	}
+	for _, c := range cs {
 		if err := insertConflict(tx, c, now); err != nil {
+			return false, "", err
+		}
+	}
+	if rec.Base().Org == it.myOrg {
+		if err := noteSettled(tx, prev, rec, merged, now); err != nil {
 			return false, "", err
 		}
 	}
@@ -953,7 +979,11 @@ func insertConflict(tx *data.Tx, c recordConflict, now string) error {
 	if c.KeptMine {
 		kept = "mine"
 	}
-	row := conflictRow{ID: data.NewID(), RecordID: c.RecordID, RecordType: c.RecordType, Title: c.Title, Field: c.Field,
+	id := c.ID
+	if id == "" {
+		id = data.NewID()
+	}
+	row := conflictRow{ID: id, RecordID: c.RecordID, RecordType: c.RecordType, Title: c.Title, Field: c.Field,
 		Mine: mine, Theirs: theirs, MineJSON: string(c.Mine), TheirsJSON: string(c.Theirs), Kept: kept, Kind: c.Kind, Created: now}
 	return row.save(tx)
 }
@@ -983,7 +1013,8 @@ const localCopyConflict = "sync-conflict"
 func (c conflictRow) save(tx *data.Tx) error {
 	_, err := tx.SQL().Exec(`INSERT INTO sync_conflicts(id, record_id, record_type, title, field, mine, theirs, mine_json, theirs_json, kept, kind, created, resolved)
 		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT(id) DO UPDATE SET resolved = excluded.resolved`, c.ID, c.RecordID, c.RecordType, c.Title, c.Field,
+		ON CONFLICT(id) DO UPDATE SET mine = excluded.mine, theirs = excluded.theirs, mine_json = excluded.mine_json,
+			theirs_json = excluded.theirs_json, kept = excluded.kept, resolved = excluded.resolved`, c.ID, c.RecordID, c.RecordType, c.Title, c.Field,
 		c.Mine, c.Theirs, c.MineJSON, c.TheirsJSON, c.Kept, c.Kind, c.Created, c.Resolved)
 	if err != nil {
 		return err

@@ -197,6 +197,9 @@ func runConflicts(c *ctx) error {
 		fprintf(c.stdout, "%s  %s %q, %s (%s)\n  mine:   %s\n  theirs: %s\n  kept: %s (since %s)\n",
 			cf.ID, cf.RecordType, cf.Title, cf.Field, cf.Kind, oneLineText(cf.Mine), oneLineText(cf.Theirs), cf.Kept,
 			cf.Created.Local().Format(time.DateTime))
+		if cf.By != "" {
+			fprintf(c.stdout, "  the value not kept was %s's\n", cf.By)
+		}
 	}
 	return nil
 }
