@@ -27,6 +27,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/transport/server"
 	gitssh "github.com/go-git/go-git/v5/plumbing/transport/ssh"
 	"github.com/go-git/go-git/v5/storage/filesystem"
+
+	"vademecum/internal/atomicfile"
 )
 
 type hubKind int
@@ -449,23 +451,10 @@ func writeRefFile(repoPath string, name plumbing.ReferenceName, h plumbing.Hash)
 		return err
 	}
 	// The temporary file stays outside refs/, where readers list every file.
-	tmp, err := os.CreateTemp(repoPath, "vademecum-ref-*")
-	if err != nil {
+	return atomicfile.WriteVia(repoPath, "vademecum-ref-*", p, 0o644, func(w io.Writer) error {
+		_, err := io.WriteString(w, h.String()+"\n")
 		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.WriteString(h.String() + "\n"); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), p)
+	})
 }
 
 // openDiskHub opens the bare repository of a hub folder. A folder that does not
