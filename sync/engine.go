@@ -293,6 +293,9 @@ type Result struct {
 	// organisation's file on the hub: nothing of this installation is sent
 	// until a listed laptop adds it (keys add) and it is approved here.
 	Unlisted bool `json:"unlisted,omitempty"`
+	// HubRepaired: a hub folder was found damaged (a stick pulled out during a
+	// push) and repaired; what it lost is sent again by whoever holds it.
+	HubRepaired bool `json:"hub_repaired,omitempty"`
 }
 
 // Refused is a file of the hub set aside, with the reason.
@@ -349,6 +352,7 @@ func (e *Engine) Sync(ctx context.Context, remote string, progress func(Progress
 		if res.HubHead != "" {
 			total.HubHead = res.HubHead
 		}
+		total.HubRepaired = total.HubRepaired || res.HubRepaired
 		e.recordOutcome(rm.Name, err)
 		if err != nil {
 			e.logf("sync with %s: %v", rm.Name, err)
@@ -404,6 +408,11 @@ func (e *Engine) syncRemote(ctx context.Context, rm Remote, progress func(Progre
 	if err != nil {
 		return res, err
 	}
+	if h.disk != nil {
+		h.disk.wait = func(waited time.Duration) {
+			progress(Progress{Stage: "wait", Done: int(waited / time.Second), Total: int(lockWait / time.Second)})
+		}
+	}
 	progress(Progress{Stage: "commit"})
 	// An import a crash interrupted comes first, so that local edits made since
 	// are merged against what the database really holds.
@@ -422,6 +431,12 @@ func (e *Engine) syncRemote(ctx context.Context, rm Remote, progress func(Progre
 		hubHead, err := e.fetchHub(ctx, h)
 		if err != nil {
 			return res, err
+		}
+		if h.disk != nil && h.disk.takeRepaired() {
+			// A stick pulled during a push: what the hub lost is still here (and
+			// on the computers that sent it), and goes back with the push.
+			e.logf("the hub folder %s was damaged (a USB stick pulled out during a sync?): it was repaired back to its last complete state", h.display)
+			res.HubRepaired = true
 		}
 		if e.wentBack(rm.Name, hubHead) {
 			// Restored from an older copy: what it lost is still here, in the

@@ -138,6 +138,9 @@ func TestHubRolledBackGetsHistoryBack(t *testing.T) {
 	if err := os.RemoveAll(h.dir); err != nil {
 		t.Fatal(err)
 	}
+	if err := initBare(h.dir); err != nil {
+		t.Fatal(err)
+	}
 	b.sync()
 	d := newReplica(t, "refugees-pl", Options{})
 	d.addRemote("hub", h.url, Auth{})
@@ -195,13 +198,14 @@ func TestStaleHubLockIsRecovered(t *testing.T) {
 	if err := os.WriteFile(lock, []byte(strconv.Itoa(os.Getpid())+"@"+host+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if staleLock(lock, time.Minute) {
-		t.Error("a live process's lock was judged stale")
+	var seen lockSighting
+	if seen.abandoned(lock) {
+		t.Error("a live process's lock was judged abandoned")
 	}
-	old := time.Now().Add(-3 * time.Minute)
-	os.Chtimes(lock, old, old)
-	if !staleLock(lock, 2*time.Minute) {
-		t.Error("a lock older than two minutes was not judged stale")
+	// Nobody refreshed it for lockExpiry, as this process saw it.
+	seen.since = time.Now().Add(-lockExpiry - time.Second)
+	if !seen.abandoned(lock) {
+		t.Errorf("a lock nobody refreshed for %v was not judged abandoned", lockExpiry)
 	}
 }
 

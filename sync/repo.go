@@ -801,10 +801,12 @@ func describe(h plumbing.Hash) string {
 	return fmt.Sprint(h.String()[:10])
 }
 
-// compact keeps a repository quick to read: loose objects (one file each,
-// written by commits) go into one pack once there are many, and when fetches
-// and pushes have left more than maxPacks packs they are merged into one. Both
-// run now and then, not every round.
+// compact keeps the local repository quick to read: loose objects (one file
+// each, written by commits) go into one pack once there are many, and when
+// fetches and pushes have left more than maxPacks packs they are merged into
+// one. Both run now and then, not every round. Only one process at a time
+// reads the local repository (the round lock), so what was merged goes at
+// once; a hub folder keeps it a while (compactHub).
 func compact(st *filesystem.Storage, maxPacks int) error {
 	var loose []plumbing.Hash
 	if err := st.ForEachObjectHash(func(h plumbing.Hash) error {
@@ -819,53 +821,63 @@ func compact(st *filesystem.Storage, maxPacks int) error {
 	}
 	switch {
 	case len(packs) > maxPacks:
-		var all []plumbing.Hash
-		iter, err := st.IterEncodedObjects(plumbing.AnyObject)
+		all, err := allObjects(st)
 		if err != nil {
 			return err
 		}
-		seen := map[plumbing.Hash]bool{}
-		err = iter.ForEach(func(o plumbing.EncodedObject) error {
-			if !seen[o.Hash()] {
-				seen[o.Hash()] = true
-				all = append(all, o.Hash())
-			}
-			return nil
-		})
+		nh, err := packObjects(st, all)
 		if err != nil {
 			return err
 		}
-		if err := packObjects(st, all); err != nil {
-			return err
-		}
+		// go-git keeps the indexes of deleted packs in memory (and would look
+		// objects up in them): read the pack list again.
+		defer st.ObjectStorage.Reindex()
 		for _, p := range packs {
+			if p == nh {
+				continue
+			}
 			if err := st.DeleteOldObjectPackAndIndex(p, time.Time{}); err != nil {
 				return err
 			}
 		}
-	case len(loose) > 2000:
-		if err := packObjects(st, loose); err != nil {
+	case len(loose) > looseBeforePak:
+		if _, err := packObjects(st, loose); err != nil {
 			return err
 		}
 	default:
 		return nil
 	}
-	for _, h := range loose {
-		if err := st.DeleteLooseObject(h); err != nil {
-			return err
-		}
-	}
-	return nil
+	return deleteLoose(st, loose)
 }
 
-func packObjects(st *filesystem.Storage, hs []plumbing.Hash) error {
+// allObjects lists every object of a repository once.
+func allObjects(st *filesystem.Storage) ([]plumbing.Hash, error) {
+	var all []plumbing.Hash
+	iter, err := st.IterEncodedObjects(plumbing.AnyObject)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[plumbing.Hash]bool{}
+	err = iter.ForEach(func(o plumbing.EncodedObject) error {
+		if !seen[o.Hash()] {
+			seen[o.Hash()] = true
+			all = append(all, o.Hash())
+		}
+		return nil
+	})
+	return all, err
+}
+
+// packObjects writes hs into a new pack of st and returns its name.
+func packObjects(st *filesystem.Storage, hs []plumbing.Hash) (plumbing.Hash, error) {
 	w, err := st.PackfileWriter()
 	if err != nil {
-		return err
+		return plumbing.ZeroHash, err
 	}
-	if err := writePack(w, st, hs, nil, false); err != nil {
+	tail := &tailWriter{}
+	if err := writePack(io.MultiWriter(w, tail), st, hs, nil, false); err != nil {
 		w.Close()
-		return err
+		return plumbing.ZeroHash, err
 	}
-	return w.Close()
+	return tail.hash(), w.Close()
 }
