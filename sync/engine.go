@@ -203,6 +203,19 @@ func (e *Engine) AddRemote(name, url string, auth Auth) error {
 			return fmt.Errorf("cannot keep the token for %s: %w", redact(url), err)
 		}
 	}
+	if old, err := e.remote(name); err == nil && old.URL != url {
+		// Another hub under the same name: what was known of the old one
+		// (its last state, that it was used) does not apply.
+		e.repo.mu.Lock()
+		rerr := e.repo.st.RemoveReference(trackingRef(name))
+		e.repo.mu.Unlock()
+		if rerr != nil && !errors.Is(rerr, plumbing.ErrReferenceNotFound) {
+			return rerr
+		}
+		if _, err := e.store.DB().Exec("DELETE FROM sync_state WHERE remote = ?", name); err != nil {
+			return err
+		}
+	}
 	_, err = e.store.DB().Exec(`INSERT INTO sync_remotes(name, url, token_env, ssh_key, added) VALUES(?, ?, ?, ?, ?)
 		ON CONFLICT(name) DO UPDATE SET url = excluded.url, token_env = excluded.token_env, ssh_key = excluded.ssh_key`,
 		name, url, auth.TokenEnv, auth.SSHKey, fmtTime(time.Now()))
@@ -547,7 +560,7 @@ func (e *Engine) syncRemote(ctx context.Context, rm Remote, progress func(Progre
 		break
 	}
 	e.repo.mu.Lock()
-	err = compact(e.repo.st, 24)
+	err = compact(e.repo.st, e.repo.path, 24)
 	e.repo.mu.Unlock()
 	if err != nil {
 		e.logf("tidying the local repository: %v", err)

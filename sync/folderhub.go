@@ -76,6 +76,9 @@ type diskTransport struct {
 	// with it). A folder used before and now missing is a stick not plugged in.
 	create bool
 
+	// local is the local repository a fetch brings large objects into.
+	local *repo
+
 	mu       gosync.Mutex
 	repaired bool // a session found the hub damaged and repaired it
 	wait     func(waited time.Duration)
@@ -123,7 +126,7 @@ func (d *diskTransport) NewUploadPackSession(ep *transport.Endpoint, auth transp
 		st.Close()
 		return nil, err
 	}
-	return &diskUpload{UploadPackSession: inner, st: st}, nil
+	return &diskUpload{UploadPackSession: inner, st: st, path: ep.Path, local: d.local}, nil
 }
 
 func (d *diskTransport) NewReceivePackSession(ep *transport.Endpoint, auth transport.AuthMethod) (transport.ReceivePackSession, error) {
@@ -141,7 +144,9 @@ func (d *diskTransport) NewReceivePackSession(ep *transport.Endpoint, auth trans
 
 type diskUpload struct {
 	transport.UploadPackSession
-	st *filesystem.Storage
+	st    *filesystem.Storage
+	path  string
+	local *repo // where large objects go (the caller holds its lock)
 }
 
 // Close ends the session and closes the hub folder's files (left to the garbage
@@ -155,14 +160,25 @@ func (s *diskUpload) Close() error {
 }
 
 func (s *diskUpload) UploadPack(ctx context.Context, req *packp.UploadPackRequest) (*packp.UploadPackResponse, error) {
-	objs, _, err := newObjects(s.st, req.Wants, req.Haves)
+	objs, _, err := newObjects(s.path, s.st, req.Wants, req.Haves)
 	if err != nil && isVanished(err) {
 		// A compaction replaced the packs listed: list them again.
 		s.st.ObjectStorage.Reindex()
-		objs, _, err = newObjects(s.st, req.Wants, req.Haves)
+		objs, _, err = newObjects(s.path, s.st, req.Wants, req.Haves)
 	}
 	if err != nil {
 		return nil, err
+	}
+	if s.local != nil {
+		// Large objects go straight into the local repository, as a stream.
+		small, large, err := splitLarge(s.path, s.st, objs)
+		if err != nil {
+			return nil, err
+		}
+		if err := copyLoose(s.st, s.local.st, s.local.path, large); err != nil {
+			return nil, err
+		}
+		objs = small
 	}
 	pr, pw := io.Pipe()
 	go func() {
@@ -679,7 +695,7 @@ func compactHub(st *filesystem.Storage, path string, maxPacks int, now time.Time
 				return err
 			}
 		}
-		nh, err := packObjects(st, objs)
+		nh, err := packSmall(st, path, objs)
 		if err != nil {
 			return err
 		}
@@ -703,13 +719,17 @@ func compactHub(st *filesystem.Storage, path string, maxPacks int, now time.Time
 	if merge || packLoose {
 		// The loose objects are in the new pack: a reader that misses one finds
 		// it there when it lists the packs again.
-		return deleteLoose(st, loose)
+		return deleteLoose(st, path, loose)
 	}
 	return nil
 }
 
-func deleteLoose(st *filesystem.Storage, loose []plumbing.Hash) error {
+// deleteLoose removes loose objects that went into a pack (large ones stay).
+func deleteLoose(st *filesystem.Storage, path string, loose []plumbing.Hash) error {
 	for _, h := range loose {
+		if n, err := objectSize(path, st, h); err == nil && n > largeObject {
+			continue
+		}
 		if err := st.DeleteLooseObject(h); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
 		}

@@ -121,7 +121,7 @@ func tidyObjects(repoPath string) error {
 	}
 	if entries, err := os.ReadDir(repoPath); err == nil {
 		for _, e := range entries {
-			if strings.HasPrefix(e.Name(), "vademecum-ref-") {
+			if strings.HasPrefix(e.Name(), "vademecum-ref-") || strings.HasPrefix(e.Name(), "vademecum-push-") {
 				remove(filepath.Join(repoPath, e.Name()))
 			}
 		}

@@ -30,7 +30,7 @@ func TestCompactPacksLooseObjectsAndMergesPacks(t *testing.T) {
 		}
 		hs = append(hs, h)
 	}
-	if err := compact(r.st, 4); err != nil {
+	if err := compact(r.st, dir, 4); err != nil {
 		t.Fatal(err)
 	}
 	loose := 0
@@ -53,7 +53,7 @@ func TestCompactPacksLooseObjectsAndMergesPacks(t *testing.T) {
 			r.st.DeleteLooseObject(h)
 		}
 	}
-	if err := compact(r.st, 4); err != nil {
+	if err := compact(r.st, dir, 4); err != nil {
 		t.Fatal(err)
 	}
 	packs, _ = r.st.ObjectPacks()

@@ -1,7 +1,6 @@
 package sync
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -20,6 +19,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp/capability"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp/sideband"
+	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 	gitssh "github.com/go-git/go-git/v5/plumbing/transport/ssh"
@@ -97,7 +97,7 @@ func (e *Engine) dial(rm Remote) (*hub, error) {
 	h := &hub{name: rm.Name, display: redact(rm.URL), kind: kind, ep: ep}
 	switch kind {
 	case hubDisk:
-		h.disk = &diskTransport{create: !e.syncedWith(rm.Name)}
+		h.disk = &diskTransport{create: !e.syncedWith(rm.Name), local: e.repo}
 		h.tr = h.disk
 	case hubHTTP:
 		h.tr = githttp.NewClient(httpClient)
@@ -287,6 +287,16 @@ func (r *repo) haves() ([]plumbing.Hash, error) {
 	return out, err
 }
 
+// copyLargeToHub streams objects into a hub folder as loose objects.
+func copyLargeToHub(hubPath string, src storer.EncodedObjectStorer, hs []plumbing.Hash) error {
+	st, err := openDiskHub(hubPath, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return copyLoose(src, st, hubPath, hs)
+}
+
 // errRejected is a push the hub refused because it moved meanwhile.
 var errRejected = errors.New("non-fast-forward update")
 
@@ -295,17 +305,37 @@ var errRejected = errors.New("non-fast-forward update")
 // transport's receive-pack session. go-git's Remote.Push would walk the whole
 // history to find them.
 func (e *Engine) pushHub(ctx context.Context, h *hub, old, head plumbing.Hash) (int, error) {
-	var buf bytes.Buffer
+	// The pack waits in a temporary file, not in memory: a first push of a
+	// large history can be large.
+	buf, err := os.CreateTemp(e.repo.path, "vademecum-push-*")
+	if err != nil {
+		return 0, explainLocal(err, e.repo.path)
+	}
+	defer func() { buf.Close(); os.Remove(buf.Name()) }()
 	e.repo.mu.Lock()
 	var haves []plumbing.Hash
 	if !old.IsZero() {
 		haves = append(haves, old)
 	}
-	objs, base, err := newObjects(e.repo.st, []plumbing.Hash{head}, haves)
+	objs, base, err := newObjects(e.repo.path, e.repo.st, []plumbing.Hash{head}, haves)
+	if err == nil && h.kind == hubDisk {
+		// Large objects go into the hub folder as loose objects, streamed.
+		var large []plumbing.Hash
+		if objs, large, err = splitLarge(e.repo.path, e.repo.st, objs); err == nil && len(large) > 0 {
+			err = copyLargeToHub(h.ep.Path, e.repo.st, large)
+		}
+	}
 	if err == nil {
-		err = writePack(&buf, e.repo.st, objs, base, h.kind != hubDisk)
+		err = writePack(buf, e.repo.st, objs, base, h.kind != hubDisk)
 	}
 	e.repo.mu.Unlock()
+	if err != nil {
+		return 0, local(err)
+	}
+	size, err := buf.Seek(0, io.SeekCurrent)
+	if err == nil {
+		_, err = buf.Seek(0, io.SeekStart)
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -327,8 +357,8 @@ func (e *Engine) pushHub(ctx context.Context, h *hub, old, head plumbing.Hash) (
 	}
 	req := packp.NewReferenceUpdateRequestFromCapabilities(ar.Capabilities)
 	req.Commands = []*packp.Command{{Name: mainBranch, Old: old, New: head}}
-	req.Packfile = io.NopCloser(&buf)
-	sent := buf.Len()
+	req.Packfile = io.NopCloser(buf)
+	sent := int(size)
 	rs, err := sess.ReceivePack(ctx, req)
 	if rs != nil && rs.UnpackStatus != "" && rs.UnpackStatus != "ok" {
 		return 0, fmt.Errorf("the hub at %s could not store what was sent (%s): sync again", h.display, rs.UnpackStatus)
