@@ -77,18 +77,20 @@ package: deps
 
 # The reliability invariants of DESIGN.md run long: 5,000 seeds of the model-based
 # convergence test (organisations, crashes at every fault point, rebuilds, a
-# malicious partner pushing forged, replayed and removed files) and the
-# real crash test, 60 SIGKILLs of 'vademecum-cli sync' while partners write
-# (about 35 minutes on 2 cores). SOAK_SEEDS=N for more or fewer seeds.
+# malicious partner pushing forged, replayed and removed files), the real crash
+# test, 60 SIGKILLs of 'vademecum-cli sync' while partners write, and three
+# installations syncing through one folder for two minutes while one is killed
+# at random (about 40 minutes on 2 cores). SOAK_SEEDS=N for more or fewer seeds.
 SOAK_SEEDS ?= 5000
 .PHONY: soak
 soak: deps-test
 	set -o pipefail; VADEMECUM_SEEDS=$(SOAK_SEEDS) CGO_ENABLED=0 $(GO) test -count=1 -timeout 6h -v -run '^TestModelConvergence$$' ./sync/ \
 	  | grep -v -e '^=== ' -e '--- PASS: TestModelConvergence/seed='
 	VADEMECUM_SOAK=1 CGO_ENABLED=0 $(GO) test -count=1 -timeout 2h -v -run '^TestSyncSurvivesSIGKILL$$' ./cmd/vademecum-cli/
+	VADEMECUM_STRESS=2m CGO_ENABLED=0 $(GO) test -count=1 -timeout 30m -v -run '^TestThreeInstallationsStress$$' ./cmd/vademecum-cli/
 
 # Each fuzz target in turn for FUZZTIME (default 10 minutes): the record decoder,
-# search queries, the three-way merge and the privacy scanner. New crashers land in
+# search queries, the three-way merge, crafted hub trees and the privacy scanner. New crashers land in
 # testdata/fuzz/<Name>/ and then run in 'make test'.
 FUZZTIME ?= 10m
 .PHONY: fuzz
@@ -96,6 +98,7 @@ fuzz:
 	CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./data/
 	CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz '^FuzzSearch$$' -fuzztime $(FUZZTIME) ./data/
 	CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz '^FuzzMergeRecord$$' -fuzztime $(FUZZTIME) ./sync/
+	CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz '^FuzzTreeImport$$' -fuzztime $(FUZZTIME) ./sync/
 	CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz '^FuzzScan$$' -fuzztime $(FUZZTIME) ./data/privacy/
 
 # Windows: dist/vademecum.exe (the app, no console window), dist/vademecum-cli.exe,

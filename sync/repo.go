@@ -432,6 +432,9 @@ func (r *repo) diffInto(a, b plumbing.Hash, prefix string, depth int, out *[]fil
 		if depth >= maxTreeDepth {
 			return plumbing.ZeroHash, e.Hash, fmt.Sprintf("folders nested more than %d deep are not part of the hub format", maxTreeDepth)
 		}
+		if _, err := r.st.EncodedObject(plumbing.TreeObject, e.Hash); errors.Is(err, plumbing.ErrObjectNotFound) && r.has(e.Hash) {
+			return plumbing.ZeroHash, e.Hash, "a folder entry that names a file is not part of the hub format"
+		}
 		return e.Hash, plumbing.ZeroHash, ""
 	}
 	visit := func(p string, ea, eb *object.TreeEntry) error {
