@@ -4,7 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/sha1"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -84,7 +84,19 @@ type diskTransport struct {
 	wait     func(waited time.Duration)
 }
 
-// Repaired reports (once) whether a session repaired the hub.
+// repairThoroughly checks the hub's newest head whole and repairs the hub if
+// need be; it reports whether it changed anything.
+func (d *diskTransport) repairThoroughly(ctx context.Context, path string) (bool, error) {
+	fixed, err := repairHub(ctx, path, d.wait, true)
+	if fixed {
+		d.mu.Lock()
+		d.repaired = true
+		d.mu.Unlock()
+	}
+	return fixed, err
+}
+
+// takeRepaired reports (once) whether a session repaired the hub.
 func (d *diskTransport) takeRepaired() bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -100,7 +112,7 @@ func (d *diskTransport) load(ctx context.Context, ep *transport.Endpoint) (*file
 	}
 	if !hubHealthy(ep.Path, st) {
 		st.Close()
-		fixed, err := repairHub(ctx, ep.Path, d.wait)
+		fixed, err := repairHub(ctx, ep.Path, d.wait, false)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -480,7 +492,7 @@ func damagedPacks(path string, now time.Time) []string {
 			continue
 		}
 		want := plumbing.NewHash(h)
-		idx, err := os.ReadFile(filepath.Join(dir, base+".idx"))
+		ok, err := idxIntact(filepath.Join(dir, base+".idx"), want)
 		if errors.Is(err, os.ErrNotExist) {
 			if fi, err := e.Info(); err == nil && now.Sub(fi.ModTime()) < time.Minute {
 				continue
@@ -488,47 +500,84 @@ func damagedPacks(path string, now time.Time) []string {
 			bad = append(bad, base)
 			continue
 		}
-		if err != nil || !idxIntact(idx, want) || !packTrailerIs(filepath.Join(dir, e.Name()), want) {
+		if !ok {
+			bad = append(bad, base)
+			continue
+		}
+		if ok, err := packTrailerIs(filepath.Join(dir, e.Name()), want); !ok && !errors.Is(err, os.ErrNotExist) {
+			// (A pack gone since the folder was listed was retired meanwhile.)
 			bad = append(bad, base)
 		}
 	}
 	return bad
 }
 
-func idxIntact(idx []byte, pack plumbing.Hash) bool {
-	n := len(idx)
-	if n < 8+256*4+40 {
-		return false
-	}
-	sum := sha1.Sum(idx[:n-20])
-	return bytes.Equal(sum[:], idx[n-20:]) && bytes.Equal(idx[n-40:n-20], pack[:])
-}
-
-func packTrailerIs(path string, h plumbing.Hash) bool {
+// idxIntact checks a pack index without reading it all (a hub's indexes are
+// checked at every sync): version 2 header, a length that fits the number of
+// objects its fan-out table announces, and the pack's checksum in its trailer.
+// A cut index fails the length, a zeroed or overwritten one the trailer.
+func idxIntact(path string, pack plumbing.Hash) (bool, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return false
+		return false, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return false, err
+	}
+	n := fi.Size()
+	const head = 8 + 256*4
+	if n < head+40 {
+		return false, nil
+	}
+	var hdr [head]byte
+	if _, err := f.ReadAt(hdr[:], 0); err != nil {
+		return false, nil
+	}
+	if !bytes.Equal(hdr[:8], []byte{0xff, 't', 'O', 'c', 0, 0, 0, 2}) {
+		return false, nil
+	}
+	count := int64(binary.BigEndian.Uint32(hdr[head-4:]))
+	least := head + count*(20+4+4) + 40
+	if n < least || n > least+count*8 {
+		return false, nil
+	}
+	var tr [40]byte
+	if _, err := f.ReadAt(tr[:], n-40); err != nil {
+		return false, nil
+	}
+	return bytes.Equal(tr[:20], pack[:]), nil
+}
+
+func packTrailerIs(path string, h plumbing.Hash) (bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return false, err
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil || fi.Size() < 12+20 {
-		return false
+		return false, err
 	}
 	var tr [20]byte
 	if _, err := f.ReadAt(tr[:], fi.Size()-20); err != nil {
-		return false
+		return false, nil
 	}
 	var hdr [4]byte
 	if _, err := f.ReadAt(hdr[:], 0); err != nil || string(hdr[:]) != "PACK" {
-		return false
+		return false, nil
 	}
-	return bytes.Equal(tr[:], h[:])
+	return bytes.Equal(tr[:], h[:]), nil
 }
 
 // repairHub, under the folder's lock, sets damaged packs aside and moves the
 // branch back to the newest head that is complete. It reports whether it
 // changed anything (another process may have repaired the hub meanwhile).
-func repairHub(ctx context.Context, path string, wait func(time.Duration)) (bool, error) {
+//
+// With thorough, the newest head is checked whole even when the cheap checks
+// pass (a fetch met a missing object twice).
+func repairHub(ctx context.Context, path string, wait func(time.Duration), thorough bool) (bool, error) {
 	unlock, err := lockFolder(ctx, path, wait)
 	if err != nil {
 		return false, err
@@ -553,6 +602,9 @@ func repairHub(ctx context.Context, path string, wait func(time.Duration)) (bool
 	}
 	st := openDiskStorage(path)
 	defer st.Close()
+	if !changed && !thorough && hubHealthy(path, st) {
+		return false, nil // repaired by another process meanwhile, or never damaged
+	}
 	var cands []plumbing.Hash
 	refOK := false
 	if b, err := os.ReadFile(filepath.Join(path, "refs", "heads", "main")); err == nil {

@@ -275,6 +275,17 @@ func TestPulledStickHubIsRepaired(t *testing.T) {
 			fi, _ := os.Stat(filepath.Join(hub, headsFile))
 			os.Truncate(filepath.Join(hub, headsFile), fi.Size()-10)
 		}},
+		{"older packs lost with their indexes", func(t *testing.T, hub string, last []string) {
+			keep := map[string]bool{}
+			for _, f := range last {
+				keep[f] = true
+			}
+			for f := range packFiles(t, hub) {
+				if !keep[f] {
+					os.Remove(f)
+				}
+			}
+		}},
 		{"everything of the push gone", func(t *testing.T, hub string, last []string) {
 			for _, f := range last {
 				os.Remove(f)
@@ -311,7 +322,10 @@ func TestPulledStickHubIsRepaired(t *testing.T) {
 			tc.damage(t, h.dir, last)
 			all = append(all, b.practice("After, from b", data.Shared))
 			repaired := false
-			for _, r := range []*replica{b, c, a, b, c} {
+			// A newcomer first: it needs every object of the hub.
+			d := newReplica(t, "refugees-pl", Options{})
+			d.addRemote("usb", h.url, Auth{})
+			for _, r := range []*replica{d, b, c, a, b, c, d} {
 				res, err := r.eng.Sync(context.Background(), "", nil)
 				if err != nil {
 					t.Fatalf("%s: the sync after the stick was pulled failed: %v", r.org, err)
@@ -321,14 +335,14 @@ func TestPulledStickHubIsRepaired(t *testing.T) {
 			if !repaired {
 				t.Error("no sync said the hub was repaired")
 			}
-			for _, r := range []*replica{a, b, c} {
+			for _, r := range []*replica{a, b, c, d} {
 				for _, p := range all {
 					if !r.has(p.ID) {
 						t.Errorf("%s lacks %q", r.org, p.Title)
 					}
 				}
 			}
-			assertConverged(t, a, b, c)
+			assertConverged(t, a, b, c, d)
 			if out := git(t, h.dir, "fsck", "--no-dangling"); strings.Contains(out, "error") || strings.Contains(out, "missing") {
 				t.Fatalf("git fsck: %s", out)
 			}

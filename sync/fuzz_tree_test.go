@@ -29,7 +29,7 @@ var fuzzNames = []string{"practices", "comments", "orgs", "tools", "guides", "at
 // crafted builds, from fuzz input, a tree in r: each 4-byte step adds one
 // entry at a depth (a byte above 240 makes a chain hundreds of folders deep),
 // with a mode, a name and content (a record, bytes of the input, or a zero
-// blob up to a few MB).
+// blob up to 2 MB).
 func crafted(t *testing.T, r *repo, prog []byte) plumbing.Hash {
 	type node struct {
 		kids  map[string]*node
@@ -38,7 +38,7 @@ func crafted(t *testing.T, r *repo, prog []byte) plumbing.Hash {
 		order []string
 	}
 	root := &node{kids: map[string]*node{}}
-	for i := 0; i+4 <= len(prog) && i < 4*64; i += 4 {
+	for i := 0; i+4 <= len(prog) && i < 4*24; i += 4 {
 		depth, modeB, nameB, content := int(prog[i]), prog[i+1], prog[i+2], prog[i+3]
 		chain := 0
 		if depth > 240 {
@@ -68,7 +68,7 @@ func crafted(t *testing.T, r *repo, prog []byte) plumbing.Hash {
 		case 1:
 			body = prog[i:]
 		case 2:
-			body = make([]byte, int(content)<<14) // up to 4 MB of zeros
+			body = make([]byte, int(content)<<13) // up to 2 MB of zeros
 		case 3:
 			body = []byte("1\n")
 		}

@@ -237,9 +237,22 @@ func TestRoundLockExcludesOtherProcesses(t *testing.T) {
 	for _, n := range append(keep, gone...) {
 		os.WriteFile(filepath.Join(pack, n), []byte("x"), 0o644)
 	}
-	os.WriteFile(filepath.Join(dir, "objects", "tmp_obj_1"), []byte("x"), 0o644)
+	// A temporary loose object a minute old was abandoned; a fresh one may be
+	// in the middle of being written (outside the lock).
+	old := filepath.Join(dir, "objects", "tmp_obj_1")
+	fresh := filepath.Join(dir, "objects", "tmp_obj_2")
+	os.WriteFile(old, []byte("x"), 0o644)
+	os.WriteFile(fresh, []byte("x"), 0o644)
+	then := time.Now().Add(-2 * time.Minute)
+	os.Chtimes(old, then, then)
 	if err := tidyObjects(dir); err != nil {
 		t.Fatal(err)
+	}
+	if _, err := os.Stat(old); err == nil {
+		t.Error("an abandoned temporary object was left")
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Error("a temporary object being written was removed")
 	}
 	for _, n := range keep {
 		if _, err := os.Stat(filepath.Join(pack, n)); err != nil {

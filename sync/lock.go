@@ -111,10 +111,12 @@ func tidyObjects(repoPath string) error {
 			}
 		}
 	}
+	// Loose objects are also written outside the lock (large objects copied into
+	// a hub folder): only a temporary file a minute old is abandoned.
 	objDir := filepath.Join(repoPath, "objects")
 	if entries, err := os.ReadDir(objDir); err == nil {
 		for _, e := range entries {
-			if strings.HasPrefix(e.Name(), "tmp_") {
+			if fi, err := e.Info(); err == nil && strings.HasPrefix(e.Name(), "tmp_") && time.Since(fi.ModTime()) > time.Minute {
 				remove(filepath.Join(objDir, e.Name()))
 			}
 		}

@@ -863,6 +863,9 @@ func (w *objectWalk) visit(h plumbing.Hash, parents, known []plumbing.Hash) ([]t
 	w.seen[h] = true
 	w.out = append(w.out, h)
 	t, err := getTree(w.path, w.s, h)
+	if errors.Is(err, plumbing.ErrObjectNotFound) && w.s.HasEncodedObject(h) == nil {
+		return nil, nil // a folder entry naming a file (set aside): sent as it is
+	}
 	if err != nil {
 		return nil, err
 	}

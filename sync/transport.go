@@ -204,6 +204,15 @@ func (e *Engine) fetchHub(ctx context.Context, h *hub) (plumbing.Hash, error) {
 	if err != nil && h.kind == hubDisk && (isVanished(err) || errors.Is(err, errIncomplete)) {
 		e.logf("the hub folder %s changed during the download (%v): reading it again", h.display, err)
 		head, err = e.fetchOnce(ctx, h)
+		if err != nil && h.disk != nil && (isVanished(err) || errors.Is(err, errIncomplete)) {
+			// Still missing: something the cheap checks do not see (an old
+			// pack lost with its index). Check the hub whole and repair it.
+			if fixed, rerr := h.disk.repairThoroughly(ctx, h.ep.Path); rerr != nil {
+				return plumbing.ZeroHash, rerr
+			} else if fixed {
+				head, err = e.fetchOnce(ctx, h)
+			}
+		}
 	}
 	if errors.Is(err, errIncomplete) {
 		return head, fmt.Errorf("the hub at %s sent an incomplete download: sync again", h.display)
