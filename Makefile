@@ -34,9 +34,9 @@ deps-test:
 	@scripts/ensure-packages $(BUILD_PKGS) $(TEST_PKGS)
 
 vet:
-	CGO_ENABLED=0 $(GO) vet -tags ci ./data/... ./sync/... ./app/... ./assets/... ./selfcheck/... ./cmd/vademecum-cli/...
+	CGO_ENABLED=0 $(GO) vet -tags ci ./data/... ./sync/... ./app/... ./assets/... ./selfcheck/... ./internal/... ./cmd/vademecum-cli/...
 	# The Windows-only files (locks, Credential Manager, paths) and the wine tests.
-	CGO_ENABLED=0 GOOS=windows $(GO) vet ./data/... ./sync/... ./selfcheck/... ./cmd/vademecum-cli/...
+	CGO_ENABLED=0 GOOS=windows $(GO) vet ./data/... ./sync/... ./selfcheck/... ./internal/... ./cmd/vademecum-cli/...
 	CGO_ENABLED=0 $(GO) vet -tags wine ./scripts/windows/winetest/
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
@@ -44,7 +44,7 @@ vet:
 # The whole suite. data, sync, app and the CLI run without a display or GL
 # (Fyne's headless driver through -tags ci); the desktop binary is built to prove it links.
 test: deps-test vet
-	CGO_ENABLED=0 $(GO) test -tags ci -count=1 -timeout 30m ./data/... ./sync/... ./app/... ./assets/... ./selfcheck/... ./cmd/vademecum-cli/...
+	CGO_ENABLED=0 $(GO) test -tags ci -count=1 -timeout 30m ./data/... ./sync/... ./app/... ./assets/... ./selfcheck/... ./internal/... ./cmd/vademecum-cli/...
 	$(GO) build -o $(BIN)/vademecum ./cmd/vademecum
 
 # Every main screen of the app rendered to PNG by Fyne's software renderer
