@@ -440,6 +440,15 @@ func (e *Engine) syncRemote(ctx context.Context, rm Remote, progress func(Progre
 		return res, err
 	}
 	for attempt := 1; ; attempt++ {
+		if h.disk != nil && attempt == maxPushTries-1 {
+			// Partners keep pushing first: the last tries hold the hub
+			// folder's lock from fetch to push, so this one gets through.
+			unlock, err := h.disk.hold(ctx, h.ep.Path)
+			if err != nil {
+				return res, err
+			}
+			defer unlock()
+		}
 		progress(Progress{Stage: "fetch"})
 		hubHead, err := e.fetchHub(ctx, h)
 		if err != nil {

@@ -81,19 +81,44 @@ type diskTransport struct {
 
 	mu       gosync.Mutex
 	repaired bool // a session found the hub damaged and repaired it
+	held     bool // this sync holds the folder's lock (pushes need not take it)
 	wait     func(waited time.Duration)
 }
 
 // repairThoroughly checks the hub's newest head whole and repairs the hub if
 // need be; it reports whether it changed anything.
 func (d *diskTransport) repairThoroughly(ctx context.Context, path string) (bool, error) {
-	fixed, err := repairHub(ctx, path, d.wait, true)
+	fixed, err := repairHub(ctx, path, d.wait, true, d.holding())
 	if fixed {
 		d.mu.Lock()
 		d.repaired = true
 		d.mu.Unlock()
 	}
 	return fixed, err
+}
+
+// hold takes the folder's lock for the rest of a sync round: pushes of this
+// round then go ahead without taking it again.
+func (d *diskTransport) hold(ctx context.Context, path string) (func(), error) {
+	unlock, err := lockFolder(ctx, path, d.wait)
+	if err != nil {
+		return nil, err
+	}
+	d.mu.Lock()
+	d.held = true
+	d.mu.Unlock()
+	return func() {
+		d.mu.Lock()
+		d.held = false
+		d.mu.Unlock()
+		unlock()
+	}, nil
+}
+
+func (d *diskTransport) holding() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.held
 }
 
 // takeRepaired reports (once) whether a session repaired the hub.
@@ -112,7 +137,7 @@ func (d *diskTransport) load(ctx context.Context, ep *transport.Endpoint) (*file
 	}
 	if !hubHealthy(ep.Path, st) {
 		st.Close()
-		fixed, err := repairHub(ctx, ep.Path, d.wait, false)
+		fixed, err := repairHub(ctx, ep.Path, d.wait, false, d.holding())
 		if err != nil {
 			return nil, nil, err
 		}
@@ -151,7 +176,7 @@ func (d *diskTransport) NewReceivePackSession(ep *transport.Endpoint, auth trans
 		st.Close()
 		return nil, err
 	}
-	return &diskReceive{ReceivePackSession: inner, st: st, path: ep.Path, wait: d.wait}, nil
+	return &diskReceive{ReceivePackSession: inner, st: st, path: ep.Path, wait: d.wait, held: d.holding()}, nil
 }
 
 type diskUpload struct {
@@ -202,8 +227,9 @@ func (s *diskUpload) UploadPack(ctx context.Context, req *packp.UploadPackReques
 // isVanished recognises an object or pack that was there a moment ago: what a
 // reader meets when a compaction or a repair ran meanwhile.
 func isVanished(err error) bool {
-	if err == nil {
-		return false
+	var he *HubError
+	if err == nil || errors.As(err, &he) {
+		return false // already worded: the folder itself is missing, busy, not a hub
 	}
 	if errors.Is(err, plumbing.ErrObjectNotFound) || errors.Is(err, dotgit.ErrPackfileNotFound) || errors.Is(err, os.ErrNotExist) {
 		return true
@@ -218,6 +244,7 @@ type diskReceive struct {
 	st   *filesystem.Storage
 	path string
 	wait func(time.Duration)
+	held bool // the caller holds the folder's lock already
 }
 
 func (s *diskReceive) Close() error {
@@ -232,14 +259,16 @@ func (s *diskReceive) Close() error {
 // refusing a push whose old value is not the branch's current one. The pack
 // and its index are on the disk before the branch names them.
 func (s *diskReceive) ReceivePack(ctx context.Context, req *packp.ReferenceUpdateRequest) (*packp.ReportStatus, error) {
-	unlock, err := lockFolder(ctx, s.path, s.wait)
-	if err != nil {
-		if req.Packfile != nil {
-			req.Packfile.Close()
+	if !s.held {
+		unlock, err := lockFolder(ctx, s.path, s.wait)
+		if err != nil {
+			if req.Packfile != nil {
+				req.Packfile.Close()
+			}
+			return nil, err
 		}
-		return nil, err
+		defer unlock()
 	}
-	defer unlock()
 	// Another process may have pushed or compacted since the session opened.
 	s.st.ObjectStorage.Reindex()
 	rs := packp.NewReportStatus()
@@ -577,12 +606,14 @@ func packTrailerIs(path string, h plumbing.Hash) (bool, error) {
 //
 // With thorough, the newest head is checked whole even when the cheap checks
 // pass (a fetch met a missing object twice).
-func repairHub(ctx context.Context, path string, wait func(time.Duration), thorough bool) (bool, error) {
-	unlock, err := lockFolder(ctx, path, wait)
-	if err != nil {
-		return false, err
+func repairHub(ctx context.Context, path string, wait func(time.Duration), thorough, locked bool) (bool, error) {
+	if !locked {
+		unlock, err := lockFolder(ctx, path, wait)
+		if err != nil {
+			return false, err
+		}
+		defer unlock()
 	}
-	defer unlock()
 	changed := false
 	if bad := damagedPacks(path, time.Now().Add(time.Hour)); len(bad) > 0 {
 		aside := filepath.Join(path, damagedDir, time.Now().UTC().Format("20060102T150405"))
