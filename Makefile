@@ -34,9 +34,9 @@ deps-test:
 	@scripts/ensure-packages $(BUILD_PKGS) $(TEST_PKGS)
 
 vet:
-	CGO_ENABLED=0 $(GO) vet -tags ci ./data/... ./sync/... ./app/... ./assets/... ./selfcheck/... ./cmd/vademecum-cli/...
+	CGO_ENABLED=0 $(GO) vet -tags ci ./data/... ./sync/... ./app/... ./assets/... ./selfcheck/... ./internal/... ./cmd/vademecum-cli/...
 	# The Windows-only files (locks, Credential Manager, paths) and the wine tests.
-	CGO_ENABLED=0 GOOS=windows $(GO) vet ./data/... ./sync/... ./selfcheck/... ./cmd/vademecum-cli/...
+	CGO_ENABLED=0 GOOS=windows $(GO) vet ./data/... ./sync/... ./selfcheck/... ./internal/... ./cmd/vademecum-cli/...
 	CGO_ENABLED=0 $(GO) vet -tags wine ./scripts/windows/winetest/
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
@@ -44,7 +44,7 @@ vet:
 # The whole suite. data, sync, app and the CLI run without a display or GL
 # (Fyne's headless driver through -tags ci); the desktop binary is built to prove it links.
 test: deps-test vet
-	CGO_ENABLED=0 $(GO) test -tags ci -count=1 -timeout 30m ./data/... ./sync/... ./app/... ./assets/... ./selfcheck/... ./cmd/vademecum-cli/...
+	CGO_ENABLED=0 $(GO) test -tags ci -count=1 -timeout 30m ./data/... ./sync/... ./app/... ./assets/... ./selfcheck/... ./internal/... ./cmd/vademecum-cli/...
 	$(GO) build -o $(BIN)/vademecum ./cmd/vademecum
 
 # Every main screen of the app rendered to PNG by Fyne's software renderer
@@ -77,18 +77,20 @@ package: deps
 
 # The reliability invariants of DESIGN.md run long: 5,000 seeds of the model-based
 # convergence test (organisations, crashes at every fault point, rebuilds, a
-# malicious partner pushing forged, replayed and removed files) and the
-# real crash test, 60 SIGKILLs of 'vademecum-cli sync' while partners write
-# (about 35 minutes on 2 cores). SOAK_SEEDS=N for more or fewer seeds.
+# malicious partner pushing forged, replayed and removed files), the real crash
+# test, 60 SIGKILLs of 'vademecum-cli sync' while partners write, and three
+# installations syncing through one folder for two minutes while one is killed
+# at random (about 40 minutes on 2 cores). SOAK_SEEDS=N for more or fewer seeds.
 SOAK_SEEDS ?= 5000
 .PHONY: soak
 soak: deps-test
 	set -o pipefail; VADEMECUM_SEEDS=$(SOAK_SEEDS) CGO_ENABLED=0 $(GO) test -count=1 -timeout 6h -v -run '^TestModelConvergence$$' ./sync/ \
 	  | grep -v -e '^=== ' -e '--- PASS: TestModelConvergence/seed='
 	VADEMECUM_SOAK=1 CGO_ENABLED=0 $(GO) test -count=1 -timeout 2h -v -run '^TestSyncSurvivesSIGKILL$$' ./cmd/vademecum-cli/
+	VADEMECUM_STRESS=2m CGO_ENABLED=0 $(GO) test -count=1 -timeout 30m -v -run '^TestThreeInstallationsStress$$' ./cmd/vademecum-cli/
 
 # Each fuzz target in turn for FUZZTIME (default 10 minutes): the record decoder,
-# search queries, the three-way merge and the privacy scanner. New crashers land in
+# search queries, the three-way merge, crafted hub trees and the privacy scanner. New crashers land in
 # testdata/fuzz/<Name>/ and then run in 'make test'.
 FUZZTIME ?= 10m
 .PHONY: fuzz
@@ -96,6 +98,7 @@ fuzz:
 	CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./data/
 	CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz '^FuzzSearch$$' -fuzztime $(FUZZTIME) ./data/
 	CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz '^FuzzMergeRecord$$' -fuzztime $(FUZZTIME) ./sync/
+	CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz '^FuzzTreeImport$$' -fuzztime $(FUZZTIME) ./sync/
 	CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz '^FuzzScan$$' -fuzztime $(FUZZTIME) ./data/privacy/
 
 # Windows: dist/vademecum.exe (the app, no console window), dist/vademecum-cli.exe,

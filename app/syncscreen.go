@@ -451,6 +451,8 @@ func stageText(stage string) string {
 		return lang.X("sync.stage.import", "Adding them to your journal…")
 	case "push", "pushing":
 		return lang.X("sync.stage.push", "Sending your changes…")
+	case "wait":
+		return lang.X("sync.stage.wait", "Waiting for another computer to finish with the hub…")
 	}
 	return stage
 }

@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 	gosync "sync"
+
+	"vademecum/internal/atomicfile"
 )
 
 // LocalCopyFile is a plain copy, next to the database, of what the database
@@ -115,23 +117,7 @@ func (c *localCopy) needsRewrite(size int64) bool {
 func (c *localCopy) rewrite(lines []byte) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	tmp, err := os.CreateTemp(filepath.Dir(c.path), ".local-records-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(lines); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), c.path); err != nil {
+	if err := atomicfile.WriteFile(c.path, lines, 0o600); err != nil {
 		return err
 	}
 	c.compacted = int64(len(lines))

@@ -12,6 +12,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"vademecum/data"
+	"vademecum/internal/atomicfile"
 )
 
 // Credentials keeps hub tokens, keyed by the hub's address. Tokens never go to
@@ -131,23 +132,10 @@ func (f *fileCredentials) save(p string, m map[string]string) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(p), ".credentials-*")
-	if err != nil {
-		return fmt.Errorf("cannot write the credentials file in %s: %w", filepath.Dir(p), err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
+	if err := atomicfile.WriteFile(p, b, 0o600); err != nil {
 		return fmt.Errorf("cannot write the credentials file %s: %w", p, err)
 	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), p)
+	return nil
 }
 
 func (f *fileCredentials) Get(remote string) (string, error) {

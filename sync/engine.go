@@ -203,6 +203,19 @@ func (e *Engine) AddRemote(name, url string, auth Auth) error {
 			return fmt.Errorf("cannot keep the token for %s: %w", redact(url), err)
 		}
 	}
+	if old, err := e.remote(name); err == nil && old.URL != url {
+		// Another hub under the same name: what was known of the old one
+		// (its last state, that it was used) does not apply.
+		e.repo.mu.Lock()
+		rerr := e.repo.st.RemoveReference(trackingRef(name))
+		e.repo.mu.Unlock()
+		if rerr != nil && !errors.Is(rerr, plumbing.ErrReferenceNotFound) {
+			return rerr
+		}
+		if _, err := e.store.DB().Exec("DELETE FROM sync_state WHERE remote = ?", name); err != nil {
+			return err
+		}
+	}
 	_, err = e.store.DB().Exec(`INSERT INTO sync_remotes(name, url, token_env, ssh_key, added) VALUES(?, ?, ?, ?, ?)
 		ON CONFLICT(name) DO UPDATE SET url = excluded.url, token_env = excluded.token_env, ssh_key = excluded.ssh_key`,
 		name, url, auth.TokenEnv, auth.SSHKey, fmtTime(time.Now()))
@@ -293,6 +306,9 @@ type Result struct {
 	// organisation's file on the hub: nothing of this installation is sent
 	// until a listed laptop adds it (keys add) and it is approved here.
 	Unlisted bool `json:"unlisted,omitempty"`
+	// HubRepaired: a hub folder was found damaged (a stick pulled out during a
+	// push) and repaired; what it lost is sent again by whoever holds it.
+	HubRepaired bool `json:"hub_repaired,omitempty"`
 }
 
 // Refused is a file of the hub set aside, with the reason.
@@ -349,6 +365,7 @@ func (e *Engine) Sync(ctx context.Context, remote string, progress func(Progress
 		if res.HubHead != "" {
 			total.HubHead = res.HubHead
 		}
+		total.HubRepaired = total.HubRepaired || res.HubRepaired
 		e.recordOutcome(rm.Name, err)
 		if err != nil {
 			e.logf("sync with %s: %v", rm.Name, err)
@@ -404,6 +421,11 @@ func (e *Engine) syncRemote(ctx context.Context, rm Remote, progress func(Progre
 	if err != nil {
 		return res, err
 	}
+	if h.disk != nil {
+		h.disk.wait = func(waited time.Duration) {
+			progress(Progress{Stage: "wait", Done: int(waited / time.Second), Total: int(lockWait / time.Second)})
+		}
+	}
 	progress(Progress{Stage: "commit"})
 	// An import a crash interrupted comes first, so that local edits made since
 	// are merged against what the database really holds.
@@ -418,10 +440,25 @@ func (e *Engine) syncRemote(ctx context.Context, rm Remote, progress func(Progre
 		return res, err
 	}
 	for attempt := 1; ; attempt++ {
+		if h.disk != nil && attempt == maxPushTries-1 {
+			// Partners keep pushing first: the last tries hold the hub
+			// folder's lock from fetch to push, so this one gets through.
+			unlock, err := h.disk.hold(ctx, h.ep.Path)
+			if err != nil {
+				return res, err
+			}
+			defer unlock()
+		}
 		progress(Progress{Stage: "fetch"})
 		hubHead, err := e.fetchHub(ctx, h)
 		if err != nil {
 			return res, err
+		}
+		if h.disk != nil && h.disk.takeRepaired() {
+			// A stick pulled during a push: what the hub lost is still here (and
+			// on the computers that sent it), and goes back with the push.
+			e.logf("the hub folder %s was damaged (a USB stick pulled out during a sync?): it was repaired back to its last complete state", h.display)
+			res.HubRepaired = true
 		}
 		if e.wentBack(rm.Name, hubHead) {
 			// Restored from an older copy: what it lost is still here, in the
@@ -532,7 +569,7 @@ func (e *Engine) syncRemote(ctx context.Context, rm Remote, progress func(Progre
 		break
 	}
 	e.repo.mu.Lock()
-	err = compact(e.repo.st, 24)
+	err = compact(e.repo.st, e.repo.path, 24)
 	e.repo.mu.Unlock()
 	if err != nil {
 		e.logf("tidying the local repository: %v", err)

@@ -26,6 +26,10 @@ var (
 	ErrDiskFull    = errors.New("disk full")
 	ErrHubBusy     = errors.New("hub kept changing")
 	ErrNoRemote    = errors.New("no hub set up")
+	// ErrNotConnected: a hub folder this installation synced with before is
+	// missing (a USB stick not plugged in, a share not mounted). Nothing is
+	// created in its place; it also counts as ErrUnreachable (offline).
+	ErrNotConnected = errors.New("hub folder not connected")
 	// ErrMassDeletion: the hub would delete more than half of the shared records
 	// here (and more than 20). Nothing was changed; Engine.AllowMassDeletion
 	// lets the next sync go ahead once the user confirms.
@@ -40,9 +44,11 @@ type HubError struct {
 	cause error
 }
 
-func (e *HubError) Error() string        { return e.msg }
-func (e *HubError) Is(target error) bool { return target == e.Kind }
-func (e *HubError) Unwrap() error        { return e.cause }
+func (e *HubError) Error() string { return e.msg }
+func (e *HubError) Is(target error) bool {
+	return target == e.Kind || (e.Kind == ErrNotConnected && target == ErrUnreachable)
+}
+func (e *HubError) Unwrap() error { return e.cause }
 
 func hubErr(kind, cause error, format string, args ...any) *HubError {
 	return &HubError{Kind: kind, msg: fmt.Sprintf(format, args...), cause: cause}
@@ -50,6 +56,12 @@ func hubErr(kind, cause error, format string, args ...any) *HubError {
 
 func unreachable(hub string, cause error) error {
 	return hubErr(ErrUnreachable, cause, "cannot reach the hub at %s: working offline, nothing was lost", hub)
+}
+
+// notConnected is a hub folder that is not there: its stick or share is not
+// connected.
+func notConnected(hub string, cause error) error {
+	return hubErr(ErrNotConnected, cause, "the hub folder %s is not connected (plug in the USB stick or connect the shared folder): working offline, nothing was lost", hub)
 }
 
 func notHub(hub, why string) error {

@@ -138,6 +138,9 @@ func TestHubRolledBackGetsHistoryBack(t *testing.T) {
 	if err := os.RemoveAll(h.dir); err != nil {
 		t.Fatal(err)
 	}
+	if err := initBare(h.dir); err != nil {
+		t.Fatal(err)
+	}
 	b.sync()
 	d := newReplica(t, "refugees-pl", Options{})
 	d.addRemote("hub", h.url, Auth{})
@@ -195,13 +198,14 @@ func TestStaleHubLockIsRecovered(t *testing.T) {
 	if err := os.WriteFile(lock, []byte(strconv.Itoa(os.Getpid())+"@"+host+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if staleLock(lock, time.Minute) {
-		t.Error("a live process's lock was judged stale")
+	var seen lockSighting
+	if seen.abandoned(lock) {
+		t.Error("a live process's lock was judged abandoned")
 	}
-	old := time.Now().Add(-3 * time.Minute)
-	os.Chtimes(lock, old, old)
-	if !staleLock(lock, 2*time.Minute) {
-		t.Error("a lock older than two minutes was not judged stale")
+	// Nobody refreshed it for lockExpiry, as this process saw it.
+	seen.since = time.Now().Add(-lockExpiry - time.Second)
+	if !seen.abandoned(lock) {
+		t.Errorf("a lock nobody refreshed for %v was not judged abandoned", lockExpiry)
 	}
 }
 
@@ -233,9 +237,22 @@ func TestRoundLockExcludesOtherProcesses(t *testing.T) {
 	for _, n := range append(keep, gone...) {
 		os.WriteFile(filepath.Join(pack, n), []byte("x"), 0o644)
 	}
-	os.WriteFile(filepath.Join(dir, "objects", "tmp_obj_1"), []byte("x"), 0o644)
+	// A temporary loose object a minute old was abandoned; a fresh one may be
+	// in the middle of being written (outside the lock).
+	old := filepath.Join(dir, "objects", "tmp_obj_1")
+	fresh := filepath.Join(dir, "objects", "tmp_obj_2")
+	os.WriteFile(old, []byte("x"), 0o644)
+	os.WriteFile(fresh, []byte("x"), 0o644)
+	then := time.Now().Add(-2 * time.Minute)
+	os.Chtimes(old, then, then)
 	if err := tidyObjects(dir); err != nil {
 		t.Fatal(err)
+	}
+	if _, err := os.Stat(old); err == nil {
+		t.Error("an abandoned temporary object was left")
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Error("a temporary object being written was removed")
 	}
 	for _, n := range keep {
 		if _, err := os.Stat(filepath.Join(pack, n)); err != nil {

@@ -3,10 +3,12 @@ package sync
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	gosync "sync"
 	"time"
 )
 
@@ -25,8 +27,13 @@ import (
 //     removes. References are written here by rename (writeRefFile), never
 //     truncated in place.
 //   - A hub folder (USB stick, share) is locked for a push with the file
-//     vademecum-push.lock, which names its owner (pid@host): a lock whose owner
-//     died on this computer is taken over at once, any other after two minutes.
+//     vademecum-push.lock (lockFolder), put in place whole and naming its owner
+//     (pid@host and a nonce). A lock whose owner died on this computer is taken
+//     over at once; its owner refreshes it every few seconds while it works, so
+//     a lock of another computer that nobody refreshed for lockExpiry (as seen
+//     on the waiting computer's own clock: clocks of two computers disagree)
+//     is taken over too. A sync that finds the folder busy waits up to
+//     lockWait, telling how long it has waited.
 
 // roundLockFile is the name of the local repository's round lock.
 const roundLockFile = "vademecum-sync.lock"
@@ -104,17 +111,19 @@ func tidyObjects(repoPath string) error {
 			}
 		}
 	}
+	// Loose objects are also written outside the lock (large objects copied into
+	// a hub folder): only a temporary file a minute old is abandoned.
 	objDir := filepath.Join(repoPath, "objects")
 	if entries, err := os.ReadDir(objDir); err == nil {
 		for _, e := range entries {
-			if strings.HasPrefix(e.Name(), "tmp_") {
+			if fi, err := e.Info(); err == nil && strings.HasPrefix(e.Name(), "tmp_") && time.Since(fi.ModTime()) > time.Minute {
 				remove(filepath.Join(objDir, e.Name()))
 			}
 		}
 	}
 	if entries, err := os.ReadDir(repoPath); err == nil {
 		for _, e := range entries {
-			if strings.HasPrefix(e.Name(), "vademecum-ref-") {
+			if strings.HasPrefix(e.Name(), "vademecum-ref-") || strings.HasPrefix(e.Name(), "vademecum-push-") {
 				remove(filepath.Join(repoPath, e.Name()))
 			}
 		}
@@ -128,21 +137,11 @@ func lockOwner() string {
 	return strconv.Itoa(os.Getpid()) + "@" + host
 }
 
-// staleLock reports whether a push lock was left by a process that is gone:
-// one of this computer that no longer runs, or any lock older than maxAge.
-func staleLock(path string, maxAge time.Duration) bool {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return false
-	}
-	if time.Since(fi.ModTime()) > maxAge {
-		return true
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return false
-	}
-	pidS, host, ok := strings.Cut(strings.TrimSpace(string(b)), "@")
+// ownerGone reports whether a push lock's content names a process of this
+// computer that no longer runs.
+func ownerGone(content string) bool {
+	who, _, _ := strings.Cut(strings.TrimSpace(content), " ")
+	pidS, host, ok := strings.Cut(who, "@")
 	me, _ := os.Hostname()
 	pid, err := strconv.Atoi(pidS)
 	if !ok || err != nil || host != me || pid <= 0 {
@@ -154,3 +153,177 @@ func staleLock(path string, maxAge time.Duration) bool {
 // processAlive reports whether process pid of this computer still runs
 // (lock_unix.go, lock_windows.go).
 func processAlive(pid int) bool { return processRunning(pid) }
+
+// Timings of a hub folder's push lock (variables for the tests).
+var (
+	lockBeat   = 3 * time.Second  // how often a holder refreshes its lock
+	lockExpiry = 20 * time.Second // a lock nobody refreshed for this long is abandoned
+	lockBlank  = 3 * time.Second  // a lock still without its owner's line after this is abandoned
+	lockWait   = time.Minute      // how long a push waits for a busy folder
+)
+
+// lockFolder takes a hub folder's push lock, waiting (up to lockWait, calling
+// wait about every second with the time waited) while another process holds
+// it. Under the lock, what an interrupted push left half-written is tidied
+// away. The returned function releases it.
+func lockFolder(ctx context.Context, path string, wait func(time.Duration)) (func(), error) {
+	lock := filepath.Join(path, pushLockFile)
+	mine := lockOwner() + " " + strconv.FormatInt(time.Now().UnixNano(), 36) + "-" + strconv.Itoa(rand.IntN(1<<30)) + "\n"
+	start := time.Now()
+	lastReport := start
+	var seen lockSighting
+	for {
+		ok, err := createLock(lock, mine)
+		if err != nil {
+			return nil, explainLocal(err, path)
+		}
+		if ok {
+			if err := tidyObjects(path); err != nil {
+				releaseLock(lock, mine)
+				return nil, explainLocal(err, path)
+			}
+			return holdLock(lock, mine), nil
+		}
+		if seen.abandoned(lock) {
+			takeOver(lock, seen.content)
+			seen = lockSighting{}
+			continue
+		}
+		waited := time.Since(start)
+		if waited > lockWait {
+			return nil, hubErr(ErrHubBusy, nil, "the hub folder %s stayed busy with another sync for a minute: sync again later, nothing was lost", path)
+		}
+		if wait != nil && time.Since(lastReport) >= time.Second {
+			lastReport = time.Now()
+			wait(waited)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(time.Duration(30+rand.IntN(40)) * time.Millisecond):
+		}
+	}
+}
+
+// createLock puts the lock in place with its content already in it: written to
+// a file of its own, then hard-linked to the lock's name, which fails when the
+// name exists. File systems without hard links (FAT on USB sticks) get an
+// exclusive create instead, whose content follows a moment later (lockBlank).
+func createLock(lock, content string) (bool, error) {
+	tmp := lock + "." + strconv.Itoa(os.Getpid()) + "-" + strconv.Itoa(rand.IntN(1<<30))
+	if err := os.WriteFile(tmp, []byte(content), 0o644); err != nil {
+		return false, err
+	}
+	defer os.Remove(tmp)
+	err := os.Link(tmp, lock)
+	if err == nil {
+		return true, nil
+	}
+	if errors.Is(err, os.ErrExist) {
+		return false, nil
+	}
+	f, err := os.OpenFile(lock, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	if errors.Is(err, os.ErrExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	_, werr := f.WriteString(content)
+	if err := f.Sync(); werr == nil {
+		werr = err
+	}
+	if err := f.Close(); werr == nil {
+		werr = err
+	}
+	if werr != nil {
+		os.Remove(lock)
+		return false, werr
+	}
+	return true, nil
+}
+
+// holdLock refreshes the lock every lockBeat until released; releasing removes
+// it only while it is still this holder's.
+func holdLock(lock, mine string) func() {
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(lockBeat)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				now := time.Now()
+				os.Chtimes(lock, now, now)
+			}
+		}
+	}()
+	var once gosync.Once
+	return func() {
+		once.Do(func() {
+			close(stop)
+			<-done
+			releaseLock(lock, mine)
+		})
+	}
+}
+
+func releaseLock(lock, mine string) {
+	if b, err := os.ReadFile(lock); err == nil && string(b) == mine {
+		os.Remove(lock)
+	}
+}
+
+// lockSighting is what a waiting process saw of someone else's lock, and since
+// when (on its own clock) it has not changed.
+type lockSighting struct {
+	content string
+	mtime   time.Time
+	since   time.Time
+}
+
+// abandoned reports whether the lock is left by a process that is gone: one
+// of this computer that no longer runs, one that wrote no owner within
+// lockBlank, or one that did not refresh it for lockExpiry.
+func (s *lockSighting) abandoned(lock string) bool {
+	fi, err := os.Stat(lock)
+	if err != nil {
+		return false
+	}
+	b, err := os.ReadFile(lock)
+	if err != nil {
+		return false
+	}
+	content := string(b)
+	if content != s.content || !fi.ModTime().Equal(s.mtime) || s.since.IsZero() {
+		*s = lockSighting{content: content, mtime: fi.ModTime(), since: time.Now()}
+	}
+	if strings.TrimSpace(content) == "" {
+		return time.Since(s.since) > lockBlank
+	}
+	if ownerGone(content) {
+		return true
+	}
+	return time.Since(s.since) > lockExpiry
+}
+
+// takeOver removes an abandoned lock, if it is still the one judged
+// abandoned. It is first renamed to a name of this process's own, so that of
+// two processes doing this at once only one removes it; one that finds it
+// took a fresh lock of someone else puts that back.
+func takeOver(lock, judged string) {
+	stale := lock + ".stale-" + strconv.Itoa(os.Getpid()) + "-" + strconv.Itoa(rand.IntN(1<<30))
+	if os.Rename(lock, stale) != nil {
+		return
+	}
+	if b, err := os.ReadFile(stale); err == nil && string(b) != judged {
+		if os.Link(stale, lock) != nil {
+			createLock(lock, string(b))
+		}
+	}
+	os.Remove(stale)
+}

@@ -5,11 +5,17 @@ import (
 	"compress/zlib"
 	"crypto/sha1"
 	"encoding/binary"
+	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/plumbing/storer"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+
+	"vademecum/internal/atomicfile"
 )
 
 // writePack writes a packfile of objs. With thin, an object whose base (an
@@ -32,17 +38,28 @@ func writePack(w io.Writer, s storer.EncodedObjectStorer, objs []plumbing.Hash, 
 	// The fastest level: JSON records compress nearly as well, and a first sync of a
 	// large hub spends its time here otherwise.
 	zw, _ := zlib.NewWriterLevel(io.Discard, zlib.BestSpeed)
+	buf := make([]byte, 32<<10)
 	for _, h := range objs {
 		obj, err := s.EncodedObject(plumbing.AnyObject, h)
 		if err != nil {
 			return err
 		}
+		typ, size := obj.Type(), obj.Size()
+		if size > largeObject || !thin {
+			// Streamed from the disk: a large object is never held whole.
+			if err := packHeader(out, typ, int(size)); err != nil {
+				return err
+			}
+			if err := deflateFrom(zw, out, obj, buf); err != nil {
+				return err
+			}
+			continue
+		}
 		content, err := readAll(obj)
 		if err != nil {
 			return err
 		}
-		typ := obj.Type()
-		if b, ok := base[h]; ok && thin {
+		if b, ok := base[h]; ok {
 			if bo, err := s.EncodedObject(plumbing.AnyObject, b); err == nil && bo.Type() == typ {
 				if bc, err := readAll(bo); err == nil {
 					if d := packfile.DiffDelta(bc, content); len(d) < len(content)/2 {
@@ -96,10 +113,81 @@ func packHeader(w io.Writer, typ plumbing.ObjectType, size int) error {
 	return err
 }
 
+// deflateFrom compresses an object's content into w as it is read, checking
+// that it is as long as its header said.
+func deflateFrom(zw *zlib.Writer, w io.Writer, obj plumbing.EncodedObject, buf []byte) error {
+	r, err := obj.Reader()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	zw.Reset(w)
+	n, err := io.CopyBuffer(zw, r, buf)
+	if err != nil {
+		return err
+	}
+	if n != obj.Size() {
+		return fmt.Errorf("object %s: read %d bytes of %d", obj.Hash(), n, obj.Size())
+	}
+	return zw.Close()
+}
+
 func deflate(zw *zlib.Writer, w io.Writer, b []byte) error {
 	zw.Reset(w)
 	if _, err := zw.Write(b); err != nil {
 		return err
 	}
 	return zw.Close()
+}
+
+// Objects larger than largeObject never go through a pack that go-git reads
+// back: its pack parser holds each object whole while it indexes a pack. They
+// travel and stay as loose objects instead (one file each, written and read as
+// a stream), between folder hubs and local repositories alike.
+
+// splitLarge separates the objects larger than largeObject (sizes read from
+// their headers) from the others.
+func splitLarge(repoPath string, s storer.EncodedObjectStorer, objs []plumbing.Hash) (small, large []plumbing.Hash, err error) {
+	for _, h := range objs {
+		n, err := objectSize(repoPath, s, h)
+		if err != nil {
+			return nil, nil, err
+		}
+		if n > largeObject {
+			large = append(large, h)
+		} else {
+			small = append(small, h)
+		}
+	}
+	return small, large, nil
+}
+
+// copyLoose streams objects from src into dst as loose objects flushed to the
+// disk, skipping those dst holds loose already.
+func copyLoose(src storer.EncodedObjectStorer, dst *filesystem.Storage, dstPath string, hs []plumbing.Hash) error {
+	for _, h := range hs {
+		p := loosePath(dstPath, h)
+		if _, err := os.Stat(p); err == nil {
+			continue
+		}
+		obj, err := src.EncodedObject(plumbing.AnyObject, h)
+		if err != nil {
+			return err
+		}
+		if _, err := dst.SetEncodedObject(obj); err != nil {
+			return err
+		}
+		if err := atomicfile.SyncFile(p); err != nil {
+			return err
+		}
+		if err := atomicfile.SyncDir(filepath.Dir(p)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func loosePath(repoPath string, h plumbing.Hash) string {
+	s := h.String()
+	return filepath.Join(repoPath, "objects", s[:2], s[2:])
 }

@@ -3,12 +3,15 @@ package sync
 import (
 	"bytes"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 
 	gitconfig "github.com/go-git/go-git/v5/plumbing/format/config"
+
+	"vademecum/internal/atomicfile"
 )
 
 // The hubs are also written in the local repository's config file (as plain
@@ -43,19 +46,10 @@ func writeRepoConfig(repoPath string, cfg *gitconfig.Config) error {
 	if err := gitconfig.NewEncoder(&buf).Encode(cfg); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(repoPath, "vademecum-ref-config-*")
-	if err != nil {
+	return atomicfile.WriteVia(repoPath, "vademecum-ref-config-*", filepath.Join(repoPath, "config"), 0o644, func(w io.Writer) error {
+		_, err := w.Write(buf.Bytes())
 		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(buf.Bytes()); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), filepath.Join(repoPath, "config"))
+	})
 }
 
 // saveRemoteConfig notes hub rm in the repository's config.

@@ -13,9 +13,7 @@ import (
 	gosync "sync"
 	"time"
 
-	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/objfile"
 	"github.com/go-git/go-git/v5/plumbing/object"
@@ -47,8 +45,7 @@ func openBareRepo(path string) (*repo, error) {
 			return nil, err
 		}
 	}
-	st := filesystem.NewStorage(osfs.New(path), cache.NewObjectLRUDefault())
-	return &repo{path: path, st: st}, nil
+	return &repo{path: path, st: openDiskStorage(path)}, nil
 }
 
 // initBare lays out an empty bare repository the way git init --bare does.
@@ -128,10 +125,34 @@ func (r *repo) writeBlob(b []byte) (plumbing.Hash, error) {
 // blobSize returns a blob's size without reading it, so that oversized files
 // from a hub are refused before they reach memory.
 func (r *repo) blobSize(h plumbing.Hash) (int64, error) {
+	return objectSize(r.path, r.st, h)
+}
+
+// Bounds on what the sync reads of a repository's trees and commits (guarantee
+// 6 of DESIGN.md): each object's size is read from its header first, and a
+// larger one is refused before it is inflated.
+const (
+	// maxTreeDepth is how many folders deep a comparison of two trees goes.
+	// The hub format needs 3 (practices/<year>/<month>/); a folder deeper is
+	// set aside whole, unread.
+	maxTreeDepth = 8
+	// maxTreeBytes bounds one tree object (about 300,000 entries).
+	maxTreeBytes = 16 << 20
+	// maxCommitBytes bounds one commit object.
+	maxCommitBytes = 1 << 20
+	// maxDiffEntries bounds the entries one comparison of two trees reads.
+	maxDiffEntries = 2_000_000
+)
+
+// ErrTooLarge is a tree or commit larger than a sync reads.
+var ErrTooLarge = errors.New("object too large")
+
+// objectSize returns an object's size from its header, without inflating it.
+func objectSize(repoPath string, s storer.EncodedObjectStorer, h plumbing.Hash) (int64, error) {
 	// go-git's EncodedObjectSize leaves a loose object's file open (until the
 	// garbage collector finds it): read the header here.
 	name := h.String()
-	if f, err := os.Open(filepath.Join(r.path, "objects", name[:2], name[2:])); err == nil {
+	if f, err := os.Open(filepath.Join(repoPath, "objects", name[:2], name[2:])); err == nil {
 		defer f.Close()
 		or, err := objfile.NewReader(f)
 		if err != nil {
@@ -141,7 +162,36 @@ func (r *repo) blobSize(h plumbing.Hash) (int64, error) {
 		_, size, err := or.Header()
 		return size, err
 	}
-	return r.st.EncodedObjectSize(h)
+	if sz, ok := s.(interface {
+		EncodedObjectSize(plumbing.Hash) (int64, error)
+	}); ok {
+		return sz.EncodedObjectSize(h)
+	}
+	obj, err := s.EncodedObject(plumbing.AnyObject, h)
+	if err != nil {
+		return 0, err
+	}
+	return obj.Size(), nil
+}
+
+// getTree reads a tree whose object is at most maxTreeBytes.
+func getTree(repoPath string, s storer.EncodedObjectStorer, h plumbing.Hash) (*object.Tree, error) {
+	if n, err := objectSize(repoPath, s, h); err != nil {
+		return nil, err
+	} else if n > maxTreeBytes {
+		return nil, fmt.Errorf("tree %s holds %d MB: %w", describe(h), n>>20, ErrTooLarge)
+	}
+	return object.GetTree(s, h)
+}
+
+// getCommit reads a commit whose object is at most maxCommitBytes.
+func getCommit(repoPath string, s storer.EncodedObjectStorer, h plumbing.Hash) (*object.Commit, error) {
+	if n, err := objectSize(repoPath, s, h); err != nil {
+		return nil, err
+	} else if n > maxCommitBytes {
+		return nil, fmt.Errorf("commit %s holds %d MB: %w", describe(h), n>>20, ErrTooLarge)
+	}
+	return object.GetCommit(s, h)
 }
 
 func (r *repo) readBlob(h plumbing.Hash) ([]byte, error) {
@@ -173,7 +223,7 @@ func (r *repo) readSmallBlob(h plumbing.Hash) []byte {
 }
 
 func (r *repo) commit(h plumbing.Hash) (*object.Commit, error) {
-	return object.GetCommit(r.st, h)
+	return getCommit(r.path, r.st, h)
 }
 
 // commitTree returns the root tree of a commit, or the zero hash for none.
@@ -193,7 +243,7 @@ func (r *repo) tree(h plumbing.Hash) (*object.Tree, error) {
 	if h.IsZero() {
 		return &object.Tree{}, nil
 	}
-	return object.GetTree(r.st, h)
+	return getTree(r.path, r.st, h)
 }
 
 func (r *repo) writeTree(entries []object.TreeEntry) (plumbing.Hash, error) {
@@ -245,6 +295,13 @@ func (r *repo) writeCommit(tree plumbing.Hash, parents []plumbing.Hash, who, msg
 // a file. Only the trees on the edited paths are rewritten, so the cost follows
 // the change, not the size of the hub.
 func (r *repo) editTree(root plumbing.Hash, edits map[string]plumbing.Hash) (plumbing.Hash, error) {
+	return r.editTreeModes(root, edits, nil)
+}
+
+// editTreeModes is editTree with the mode of some new entries given (a merge
+// keeps a hub's links and odd entries as they are, set aside): path -> mode,
+// plain files otherwise.
+func (r *repo) editTreeModes(root plumbing.Hash, edits map[string]plumbing.Hash, modes map[string]filemode.FileMode) (plumbing.Hash, error) {
 	if len(edits) == 0 {
 		return root, nil
 	}
@@ -257,13 +314,18 @@ func (r *repo) editTree(root plumbing.Hash, edits map[string]plumbing.Hash) (plu
 		entries[e.Name] = e
 	}
 	sub := map[string]map[string]plumbing.Hash{}
+	subModes := map[string]map[string]filemode.FileMode{}
 	for p, h := range edits {
 		name, rest, deeper := strings.Cut(p, "/")
 		if !deeper {
+			mode := filemode.Regular
+			if m, ok := modes[p]; ok {
+				mode = m
+			}
 			if h.IsZero() {
 				delete(entries, name)
 			} else {
-				entries[name] = object.TreeEntry{Name: name, Mode: filemode.Regular, Hash: h}
+				entries[name] = object.TreeEntry{Name: name, Mode: mode, Hash: h}
 			}
 			continue
 		}
@@ -271,13 +333,19 @@ func (r *repo) editTree(root plumbing.Hash, edits map[string]plumbing.Hash) (plu
 			sub[name] = map[string]plumbing.Hash{}
 		}
 		sub[name][rest] = h
+		if m, ok := modes[p]; ok {
+			if subModes[name] == nil {
+				subModes[name] = map[string]filemode.FileMode{}
+			}
+			subModes[name][rest] = m
+		}
 	}
 	for name, es := range sub {
 		var base plumbing.Hash
 		if e, ok := entries[name]; ok && e.Mode == filemode.Dir {
 			base = e.Hash
 		}
-		nh, err := r.editTree(base, es)
+		nh, err := r.editTreeModes(base, es, subModes[name])
 		if err != nil {
 			return plumbing.ZeroHash, err
 		}
@@ -299,21 +367,40 @@ func (r *repo) editTree(root plumbing.Hash, edits map[string]plumbing.Hash) (plu
 }
 
 // fileChange is one file that differs between two trees (zero hash: absent).
+// SetAside says why an entry that is not a plain file (a symbolic link, a
+// gitlink, a file of unknown kind, a folder too deep) is not read as one.
 type fileChange struct {
 	Path     string
 	From, To plumbing.Hash
+	SetAside string
+	ToMode   filemode.FileMode // of a change set aside: what To is
 }
 
 // diffTrees lists the files that differ between trees a and b, sorted by path.
-// Sub-trees with equal hashes are skipped without being read.
+// Sub-trees with equal hashes are skipped without being read. It reads at most
+// maxDiffEntries entries and goes maxTreeDepth folders deep.
 func (r *repo) diffTrees(a, b plumbing.Hash) ([]fileChange, error) {
 	var out []fileChange
-	err := r.diffInto(a, b, "", &out)
+	budget := maxDiffEntries
+	err := r.diffInto(a, b, "", 1, &out, &budget)
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, err
 }
 
-func (r *repo) diffInto(a, b plumbing.Hash, prefix string, out *[]fileChange) error {
+// entryKind says why a tree entry is not a plain file or folder ("" when it is).
+func entryKind(m filemode.FileMode) string {
+	switch m {
+	case filemode.Regular, filemode.Executable, filemode.Deprecated, filemode.Dir:
+		return ""
+	case filemode.Symlink:
+		return "a symbolic link is not a record"
+	case filemode.Submodule:
+		return "a gitlink (a submodule) is not a record"
+	}
+	return fmt.Sprintf("a file of unknown kind (mode %o) is not a record", uint32(m))
+}
+
+func (r *repo) diffInto(a, b plumbing.Hash, prefix string, depth int, out *[]fileChange, budget *int) error {
 	if a == b {
 		return nil
 	}
@@ -325,47 +412,71 @@ func (r *repo) diffInto(a, b plumbing.Hash, prefix string, out *[]fileChange) er
 	if err != nil {
 		return err
 	}
-	inA := map[string]object.TreeEntry{}
+	if *budget -= len(ta.Entries) + len(tb.Entries); *budget < 0 {
+		return fmt.Errorf("the trees compared hold more than %d entries: %w", maxDiffEntries, ErrTooLarge)
+	}
+	inA := make(map[string]object.TreeEntry, len(ta.Entries))
 	for _, e := range ta.Entries {
 		inA[e.Name] = e
 	}
-	for _, eb := range tb.Entries {
+	// one side of an entry: a folder to compare, a file, or something set aside.
+	var toMode filemode.FileMode
+	side := func(e object.TreeEntry) (tree, file plumbing.Hash, aside string) {
+		toMode = e.Mode
+		if aside = entryKind(e.Mode); aside != "" {
+			return plumbing.ZeroHash, e.Hash, aside
+		}
+		if e.Mode != filemode.Dir {
+			return plumbing.ZeroHash, e.Hash, ""
+		}
+		if depth >= maxTreeDepth {
+			return plumbing.ZeroHash, e.Hash, fmt.Sprintf("folders nested more than %d deep are not part of the hub format", maxTreeDepth)
+		}
+		if _, err := r.st.EncodedObject(plumbing.TreeObject, e.Hash); errors.Is(err, plumbing.ErrObjectNotFound) && r.has(e.Hash) {
+			return plumbing.ZeroHash, e.Hash, "a folder entry that names a file is not part of the hub format"
+		}
+		return e.Hash, plumbing.ZeroHash, ""
+	}
+	visit := func(p string, ea, eb *object.TreeEntry) error {
+		var fromTree, toTree, fromFile, toFile plumbing.Hash
+		// What is set aside is what the entry becomes (or was, when removed).
+		var aside string
+		if ea != nil {
+			fromTree, fromFile, aside = side(*ea)
+		}
+		if eb != nil {
+			toTree, toFile, aside = side(*eb)
+		}
+		if !fromFile.IsZero() || !toFile.IsZero() {
+			c := fileChange{Path: p, From: fromFile, To: toFile, SetAside: aside}
+			if aside != "" && eb != nil {
+				c.ToMode = toMode
+			}
+			*out = append(*out, c)
+		}
+		if !fromTree.IsZero() || !toTree.IsZero() {
+			return r.diffInto(fromTree, toTree, p+"/", depth+1, out, budget)
+		}
+		return nil
+	}
+	for i := range tb.Entries {
+		eb := &tb.Entries[i]
 		ea, ok := inA[eb.Name]
 		delete(inA, eb.Name)
 		if ok && ea.Hash == eb.Hash && ea.Mode == eb.Mode {
 			continue
 		}
-		p := prefix + eb.Name
-		var fromTree, toTree, fromFile, toFile plumbing.Hash
+		var pa *object.TreeEntry
 		if ok {
-			if ea.Mode == filemode.Dir {
-				fromTree = ea.Hash
-			} else {
-				fromFile = ea.Hash
-			}
+			pa = &ea
 		}
-		if eb.Mode == filemode.Dir {
-			toTree = eb.Hash
-		} else {
-			toFile = eb.Hash
-		}
-		if !fromFile.IsZero() || !toFile.IsZero() {
-			*out = append(*out, fileChange{Path: p, From: fromFile, To: toFile})
-		}
-		if !fromTree.IsZero() || !toTree.IsZero() {
-			if err := r.diffInto(fromTree, toTree, p+"/", out); err != nil {
-				return err
-			}
+		if err := visit(prefix+eb.Name, pa, eb); err != nil {
+			return err
 		}
 	}
 	for _, ea := range inA {
-		p := prefix + ea.Name
-		if ea.Mode == filemode.Dir {
-			if err := r.diffInto(ea.Hash, plumbing.ZeroHash, p+"/", out); err != nil {
-				return err
-			}
-		} else {
-			*out = append(*out, fileChange{Path: p, From: ea.Hash})
+		if err := visit(prefix+ea.Name, &ea, nil); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -556,7 +667,7 @@ func (r *repo) reaches(from, target plumbing.Hash, limit int) bool {
 // first until only known ones are left; each new commit's tree is compared with
 // its parents' trees, skipping equal sub-trees. base[h] is, for a changed file or
 // tree, its previous version in a commit the other side has: a good delta base.
-func newObjects(s storer.EncodedObjectStorer, wants, haves []plumbing.Hash) (objs []plumbing.Hash, base map[plumbing.Hash]plumbing.Hash, err error) {
+func newObjects(repoPath string, s storer.EncodedObjectStorer, wants, haves []plumbing.Hash) (objs []plumbing.Hash, base map[plumbing.Hash]plumbing.Hash, err error) {
 	const uninteresting = 1
 	flags := map[plumbing.Hash]uint8{}
 	walked := map[plumbing.Hash]*object.Commit{}
@@ -585,7 +696,7 @@ func newObjects(s storer.EncodedObjectStorer, wants, haves []plumbing.Hash) (obj
 			}
 			return nil
 		}
-		c, err := object.GetCommit(s, h)
+		c, err := getCommit(repoPath, s, h)
 		if errors.Is(err, plumbing.ErrObjectNotFound) && f == uninteresting {
 			return nil // a have we do not know: nothing to subtract
 		}
@@ -640,7 +751,7 @@ func newObjects(s storer.EncodedObjectStorer, wants, haves []plumbing.Hash) (obj
 	fresh = parentsFirst(fresh)
 	seen := map[plumbing.Hash]bool{}
 	base = map[plumbing.Hash]plumbing.Hash{}
-	w := &objectWalk{s: s, seen: seen, base: base}
+	w := &objectWalk{s: s, path: repoPath, seen: seen, base: base}
 	for _, c := range fresh {
 		if !seen[c.Hash] {
 			seen[c.Hash] = true
@@ -648,7 +759,7 @@ func newObjects(s storer.EncodedObjectStorer, wants, haves []plumbing.Hash) (obj
 		}
 		var parents, known []plumbing.Hash
 		for _, p := range c.ParentHashes {
-			pc, err := object.GetCommit(s, p)
+			pc, err := getCommit(repoPath, s, p)
 			if err != nil {
 				continue
 			}
@@ -710,32 +821,58 @@ func parentsFirst(cs []*object.Commit) []*object.Commit {
 
 type objectWalk struct {
 	s    storer.EncodedObjectStorer
+	path string
 	seen map[plumbing.Hash]bool
 	base map[plumbing.Hash]plumbing.Hash
 	out  []plumbing.Hash
 }
 
+// treeVisit is a tree waiting to be walked, with its parents' versions.
+type treeVisit struct {
+	h              plumbing.Hash
+	parents, known []plumbing.Hash
+}
+
 // tree collects h and whatever below it differs from every parent tree; known
-// are the parent trees the receiver has, the only safe delta bases.
+// are the parent trees the receiver has, the only safe delta bases. The walk
+// keeps its own stack, so a tree thousands of folders deep costs a few bytes
+// per folder. Gitlinks name commits of other repositories: never sent.
 func (w *objectWalk) tree(h plumbing.Hash, parents, known []plumbing.Hash) error {
+	stack := []treeVisit{{h: h, parents: parents, known: known}}
+	for len(stack) > 0 {
+		v := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		next, err := w.visit(v.h, v.parents, v.known)
+		if err != nil {
+			return err
+		}
+		stack = append(stack, next...)
+	}
+	return nil
+}
+
+func (w *objectWalk) visit(h plumbing.Hash, parents, known []plumbing.Hash) ([]treeVisit, error) {
 	for _, p := range parents {
 		if p == h {
-			return nil
+			return nil, nil
 		}
 	}
 	if w.seen[h] {
-		return nil
+		return nil, nil
 	}
 	w.seen[h] = true
 	w.out = append(w.out, h)
-	t, err := object.GetTree(w.s, h)
+	t, err := getTree(w.path, w.s, h)
+	if errors.Is(err, plumbing.ErrObjectNotFound) && w.s.HasEncodedObject(h) == nil {
+		return nil, nil // a folder entry naming a file (set aside): sent as it is
+	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	load := func(hs []plumbing.Hash) []*object.Tree {
 		out := make([]*object.Tree, 0, len(hs))
 		for _, x := range hs {
-			if pt, err := object.GetTree(w.s, x); err == nil {
+			if pt, err := getTree(w.path, w.s, x); err == nil {
 				out = append(out, pt)
 			}
 		}
@@ -746,14 +883,17 @@ func (w *objectWalk) tree(h plumbing.Hash, parents, known []plumbing.Hash) error
 		w.base[h] = kts[0].Hash
 	}
 	entry := func(t *object.Tree, name string) (object.TreeEntry, bool) {
-		for _, e := range t.Entries {
-			if e.Name == name {
-				return e, true
-			}
+		e, err := t.FindEntry(name)
+		if err != nil {
+			return object.TreeEntry{}, false
 		}
-		return object.TreeEntry{}, false
+		return *e, true
 	}
+	var next []treeVisit
 	for _, e := range t.Entries {
+		if e.Mode == filemode.Submodule {
+			continue
+		}
 		var subParents, subKnown []plumbing.Hash
 		same := false
 		for _, pt := range pts {
@@ -776,9 +916,7 @@ func (w *objectWalk) tree(h plumbing.Hash, parents, known []plumbing.Hash) error
 			}
 		}
 		if e.Mode == filemode.Dir {
-			if err := w.tree(e.Hash, subParents, subKnown); err != nil {
-				return err
-			}
+			next = append(next, treeVisit{h: e.Hash, parents: subParents, known: subKnown})
 			continue
 		}
 		if w.seen[e.Hash] {
@@ -790,7 +928,7 @@ func (w *objectWalk) tree(h plumbing.Hash, parents, known []plumbing.Hash) error
 			w.base[e.Hash] = subKnown[0]
 		}
 	}
-	return nil
+	return next, nil
 }
 
 // describe is a short commit id for messages and logs.
@@ -801,11 +939,13 @@ func describe(h plumbing.Hash) string {
 	return fmt.Sprint(h.String()[:10])
 }
 
-// compact keeps a repository quick to read: loose objects (one file each,
-// written by commits) go into one pack once there are many, and when fetches
-// and pushes have left more than maxPacks packs they are merged into one. Both
-// run now and then, not every round.
-func compact(st *filesystem.Storage, maxPacks int) error {
+// compact keeps the local repository quick to read: loose objects (one file
+// each, written by commits) go into one pack once there are many, and when
+// fetches and pushes have left more than maxPacks packs they are merged into
+// one. Both run now and then, not every round. Only one process at a time
+// reads the local repository (the round lock), so what was merged goes at
+// once; a hub folder keeps it a while (compactHub).
+func compact(st *filesystem.Storage, path string, maxPacks int) error {
 	var loose []plumbing.Hash
 	if err := st.ForEachObjectHash(func(h plumbing.Hash) error {
 		loose = append(loose, h)
@@ -819,53 +959,76 @@ func compact(st *filesystem.Storage, maxPacks int) error {
 	}
 	switch {
 	case len(packs) > maxPacks:
-		var all []plumbing.Hash
-		iter, err := st.IterEncodedObjects(plumbing.AnyObject)
+		all, err := allObjects(st)
 		if err != nil {
 			return err
 		}
-		seen := map[plumbing.Hash]bool{}
-		err = iter.ForEach(func(o plumbing.EncodedObject) error {
-			if !seen[o.Hash()] {
-				seen[o.Hash()] = true
-				all = append(all, o.Hash())
-			}
-			return nil
-		})
+		nh, err := packSmall(st, path, all)
 		if err != nil {
 			return err
 		}
-		if err := packObjects(st, all); err != nil {
-			return err
-		}
+		// go-git keeps the indexes of deleted packs in memory (and would look
+		// objects up in them): read the pack list again.
+		defer st.ObjectStorage.Reindex()
 		for _, p := range packs {
+			if p == nh {
+				continue
+			}
 			if err := st.DeleteOldObjectPackAndIndex(p, time.Time{}); err != nil {
 				return err
 			}
 		}
-	case len(loose) > 2000:
-		if err := packObjects(st, loose); err != nil {
+	case len(loose) > looseBeforePak:
+		if _, err := packSmall(st, path, loose); err != nil {
 			return err
 		}
 	default:
 		return nil
 	}
-	for _, h := range loose {
-		if err := st.DeleteLooseObject(h); err != nil {
-			return err
-		}
-	}
-	return nil
+	return deleteLoose(st, path, loose)
 }
 
-func packObjects(st *filesystem.Storage, hs []plumbing.Hash) error {
+// packSmall packs the objects of hs up to largeObject, and makes sure each
+// larger one is kept loose (copied out of its pack, as a stream, if need be).
+func packSmall(st *filesystem.Storage, path string, hs []plumbing.Hash) (plumbing.Hash, error) {
+	small, large, err := splitLarge(path, st, hs)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	if err := copyLoose(st, st, path, large); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	return packObjects(st, small)
+}
+
+// allObjects lists every object of a repository once.
+func allObjects(st *filesystem.Storage) ([]plumbing.Hash, error) {
+	var all []plumbing.Hash
+	iter, err := st.IterEncodedObjects(plumbing.AnyObject)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[plumbing.Hash]bool{}
+	err = iter.ForEach(func(o plumbing.EncodedObject) error {
+		if !seen[o.Hash()] {
+			seen[o.Hash()] = true
+			all = append(all, o.Hash())
+		}
+		return nil
+	})
+	return all, err
+}
+
+// packObjects writes hs into a new pack of st and returns its name.
+func packObjects(st *filesystem.Storage, hs []plumbing.Hash) (plumbing.Hash, error) {
 	w, err := st.PackfileWriter()
 	if err != nil {
-		return err
+		return plumbing.ZeroHash, err
 	}
-	if err := writePack(w, st, hs, nil, false); err != nil {
+	tail := &tailWriter{}
+	if err := writePack(io.MultiWriter(w, tail), st, hs, nil, false); err != nil {
 		w.Close()
-		return err
+		return plumbing.ZeroHash, err
 	}
-	return w.Close()
+	return tail.hash(), w.Close()
 }

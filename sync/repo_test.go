@@ -30,7 +30,7 @@ func TestCompactPacksLooseObjectsAndMergesPacks(t *testing.T) {
 		}
 		hs = append(hs, h)
 	}
-	if err := compact(r.st, 4); err != nil {
+	if err := compact(r.st, dir, 4); err != nil {
 		t.Fatal(err)
 	}
 	loose := 0
@@ -46,19 +46,26 @@ func TestCompactPacksLooseObjectsAndMergesPacks(t *testing.T) {
 		}
 		var more []plumbing.Hash
 		r.st.ForEachObjectHash(func(h plumbing.Hash) error { more = append(more, h); return nil })
-		if err := packObjects(r.st, more); err != nil {
+		if _, err := packObjects(r.st, more); err != nil {
 			t.Fatal(err)
 		}
 		for _, h := range more {
 			r.st.DeleteLooseObject(h)
 		}
 	}
-	if err := compact(r.st, 4); err != nil {
+	if err := compact(r.st, dir, 4); err != nil {
 		t.Fatal(err)
 	}
 	packs, _ = r.st.ObjectPacks()
 	if len(packs) != 1 {
 		t.Fatalf("packs %d", len(packs))
+	}
+	// The repository that compacted reads every object still (go-git would
+	// look some up in the indexes of the deleted packs).
+	for _, h := range hs {
+		if b, err := r.readBlob(h); err != nil || !strings.HasPrefix(string(b), "blob ") {
+			t.Fatalf("after compaction, %s: %q %v", h, b, err)
+		}
 	}
 	r2, _ := openBareRepo(dir)
 	for _, h := range hs[:50] {

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
 
 	"vademecum/data"
 )
@@ -71,8 +72,18 @@ func (e *Engine) mergeHub(hubHead plumbing.Hash, me data.Identity) (before, afte
 		return strings.HasPrefix(diff[i].Path, "orgs/") && !strings.HasPrefix(diff[j].Path, "orgs/")
 	})
 	edits := map[string]plumbing.Hash{}
+	modes := map[string]filemode.FileMode{} // folderhub: entries set aside keep their kind
 	merged = map[string]mergedFile{}
 	for _, c := range diff {
+		if c.SetAside != "" {
+			// Not a record file (folderhub, guarantee 6): kept as the hub has
+			// it, and quarantined at import.
+			edits[c.Path] = c.To
+			if !c.To.IsZero() {
+				modes[c.Path] = c.ToMode
+			}
+			continue
+		}
 		was, err := r.fileAt(bt, c.Path)
 		if err != nil {
 			return ours, ours, nil, nil, nil, err
@@ -92,7 +103,7 @@ func (e *Engine) mergeHub(hubHead plumbing.Hash, me data.Identity) (before, afte
 		}
 		conflicts = append(conflicts, d.conflicts...)
 	}
-	mt, err := r.editTree(ot, edits)
+	mt, err := r.editTreeModes(ot, edits, modes)
 	if err != nil {
 		return ours, ours, nil, nil, nil, err
 	}
@@ -707,6 +718,15 @@ func (e *Engine) prepareImport(from, to, dirtyBase plumbing.Hash, retry []string
 	for _, c := range changes {
 		it := incoming{path: c.Path, blob: c.To, gone: c.To.IsZero()}
 		hf, perr := parseHubPath(c.Path)
+		if c.SetAside != "" {
+			// A link, gitlink, odd mode or too deep folder (folderhub: guarantee 6).
+			if it.gone {
+				continue
+			}
+			it.reason = c.SetAside
+			items = append(items, it)
+			continue
+		}
 		switch {
 		case perr != nil:
 			if it.gone {

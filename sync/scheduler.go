@@ -128,7 +128,9 @@ func (e *Engine) Run(ctx context.Context, every time.Duration, notify func(Statu
 			return
 		}
 		// Sync itself reports each state change; here only the next wait is chosen.
-		if errors.Is(err, ErrUnreachable) {
+		// Offline, or a hub folder busy with another computer for a minute:
+		// try again soon, then less and less often.
+		if errors.Is(err, ErrUnreachable) || errors.Is(err, ErrHubBusy) {
 			wait = offlineWait
 			offlineWait = min(offlineWait*2, maxOfflineWait)
 		} else {

@@ -1,7 +1,6 @@
 package sync
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -15,18 +14,15 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp/capability"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp/sideband"
+	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
-	"github.com/go-git/go-git/v5/plumbing/transport/server"
 	gitssh "github.com/go-git/go-git/v5/plumbing/transport/ssh"
-	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
 type hubKind int
@@ -46,6 +42,7 @@ type hub struct {
 	tr      transport.Transport
 	auth    transport.AuthMethod
 	token   string
+	disk    *diskTransport // for a hub folder
 }
 
 // parseHubURL classifies a remote address: https:// (http:// only on this
@@ -100,7 +97,8 @@ func (e *Engine) dial(rm Remote) (*hub, error) {
 	h := &hub{name: rm.Name, display: redact(rm.URL), kind: kind, ep: ep}
 	switch kind {
 	case hubDisk:
-		h.tr = diskTransport{}
+		h.disk = &diskTransport{create: !e.syncedWith(rm.Name), local: e.repo}
+		h.tr = h.disk
 	case hubHTTP:
 		h.tr = githttp.NewClient(httpClient)
 		tok := ""
@@ -178,10 +176,51 @@ func rootMessage(err error) string {
 	}
 }
 
+// syncedWith reports whether this installation ever synced with the hub named
+// remote: then its folder, if missing, is a stick not plugged in, never a new
+// hub to create.
+func (e *Engine) syncedWith(remote string) bool {
+	e.repo.mu.Lock()
+	last, err := e.repo.ref(trackingRef(remote))
+	e.repo.mu.Unlock()
+	if err != nil || !last.IsZero() {
+		return true
+	}
+	var when string
+	e.store.DB().QueryRow("SELECT coalesce(last_sync, '') FROM sync_state WHERE remote = ?", remote).Scan(&when)
+	return when != ""
+}
+
+// errIncomplete is a download that lacked the commit it promised.
+var errIncomplete = errors.New("incomplete download")
+
 // fetchHub downloads the hub's main branch into the local repository and
 // returns its commit (zero for an empty hub). Only objects the local side lacks
-// travel: the haves are the local branch and what was fetched before.
+// travel: the haves are the local branch and what was fetched before. A hub
+// folder that another process compacted or repaired during the download (a
+// pack or object gone from under it) is read again, once.
 func (e *Engine) fetchHub(ctx context.Context, h *hub) (plumbing.Hash, error) {
+	head, err := e.fetchOnce(ctx, h)
+	if err != nil && h.kind == hubDisk && (isVanished(err) || errors.Is(err, errIncomplete)) {
+		e.logf("the hub folder %s changed during the download (%v): reading it again", h.display, err)
+		head, err = e.fetchOnce(ctx, h)
+		if err != nil && h.disk != nil && (isVanished(err) || errors.Is(err, errIncomplete)) {
+			// Still missing: something the cheap checks do not see (an old
+			// pack lost with its index). Check the hub whole and repair it.
+			if fixed, rerr := h.disk.repairThoroughly(ctx, h.ep.Path); rerr != nil {
+				return plumbing.ZeroHash, rerr
+			} else if fixed {
+				head, err = e.fetchOnce(ctx, h)
+			}
+		}
+	}
+	if errors.Is(err, errIncomplete) {
+		return head, fmt.Errorf("the hub at %s sent an incomplete download: sync again", h.display)
+	}
+	return head, err
+}
+
+func (e *Engine) fetchOnce(ctx context.Context, h *hub) (plumbing.Hash, error) {
 	sess, err := h.tr.NewUploadPackSession(h.ep, h.auth)
 	if err != nil {
 		return plumbing.ZeroHash, explain(err, h)
@@ -228,10 +267,13 @@ func (e *Engine) fetchHub(ctx context.Context, h *hub) (plumbing.Hash, error) {
 		rd = sideband.NewDemuxer(sideband.Sideband, resp)
 	}
 	if err := packfile.UpdateObjectStorage(e.repo.st, rd); err != nil {
+		if h.kind == hubDisk && isVanished(err) {
+			return plumbing.ZeroHash, err
+		}
 		return plumbing.ZeroHash, explain(err, h)
 	}
 	if !e.repo.has(head) {
-		return plumbing.ZeroHash, fmt.Errorf("the hub at %s sent an incomplete download: sync again", h.display)
+		return plumbing.ZeroHash, errIncomplete
 	}
 	return head, nil
 }
@@ -254,6 +296,16 @@ func (r *repo) haves() ([]plumbing.Hash, error) {
 	return out, err
 }
 
+// copyLargeToHub streams objects into a hub folder as loose objects.
+func copyLargeToHub(hubPath string, src storer.EncodedObjectStorer, hs []plumbing.Hash) error {
+	st, err := openDiskHub(hubPath, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return copyLoose(src, st, hubPath, hs)
+}
+
 // errRejected is a push the hub refused because it moved meanwhile.
 var errRejected = errors.New("non-fast-forward update")
 
@@ -262,17 +314,37 @@ var errRejected = errors.New("non-fast-forward update")
 // transport's receive-pack session. go-git's Remote.Push would walk the whole
 // history to find them.
 func (e *Engine) pushHub(ctx context.Context, h *hub, old, head plumbing.Hash) (int, error) {
-	var buf bytes.Buffer
+	// The pack waits in a temporary file, not in memory: a first push of a
+	// large history can be large.
+	buf, err := os.CreateTemp(e.repo.path, "vademecum-push-*")
+	if err != nil {
+		return 0, explainLocal(err, e.repo.path)
+	}
+	defer func() { buf.Close(); os.Remove(buf.Name()) }()
 	e.repo.mu.Lock()
 	var haves []plumbing.Hash
 	if !old.IsZero() {
 		haves = append(haves, old)
 	}
-	objs, base, err := newObjects(e.repo.st, []plumbing.Hash{head}, haves)
+	objs, base, err := newObjects(e.repo.path, e.repo.st, []plumbing.Hash{head}, haves)
+	if err == nil && h.kind == hubDisk {
+		// Large objects go into the hub folder as loose objects, streamed.
+		var large []plumbing.Hash
+		if objs, large, err = splitLarge(e.repo.path, e.repo.st, objs); err == nil && len(large) > 0 {
+			err = copyLargeToHub(h.ep.Path, e.repo.st, large)
+		}
+	}
 	if err == nil {
-		err = writePack(&buf, e.repo.st, objs, base, h.kind != hubDisk)
+		err = writePack(buf, e.repo.st, objs, base, h.kind != hubDisk)
 	}
 	e.repo.mu.Unlock()
+	if err != nil {
+		return 0, local(err)
+	}
+	size, err := buf.Seek(0, io.SeekCurrent)
+	if err == nil {
+		_, err = buf.Seek(0, io.SeekStart)
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -294,8 +366,8 @@ func (e *Engine) pushHub(ctx context.Context, h *hub, old, head plumbing.Hash) (
 	}
 	req := packp.NewReferenceUpdateRequestFromCapabilities(ar.Capabilities)
 	req.Commands = []*packp.Command{{Name: mainBranch, Old: old, New: head}}
-	req.Packfile = io.NopCloser(&buf)
-	sent := buf.Len()
+	req.Packfile = io.NopCloser(buf)
+	sent := int(size)
 	rs, err := sess.ReceivePack(ctx, req)
 	if rs != nil && rs.UnpackStatus != "" && rs.UnpackStatus != "ok" {
 		return 0, fmt.Errorf("the hub at %s could not store what was sent (%s): sync again", h.display, rs.UnpackStatus)
@@ -314,254 +386,6 @@ func (e *Engine) pushHub(ctx context.Context, h *hub, old, head plumbing.Hash) (
 		return 0, explain(err, h)
 	}
 	return sent, nil
-}
-
-// diskTransport serves a hub folder (USB stick, shared folder) in-process with
-// go-git's server, so no git program is needed. Uploads send only what the
-// client lacks; pushes hold a lock file and check that main did not move, which
-// go-git's server alone does not do.
-type diskTransport struct{}
-
-func (diskTransport) load(ep *transport.Endpoint, create bool) (*filesystem.Storage, transport.Transport, error) {
-	st, err := openDiskHub(ep.Path, create)
-	if err != nil {
-		return nil, nil, err
-	}
-	return st, server.NewClient(server.MapLoader{ep.String(): st}), nil
-}
-
-func (d diskTransport) NewUploadPackSession(ep *transport.Endpoint, auth transport.AuthMethod) (transport.UploadPackSession, error) {
-	st, srv, err := d.load(ep, true)
-	if err != nil {
-		return nil, err
-	}
-	inner, err := srv.NewUploadPackSession(ep, auth)
-	if err != nil {
-		return nil, err
-	}
-	return &diskUpload{UploadPackSession: inner, st: st}, nil
-}
-
-func (d diskTransport) NewReceivePackSession(ep *transport.Endpoint, auth transport.AuthMethod) (transport.ReceivePackSession, error) {
-	st, srv, err := d.load(ep, true)
-	if err != nil {
-		return nil, err
-	}
-	inner, err := srv.NewReceivePackSession(ep, auth)
-	if err != nil {
-		return nil, err
-	}
-	return &diskReceive{ReceivePackSession: inner, st: st, path: ep.Path}, nil
-}
-
-type diskUpload struct {
-	transport.UploadPackSession
-	st *filesystem.Storage
-}
-
-// Close ends the session and closes the hub folder's files (left to the garbage
-// collector, a day of syncs would run out of file handles).
-func (s *diskUpload) Close() error {
-	err := s.UploadPackSession.Close()
-	if cerr := s.st.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
-
-func (s *diskUpload) UploadPack(ctx context.Context, req *packp.UploadPackRequest) (*packp.UploadPackResponse, error) {
-	objs, _, err := newObjects(s.st, req.Wants, req.Haves)
-	if err != nil {
-		return nil, err
-	}
-	pr, pw := io.Pipe()
-	go func() {
-		pw.CloseWithError(writePack(pw, s.st, objs, nil, false))
-	}()
-	return packp.NewUploadPackResponseWithPackfile(req, pr), nil
-}
-
-type diskReceive struct {
-	transport.ReceivePackSession
-	st   *filesystem.Storage
-	path string
-}
-
-func (s *diskReceive) Close() error {
-	err := s.ReceivePackSession.Close()
-	if cerr := s.st.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
-
-// ReceivePack stores the pack and moves the branch under the folder's lock,
-// refusing a push whose old value is not the branch's current one. The branch
-// file is replaced by a rename, so a fetch at the same moment never reads it
-// half written.
-func (s *diskReceive) ReceivePack(ctx context.Context, req *packp.ReferenceUpdateRequest) (*packp.ReportStatus, error) {
-	unlock, err := lockFolder(ctx, s.path)
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
-	rs := packp.NewReportStatus()
-	rs.UnpackStatus = "ok"
-	for _, cmd := range req.Commands {
-		var cur plumbing.Hash
-		if ref, err := s.st.Reference(cmd.Name); err == nil {
-			cur = ref.Hash()
-		}
-		if cur != cmd.Old || cmd.Name != mainBranch || cmd.New.IsZero() {
-			rs.CommandStatuses = []*packp.CommandStatus{{ReferenceName: cmd.Name, Status: "fetch first"}}
-			return rs, errRejected
-		}
-	}
-	if req.Packfile != nil {
-		err := packfile.UpdateObjectStorage(s.st, req.Packfile)
-		req.Packfile.Close()
-		if err != nil {
-			rs.UnpackStatus = err.Error()
-			return rs, explainLocal(err, s.path)
-		}
-	}
-	for _, cmd := range req.Commands {
-		if s.st.HasEncodedObject(cmd.New) != nil {
-			rs.UnpackStatus = "missing objects"
-			return rs, fmt.Errorf("the push to %s lacked objects", s.path)
-		}
-		if err := writeRefFile(s.path, cmd.Name, cmd.New); err != nil {
-			return rs, explainLocal(err, s.path)
-		}
-		rs.CommandStatuses = append(rs.CommandStatuses, &packp.CommandStatus{ReferenceName: cmd.Name, Status: "ok"})
-	}
-	// Each push adds a pack to the folder: merge them now and then.
-	if err := compact(s.st, 32); err != nil {
-		return rs, err
-	}
-	return rs, nil
-}
-
-// writeRefFile replaces a branch file atomically (write, sync, rename).
-func writeRefFile(repoPath string, name plumbing.ReferenceName, h plumbing.Hash) error {
-	p := filepath.Join(repoPath, filepath.FromSlash(name.String()))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return err
-	}
-	// The temporary file stays outside refs/, where readers list every file.
-	tmp, err := os.CreateTemp(repoPath, "vademecum-ref-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.WriteString(h.String() + "\n"); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), p)
-}
-
-// openDiskHub opens the bare repository of a hub folder. A folder that does not
-// exist yet, or is empty, becomes a new hub, so a USB stick needs no setup; but
-// a missing parent means the stick is not there, and nothing is created.
-func openDiskHub(path string, create bool) (*filesystem.Storage, error) {
-	display := path
-	fi, err := os.Stat(path)
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		if _, perr := os.Stat(filepath.Dir(path)); perr != nil || !create {
-			return nil, hubErr(ErrUnreachable, err, "cannot reach the hub at %s (is the USB stick or shared folder connected?): working offline, nothing was lost", display)
-		}
-		if err := initBare(path); err != nil {
-			return nil, explainLocal(err, display)
-		}
-	case err != nil:
-		return nil, hubErr(ErrUnreachable, err, "cannot reach the hub at %s: working offline, nothing was lost", display)
-	case !fi.IsDir():
-		return nil, notHub(display, "it is a file, not a folder")
-	default:
-		if _, err := os.Stat(filepath.Join(path, "objects")); err != nil {
-			entries, rerr := os.ReadDir(path)
-			if rerr != nil {
-				return nil, hubErr(ErrUnreachable, rerr, "cannot read the hub folder %s: working offline, nothing was lost", display)
-			}
-			if len(entries) > 0 {
-				return nil, notHub(display, "the folder holds other files; use an empty folder or a bare git repository")
-			}
-			if err := initBare(path); err != nil {
-				return nil, explainLocal(err, display)
-			}
-		}
-	}
-	return filesystem.NewStorage(osfs.New(path), cache.NewObjectLRUDefault()), nil
-}
-
-func explainLocal(err error, where string) error {
-	if isDiskFull(err) {
-		return diskFull(err)
-	}
-	return fmt.Errorf("cannot write the hub folder %s: %w", where, err)
-}
-
-// pushLockFile is a hub folder's push lock.
-const pushLockFile = "vademecum-push.lock"
-
-// lockFolder takes the hub folder's push lock. The lock names its owner: one
-// left by a process of this computer that is gone is taken over at once, any
-// other after two minutes. Under the lock, what an interrupted push left
-// half-written in the folder is tidied away first.
-func lockFolder(ctx context.Context, path string) (func(), error) {
-	lock := filepath.Join(path, pushLockFile)
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		f, err := os.OpenFile(lock, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
-		if err == nil {
-			_, werr := f.WriteString(lockOwner() + "\n")
-			if cerr := f.Close(); werr == nil {
-				werr = cerr
-			}
-			if werr != nil {
-				os.Remove(lock)
-				return nil, explainLocal(werr, path)
-			}
-			if err := tidyObjects(path); err != nil {
-				os.Remove(lock)
-				return nil, explainLocal(err, path)
-			}
-			return func() { os.Remove(lock) }, nil
-		}
-		if !errors.Is(err, os.ErrExist) {
-			return nil, explainLocal(err, path)
-		}
-		if staleLock(lock, 2*time.Minute) {
-			// Left by a crash: take it over (rename first, so that two
-			// processes doing this at once do not both win).
-			stale := lock + ".stale-" + strconv.Itoa(os.Getpid())
-			if os.Rename(lock, stale) == nil {
-				if !staleLock(stale, 2*time.Minute) {
-					// Another process took it over just before: give it back.
-					os.Link(stale, lock)
-				}
-				os.Remove(stale)
-			}
-			continue
-		}
-		if time.Now().After(deadline) {
-			return nil, hubErr(ErrHubBusy, err, "the hub folder %s is busy with another sync: try again in a minute", path)
-		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
 }
 
 // urlUser returns the user name in an https address, if any.

@@ -128,7 +128,18 @@ func runSync(c *ctx) error {
 	if on(c.fs, "allow-deletions") {
 		eng.AllowMassDeletion()
 	}
-	res, err := eng.Sync(c, str(c.fs, "remote"), nil)
+	var progress func(vsync.Progress)
+	if os.Getenv("VADEMECUM_DEBUG") != "" {
+		// Each stage as it starts, for tests that kill a sync at a known moment.
+		last := ""
+		progress = func(p vsync.Progress) {
+			if p.Stage != last {
+				last = p.Stage
+				fprintf(c.stderr, "stage %s\n", p.Stage)
+			}
+		}
+	}
+	res, err := eng.Sync(c, str(c.fs, "remote"), progress)
 	if err != nil {
 		// Several hubs may each have failed: one line per hub would break scripts.
 		return errors.New(strings.ReplaceAll(err.Error(), "\n", "; "))
@@ -144,6 +155,9 @@ func runSync(c *ctx) error {
 		}{res, held})
 	}
 	fprintf(c.stdout, "received %d, sent %d, conflicts %d, quarantined %d\n", res.Received, res.Sent, res.Conflicts, res.Quarantined)
+	if res.HubRepaired {
+		fprintln(c.stdout, "the hub folder was damaged (a USB stick pulled out during a sync?) and has been repaired: what it lost was sent again from this computer or will be from the others")
+	}
 	printHeldBack(c, held)
 	if res.Conflicts > 0 {
 		fprintln(c.stdout, "see 'vademecum-cli conflicts' for the values that were not kept")

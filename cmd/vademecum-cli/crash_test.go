@@ -142,6 +142,7 @@ func TestSyncSurvivesSIGKILL(t *testing.T) {
 	span := max(time.Since(start)*3/2, 50*time.Millisecond)
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
 	killed, attempts := 0, 0
+	landed := map[string]int{} // where the kills landed: the stage the sync had reached
 	for killed < kills {
 		attempts++
 		if attempts > kills*20 {
@@ -156,6 +157,9 @@ func TestSyncSurvivesSIGKILL(t *testing.T) {
 			args = []string{"practice", "add", "--title", "killed while saving", "--summary", "x", "--visibility", "shared", "--lang", "en"}
 		}
 		cmd := cli(victim.dir, args...)
+		var stages bytes.Buffer
+		cmd.Env = append(cmd.Env, "VADEMECUM_DEBUG=1")
+		cmd.Stderr = &stages
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
@@ -171,6 +175,16 @@ func TestSyncSurvivesSIGKILL(t *testing.T) {
 			continue // it finished just before the signal
 		}
 		killed++
+		where := args[0]
+		if args[0] == "sync" {
+			where = "sync:start"
+			for _, line := range strings.Split(stages.String(), "\n") {
+				if s, ok := strings.CutPrefix(line, "stage "); ok {
+					where = "sync:" + s
+				}
+			}
+		}
+		landed[where]++
 		// The next sync succeeds and everything checks out.
 		if _, err := run(victim.dir, "sync"); err != nil {
 			if !strings.Contains(err.Error(), "kept changing") {
@@ -220,8 +234,8 @@ func TestSyncSurvivesSIGKILL(t *testing.T) {
 		}
 		checkDB(t, in.dir, filepath.Base(in.dir)+" at the end")
 	}
-	t.Logf("%d kills in %d attempts (sync span %v); %d acknowledged practices, all present everywhere",
-		killed, attempts, span, len(victim.acked)+len(others[0].acked)+len(others[1].acked))
+	t.Logf("%d kills in %d attempts (sync span %v), landed %v; %d acknowledged practices, all present everywhere",
+		killed, attempts, span, landed, len(victim.acked)+len(others[0].acked)+len(others[1].acked))
 }
 
 func goTool() string {
@@ -274,4 +288,188 @@ func practiceIDs(t *testing.T, dir string) map[string]bool {
 		out[id] = true
 	}
 	return out
+}
+
+// TestThreeInstallationsStress: three installations write and sync through one
+// hub folder continuously while, now and then, one of them (any) is killed with
+// SIGKILL in the middle of a sync. No sync of a live installation fails; after
+// each kill the victim's next sync succeeds; at the end every acknowledged
+// practice is everywhere and the hub passes git fsck. It runs for
+// VADEMECUM_STRESS (a duration: 15s by default, 2m in make soak).
+func TestThreeInstallationsStress(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("SIGKILL is a unix signal")
+	}
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed (needed for git fsck)")
+	}
+	length := 15 * time.Second
+	if s := os.Getenv("VADEMECUM_STRESS"); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil || d <= 0 {
+			t.Fatalf("VADEMECUM_STRESS=%q is not a duration", s)
+		}
+		length = d
+	}
+	if testing.Short() {
+		length = 3 * time.Second
+	}
+	work := t.TempDir()
+	bin := filepath.Join(work, "vademecum-cli")
+	build := exec.Command(goTool(), "build", "-o", bin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	hub := filepath.Join(work, "share", "hub")
+	os.MkdirAll(filepath.Dir(hub), 0o755)
+	env := append(os.Environ(), "HOME="+work, "XDG_CONFIG_HOME="+filepath.Join(work, "config"), "VADEMECUM_DATA=")
+	type install struct {
+		dir   string
+		mu    gosync.Mutex
+		acked map[string]bool
+		syncs int
+	}
+	start := func(dir string, args ...string) (*exec.Cmd, *bytes.Buffer) {
+		cmd := exec.Command(bin, append([]string{"--data", dir}, args...)...)
+		cmd.Env = env
+		var errb bytes.Buffer
+		cmd.Stderr = &errb
+		return cmd, &errb
+	}
+	run := func(dir string, args ...string) (string, error) {
+		cmd, errb := start(dir, args...)
+		out, err := cmd.Output()
+		if err != nil {
+			return string(out), fmt.Errorf("%s %s: %v: %s", filepath.Base(dir), strings.Join(args, " "), err, strings.TrimSpace(errb.String()))
+		}
+		return string(out), nil
+	}
+	var all []*install
+	for i, org := range []string{"shelter-it", "street-cz", "migrant-es"} {
+		in := &install{dir: filepath.Join(work, "install-"+strconv.Itoa(i)), acked: map[string]bool{}}
+		for _, args := range [][]string{
+			{"init", "--org-id", org, "--org-name", "Org " + org, "--country", "IT", "--lang", "en", "--user", org},
+			{"remote", "add", "share", hub},
+			{"sync"},
+		} {
+			if _, err := run(in.dir, args...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		all = append(all, in)
+	}
+	// victim is the installation whose next sync is to be killed, victimCmd
+	// that sync once started, killedCmd the one the signal was sent to.
+	var killMu gosync.Mutex
+	victim := -1
+	var victimCmd, killedCmd *exec.Cmd
+	stop := make(chan struct{})
+	errs := make(chan error, 10)
+	var wg gosync.WaitGroup
+	for i, in := range all {
+		wg.Go(func() {
+			for n := 0; ; n++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				out, err := run(in.dir, "practice", "add", "--title", fmt.Sprintf("%s %d", filepath.Base(in.dir), n), "--summary", "s", "--visibility", "shared", "--lang", "en")
+				if err != nil {
+					errs <- err
+					return
+				}
+				in.mu.Lock()
+				in.acked[strings.TrimSpace(out)] = true
+				in.mu.Unlock()
+				cmd, errb := start(in.dir, "sync")
+				if err := cmd.Start(); err != nil {
+					errs <- err
+					return
+				}
+				killMu.Lock()
+				marked := victim == i && victimCmd == nil
+				if marked {
+					victimCmd = cmd
+				}
+				killMu.Unlock()
+				err = cmd.Wait()
+				killMu.Lock()
+				killed := killedCmd == cmd
+				if victimCmd == cmd {
+					victim, victimCmd = -1, nil
+				}
+				killMu.Unlock()
+				if err != nil && !killed {
+					errs <- fmt.Errorf("%s: a live sync failed: %v: %s", filepath.Base(in.dir), err, strings.TrimSpace(errb.String()))
+					return
+				}
+				in.mu.Lock()
+				in.syncs++
+				in.mu.Unlock()
+			}
+		})
+	}
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 2))
+	deadline := time.Now().Add(length)
+	kills := 0
+	for time.Now().Before(deadline) {
+		time.Sleep(time.Duration(300+rng.IntN(700)) * time.Millisecond)
+		killMu.Lock()
+		if victim == -1 {
+			victim = rng.IntN(len(all))
+		}
+		cmd := victimCmd
+		killMu.Unlock()
+		if cmd == nil {
+			continue
+		}
+		time.Sleep(time.Duration(rng.IntN(150)) * time.Millisecond)
+		killMu.Lock()
+		if victimCmd == cmd && cmd.Process.Signal(syscall.SIGKILL) == nil {
+			killedCmd = cmd
+			kills++
+		}
+		killMu.Unlock()
+		select {
+		case err := <-errs:
+			close(stop)
+			wg.Wait()
+			t.Fatal(err)
+		default:
+		}
+	}
+	close(stop)
+	wg.Wait()
+	select {
+	case err := <-errs:
+		t.Fatal(err)
+	default:
+	}
+	checkRepo(t, hub, "the hub")
+	for range 2 {
+		for _, in := range all {
+			if _, err := run(in.dir, "sync"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	total, syncs := 0, 0
+	for _, in := range all {
+		have := practiceIDs(t, in.dir)
+		for _, from := range all {
+			for id := range from.acked {
+				if !have[id] {
+					t.Fatalf("%s lacks %s from %s", filepath.Base(in.dir), id, filepath.Base(from.dir))
+				}
+			}
+		}
+		checkRepo(t, filepath.Join(in.dir, "hub.git"), filepath.Base(in.dir))
+		checkDB(t, in.dir, filepath.Base(in.dir))
+		total += len(in.acked)
+		syncs += in.syncs
+	}
+	checkRepo(t, hub, "the hub at the end")
+	t.Logf("%v: %d syncs completed, %d killed, %d acknowledged practices, all present everywhere", length, syncs, kills, total)
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"vademecum/data"
+
+	"vademecum/internal/atomicfile"
 )
 
 // Format is an export format, as the CLI's --format names it.
@@ -124,26 +126,15 @@ func writeFileAtomic(path, example string, write func(io.Writer) error) error {
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return fmt.Errorf("the folder %s does not exist: create it first or choose another place", dir)
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".part-*")
-	if err != nil {
-		return fmt.Errorf("cannot write in %s: %s", dir, rootCause(err))
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // a no-op once renamed
-	if err := write(f); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
+	var werr error
+	err := atomicfile.WriteVia(dir, "."+filepath.Base(path)+".part-*", path, 0o644, func(w io.Writer) error {
+		werr = write(w)
+		return werr
+	})
+	if err != nil && werr == nil {
 		return fmt.Errorf("cannot write %s: %s", path, rootCause(err))
 	}
-	if err := os.Chmod(tmp, 0o644); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("cannot write %s: %s", path, rootCause(err))
-	}
-	return nil
+	return err
 }
 
 func rootCause(err error) string {

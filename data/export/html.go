@@ -16,6 +16,8 @@ import (
 	"strings"
 
 	"vademecum/data"
+
+	"vademecum/internal/atomicfile"
 )
 
 //go:embed site/page.tmpl site/style.css site/search.js
@@ -81,12 +83,12 @@ func SaveSite(ctx context.Context, s *data.Store, dir string, o Options) error {
 	}
 	if exists {
 		old := tmp + ".old"
-		if err := os.Rename(dir, old); err != nil {
+		if err := atomicfile.Rename(dir, old); err != nil {
 			return fmt.Errorf("cannot replace %s: %s", dir, rootCause(err))
 		}
 		defer os.RemoveAll(old)
 	}
-	if err := os.Rename(tmp, dir); err != nil {
+	if err := atomicfile.Rename(tmp, dir); err != nil {
 		return fmt.Errorf("cannot write %s: %s", dir, rootCause(err))
 	}
 	return nil

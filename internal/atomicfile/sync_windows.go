@@ -1,0 +1,39 @@
+//go:build windows
+
+package atomicfile
+
+import (
+	"errors"
+	"os"
+	"time"
+
+	"golang.org/x/sys/windows"
+)
+
+// errUnsupported: Windows keeps no Unix permission bits.
+var errUnsupported = errors.ErrUnsupported
+
+// Rename moves old over new (MoveFileEx with MOVEFILE_REPLACE_EXISTING, as
+// os.Rename does), retrying for a few seconds while another program (an
+// antivirus, a search indexer, a sync client) holds either file open.
+func Rename(old, new string) error {
+	var err error
+	delay := 5 * time.Millisecond
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		err = os.Rename(old, new)
+		if err == nil || !sharingViolation(err) || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(delay)
+		delay = min(delay*2, 250*time.Millisecond)
+	}
+}
+
+func sharingViolation(err error) bool {
+	return errors.Is(err, windows.ERROR_SHARING_VIOLATION) || errors.Is(err, windows.ERROR_ACCESS_DENIED) ||
+		errors.Is(err, windows.ERROR_LOCK_VIOLATION)
+}
+
+// SyncDir does nothing: Windows cannot open a folder for flushing, and NTFS
+// journals renames itself.
+func SyncDir(dir string) error { return nil }
