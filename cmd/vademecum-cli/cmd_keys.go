@@ -48,6 +48,12 @@ func runKeys(c *ctx) error {
 	if err != nil {
 		return err
 	}
+	// Organisations an invitation pinned, whose file has not been received yet.
+	invited, err := trust.InvitedOrgs(s)
+	if err != nil {
+		return err
+	}
+	orgs = append(orgs, invited...)
 	if on(c.fs, "json") {
 		out := make([]map[string]any, 0, len(orgs))
 		for _, o := range orgs {

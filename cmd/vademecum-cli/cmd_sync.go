@@ -128,6 +128,7 @@ func runSync(c *ctx) error {
 	if on(c.fs, "allow-deletions") {
 		eng.AllowMassDeletion()
 	}
+	before := c.orgsKnown()
 	res, err := eng.Sync(c, str(c.fs, "remote"), nil)
 	if err != nil {
 		// Several hubs may each have failed: one line per hub would break scripts.
@@ -155,6 +156,7 @@ func runSync(c *ctx) error {
 	if res.Unlisted {
 		fprintln(c.stdout, "this laptop is not listed in its organisation's file on the hub yet: nothing of it was sent. On a listed laptop run 'vademecum-cli keys add' with this laptop's key ('vademecum-cli keys show'), sync there, then here 'vademecum-cli keys approve ORG' after comparing the fingerprint by phone")
 	}
+	c.firstSight(before)
 	return nil
 }
 
@@ -230,4 +232,15 @@ func runConflictsResolve(c *ctx) error {
 	}
 	fprintf(c.stdout, "conflict %s resolved: kept %s (shared at the next sync)\n", c.args[0], keep)
 	return nil
+}
+
+// orgsKnown are the organisations held here, for firstSight after a sync.
+func (c *ctx) orgsKnown() map[string]bool {
+	known := map[string]bool{}
+	if orgs, err := c.store.ListOrgs(c); err == nil {
+		for _, o := range orgs {
+			known[o.ID] = true
+		}
+	}
+	return known
 }
