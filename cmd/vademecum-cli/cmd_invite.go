@@ -82,6 +82,9 @@ func runInviteCreate(c *ctx) error {
 	if opt.Hub, err = invite.ChooseHub(remotesOf(rms), str(c.fs, "remote")); err != nil {
 		return err
 	}
+	if me, _ := s.Identity(); opt.Org != "" && opt.Org != me.Org {
+		return &invite.Error{Kind: invite.NotOwnOrg, Org: me.Org}
+	}
 	if opt.Token != "" || opt.Org != "" {
 		if opt.Passphrase, err = c.newPassphrase(); err != nil {
 			return err

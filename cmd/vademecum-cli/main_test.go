@@ -45,6 +45,7 @@ func TestScripts(t *testing.T) {
 			"sqlexec":      sqlExec,
 			"httphub":      cmdHTTPHub,
 			"expireinvite": cmdExpireInvite,
+			"tamper":       cmdTamper,
 		},
 	})
 }
@@ -172,4 +173,33 @@ func TestEveryPrintIsEscaped(t *testing.T) {
 			return true
 		})
 	}
+}
+
+// cmdTamper changes one character of an invitation's signed text: tamper IN
+// OUT. In a plain file the 81st character; in an encrypted one a character of
+// the last armored line but one, which holds the end of the ciphertext.
+func cmdTamper(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: tamper IN OUT")
+	}
+	b, err := os.ReadFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	lines := strings.Split(string(b), "\n")
+	row, col := 0, 80
+	for i, l := range lines {
+		if strings.HasPrefix(l, "-----END") {
+			row, col = i-1, 2
+			if len(lines[row]) < 8 {
+				row--
+			}
+		}
+	}
+	l := []byte(lines[row])
+	if l[col] == 'A' {
+		l[col] = 'B'
+	} else {
+		l[col] = 'A'
+	}
+	lines[row] = string(l)
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(strings.Join(lines, "\n")), 0o600))
 }

@@ -46,12 +46,6 @@ func Check(store *data.Store, inv *Invitation, now time.Time, remotes []Remote, 
 		who.Kind = UnknownSigner
 		return who
 	}
-	for _, r := range remotes {
-		if sameURL(r.URL, inv.Hub.URL) {
-			who.Kind, who.Hub = HubConfigured, r.Name
-			return who
-		}
-	}
 	if inv.Laptop != nil && store != nil {
 		if me, err := store.Identity(); err == nil {
 			if me.Org != inv.From.Org {
@@ -64,6 +58,12 @@ func Check(store *data.Store, inv *Invitation, now time.Time, remotes []Remote, 
 			if err != nil || in.Public() != pub {
 				return who
 			}
+		}
+	}
+	for _, r := range remotes {
+		if sameURL(r.URL, inv.Hub.URL) {
+			who.Kind, who.Hub = HubConfigured, r.Name
+			return who
 		}
 	}
 	return nil
