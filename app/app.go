@@ -84,6 +84,7 @@ type UI struct {
 	chooseFolder func(start string, done func(path string))
 	chooseCSV    func(done func(path string))
 	chooseInvite func(done func(path string)) // an invitation file (invite.go)
+	invites      *inviteForm                  // the open invitation form (invitecreate.go)
 }
 
 // New builds the main window, or the first-start form when the store has no

@@ -348,4 +348,69 @@ func TestScreenshotsInvitation(t *testing.T) {
 	test.Type(u.first.user, "Giulia Bianchi")
 	u.first.content.Refresh()
 	shot("first-start-invitation-it")
+
+	st := newTestStore(t)
+	trust.EnsureListed(st, "ufficio")
+	st.SetSetting(data.SettingUILang, "it")
+	st.SetSetting(SettingTheme, ThemeLight)
+	u = newTestUI(t, st, &fakeHub{store: st})
+	f := u.showInviteForm([]invite.Remote{{Name: "partners", URL: "https://hub.example.org/partners.git"}})
+	test.Type(f.token, "newcomer-token")
+	test.Type(f.passphrase, testPassphrase)
+	shot("settings-invite-it")
+}
+
+func TestCreateInvitationInApp(t *testing.T) {
+	st := newTestStore(t)
+	if err := trust.EnsureListed(st, "office laptop"); err != nil {
+		t.Fatal(err)
+	}
+	hub := &fakeHub{store: st, remotes: []HubRemote{{Name: "partners", URL: "https://hub.example.org/partners.git"}}}
+	u := newTestUI(t, st, hub)
+	dir := t.TempDir()
+	u.chooseFolder = func(start string, done func(string)) { done(dir) }
+	settings := newSettingsScreen(u)
+	b, ok := button(settings.content, "Invite…")
+	if !ok {
+		t.Fatal("no Invite button in Settings")
+	}
+	test.Tap(b)
+	u.Wait()
+	var f *inviteForm
+	f = u.invites
+	if f == nil {
+		t.Fatal("the invitation form did not open")
+	}
+	// A token needs a passphrase.
+	test.Type(f.token, "newcomer-token")
+	test.Tap(f.create)
+	u.Wait()
+	if !strings.Contains(f.problem.Text, "choose a passphrase of at least 10 characters") {
+		t.Fatalf("no passphrase: %q", f.problem.Text)
+	}
+	f.expires.SetText("2020-01-01")
+	test.Type(f.passphrase, testPassphrase)
+	test.Tap(f.create)
+	u.Wait()
+	if !strings.Contains(f.problem.Text, "a day in the future") {
+		t.Fatalf("a past date: %q", f.problem.Text)
+	}
+	f.expires.SetText("2099-12-31")
+	test.Tap(f.create)
+	u.Wait()
+	path := filepath.Join(dir, "partners-2099-12-31"+invite.FileExt)
+	b2, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("the invitation was not saved: %v; form says %q", err, f.problem.Text)
+	}
+	inv, err := invite.Read(b2, func(int) (string, error) { return testPassphrase, nil })
+	if err != nil || inv.Token != "newcomer-token" || inv.Hub.URL != "https://hub.example.org/partners.git" || inv.Expires != "2099-12-31" {
+		t.Fatalf("saved invitation: %+v %v", inv, err)
+	}
+	if _, err := os.Stat(strings.TrimSuffix(path, invite.FileExt) + ".png"); err != nil {
+		t.Errorf("no QR code beside it: %v", err)
+	}
+	if msg := overlayText(u); !strings.Contains(msg, "Read them the passphrase by phone") {
+		t.Errorf("the result dialog says:\n%s", msg)
+	}
 }
