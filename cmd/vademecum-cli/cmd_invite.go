@@ -249,7 +249,12 @@ func runJoin(c *ctx) error {
 			remotes = remotesOf(rms)
 		}
 	}
-	if err := invite.Check(s, inv, time.Now(), remotes, str(c.fs, "signer")); err != nil {
+	signer := str(c.fs, "signer")
+	err = invite.Check(s, inv, time.Now(), remotes, signer)
+	if invite.IsKind(err, invite.UnknownSigner) && c.confirmSigner(inv) {
+		err = invite.Check(s, inv, time.Now(), remotes, inv.Fingerprint())
+	}
+	if err != nil {
 		return err
 	}
 	if inv.Laptop != nil && strings.TrimSpace(str(c.fs, "user")) == "" && (s == nil || !s.Initialised()) {
@@ -355,4 +360,18 @@ func (c *ctx) firstSight(before map[string]bool) {
 		fmt.Fprintf(c.stdout, "new partner %s (%s): its keys were pinned on first sight, as the hub holds them: compare the fingerprint %s by phone with %s (or join with an invitation, which lists them)\n",
 			o.ID, o.Name, strings.Join(fps, ", "), o.ID)
 	}
+}
+
+// confirmSigner asks, on a terminal, whether the signer's fingerprint is the
+// one its organisation reads out by phone.
+func (c *ctx) confirmSigner(inv *invite.Invitation) bool {
+	f, ok := c.stdin.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return false
+	}
+	fmt.Fprintf(c.stderr, "This invitation says it is from %s (%s), signed with the key\n\n    %s\n\nwhich is not known here. Call %s and compare that fingerprint with theirs.\nIs it the same? [y/N] ",
+		inv.From.OrgName, inv.From.Org, inv.Fingerprint(), inv.From.Org)
+	line, _ := bufio.NewReader(f).ReadString('\n')
+	a := strings.ToLower(strings.TrimSpace(line))
+	return a == "y" || a == "yes"
 }
