@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"vademecum/data"
@@ -194,8 +195,10 @@ func VerifyInvitation(public string, payload []byte, sig string) bool {
 	if err != nil {
 		return false
 	}
-	id, s, err := parseSig(sig)
-	return err == nil && id == KeyID(pub) && ed25519.Verify(pub, append([]byte("vademecum invitation\x00"), payload...), s)
+	// Strict base64: no other spelling of the same signature is accepted.
+	id, b, ok := strings.Cut(sig, ":")
+	s, err := base64.StdEncoding.Strict().DecodeString(b)
+	return ok && err == nil && id == KeyID(pub) && ed25519.Verify(pub, append([]byte("vademecum invitation\x00"), payload...), s)
 }
 
 // NewLaptopKey makes the key of a new laptop of this organisation, for an

@@ -5,13 +5,14 @@
 // token for the invited organisation, the public keys of the network's
 // organisations as the coordinator has them pinned, an expiry date, all signed
 // by the coordinator's installation key. It is a small text file
-// (.vademecum-invite) that also fits in a QR code:
+// (.vademecum-invite) that also fits in a QR code, one line:
 //
-//	vademecum-invite:1:<base64url of the JSON payload>:<key id>:<base64 signature>
+//	vademecum-invite:1:<base64url of the deflated JSON payload>:<key id>:<base64 signature>
+//	vademecum-invite:1:age:<base64url of an age file (scrypt) holding the signature line and the deflated payload>
 //
-// When it carries a secret (a token, or the key of a new laptop) that text is
-// encrypted with a passphrase the coordinator gives by phone (age, scrypt),
-// armored as text. Reading checks, before anything is changed here: the
+// The second form is for invitations that carry a secret (a token, or the key
+// of a new laptop), encrypted with a passphrase the coordinator gives by phone.
+// Reading checks, before anything is changed here: the
 // passphrase (three tries), the signature over the payload (a changed byte is
 // "tampered"), the expiry date, what this installation knows of the signer
 // (revoked: refused; a key its organisation does not list here, or a first

@@ -2,6 +2,7 @@ package invite
 
 import (
 	"bytes"
+	"compress/flate"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -11,7 +12,6 @@ import (
 	"time"
 
 	"filippo.io/age"
-	"filippo.io/age/armor"
 	qrcode "github.com/skip2/go-qrcode"
 
 	"vademecum/data"
@@ -22,7 +22,8 @@ import (
 const FileExt = ".vademecum-invite"
 
 const (
-	magic = "vademecum-invite:1:"
+	magic       = "vademecum-invite:1:"
+	magicSecret = "vademecum-invite:1:age:"
 	// workFactor is scrypt's log2(N) for the passphrase: 2^16 takes about a
 	// quarter of a second and 64 MB, on each try, which a modest laptop bears
 	// and a guesser pays for every guess.
@@ -175,16 +176,24 @@ func IsKind(err error, k Kind) bool {
 	return errors.As(err, &e) && e.Kind == k
 }
 
-// Encode signs the invitation with in and returns the file's bytes: plain text,
-// or when passphrase is set, encrypted with it.
+// Encode signs the invitation with in and returns the file's bytes: one line
+// of text, plain, or when passphrase is set, encrypted with it. The payload is
+// compressed before it is encoded, so that an invitation to a network of about
+// ten organisations still fits in a QR code.
 func Encode(inv *Invitation, in *trust.Installation, passphrase string) ([]byte, error) {
 	payload, err := data.Canonical(inv)
 	if err != nil {
 		return nil, err
 	}
-	text := magic + base64.RawURLEncoding.EncodeToString(payload) + ":" + trust.SignInvitation(in, payload) + "\n"
+	sig := trust.SignInvitation(in, payload)
+	var packed bytes.Buffer
+	zw, _ := flate.NewWriter(&packed, flate.BestCompression)
+	zw.Write(payload)
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
 	if passphrase == "" {
-		return []byte(text), nil
+		return []byte(magic + b64.EncodeToString(packed.Bytes()) + ":" + sig + "\n"), nil
 	}
 	if len([]rune(passphrase)) < MinPassphrase {
 		return nil, fail(ShortPassphrase)
@@ -195,27 +204,28 @@ func Encode(inv *Invitation, in *trust.Installation, passphrase string) ([]byte,
 	}
 	r.SetWorkFactor(workFactor)
 	var buf bytes.Buffer
-	aw := armor.NewWriter(&buf)
-	w, err := age.Encrypt(aw, r)
+	w, err := age.Encrypt(&buf, r)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := io.WriteString(w, text); err != nil {
+	if _, err := io.WriteString(w, sig+"\n"); err != nil {
+		return nil, err
+	}
+	if _, err := w.Write(packed.Bytes()); err != nil {
 		return nil, err
 	}
 	if err := w.Close(); err != nil {
 		return nil, err
 	}
-	if err := aw.Close(); err != nil {
-		return nil, err
-	}
-	buf.WriteByte('\n')
-	return buf.Bytes(), nil
+	return []byte(magicSecret + b64.EncodeToString(buf.Bytes()) + "\n"), nil
 }
+
+// b64 is strict: a changed character never decodes to the same bytes.
+var b64 = base64.RawURLEncoding.Strict()
 
 // Encrypted reports whether file is an encrypted invitation.
 func Encrypted(file []byte) bool {
-	return bytes.HasPrefix(bytes.TrimSpace(file), []byte(armor.Header))
+	return bytes.HasPrefix(bytes.TrimSpace(file), []byte(magicSecret))
 }
 
 // Read opens an invitation file: it asks passphrase (try 1, 2, 3) when the file
@@ -225,10 +235,16 @@ func Read(file []byte, passphrase func(try int) (string, error)) (*Invitation, e
 	if len(file) > maxFile {
 		return nil, fail(NotInvitation)
 	}
-	text := bytes.TrimSpace(file)
+	text := string(bytes.TrimSpace(file))
+	var packed []byte
+	var sig string
 	encrypted := false
-	if Encrypted(text) {
+	if sealed, ok := strings.CutPrefix(text, magicSecret); ok {
 		encrypted = true
+		ciphertext, err := b64.DecodeString(sealed)
+		if err != nil {
+			return nil, fail(Tampered)
+		}
 		var plain []byte
 		for try := 1; ; try++ {
 			if passphrase == nil {
@@ -241,7 +257,7 @@ func Read(file []byte, passphrase func(try int) (string, error)) (*Invitation, e
 			if p == "" {
 				return nil, fail(NeedsPassphrase)
 			}
-			plain, err = decrypt(text, p)
+			plain, err = decrypt(ciphertext, p)
 			if err == nil {
 				break
 			}
@@ -253,9 +269,28 @@ func Read(file []byte, passphrase func(try int) (string, error)) (*Invitation, e
 				return nil, fail(WrongPassphrase)
 			}
 		}
-		text = bytes.TrimSpace(plain)
+		line, rest, ok := bytes.Cut(plain, []byte("\n"))
+		if !ok {
+			return nil, fail(Tampered)
+		}
+		sig, packed = string(line), rest
+	} else if rest, ok := strings.CutPrefix(text, magic); ok {
+		enc, s, ok := strings.Cut(rest, ":")
+		p, err := b64.DecodeString(enc)
+		if !ok || err != nil {
+			return nil, fail(Tampered)
+		}
+		sig, packed = s, p
+	} else if strings.HasPrefix(text, "vademecum-invite:") {
+		return nil, fail(Tampered)
+	} else {
+		return nil, fail(NotInvitation)
 	}
-	inv, err := parse(string(text))
+	payload, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(packed)), maxFile+1))
+	if err != nil || len(payload) > maxFile {
+		return nil, fail(Tampered)
+	}
+	inv, err := parse(payload, sig)
 	if err != nil {
 		return nil, err
 	}
@@ -263,35 +298,21 @@ func Read(file []byte, passphrase func(try int) (string, error)) (*Invitation, e
 	return inv, nil
 }
 
-func decrypt(text []byte, passphrase string) ([]byte, error) {
+func decrypt(ciphertext []byte, passphrase string) ([]byte, error) {
 	id, err := age.NewScryptIdentity(passphrase)
 	if err != nil {
 		return nil, err
 	}
 	id.SetMaxWorkFactor(20) // refuses a file that would make each try take minutes
-	r, err := age.Decrypt(armor.NewReader(bytes.NewReader(text)), id)
+	r, err := age.Decrypt(bytes.NewReader(ciphertext), id)
 	if err != nil {
 		return nil, err
 	}
 	return io.ReadAll(io.LimitReader(r, maxFile))
 }
 
-func parse(text string) (*Invitation, error) {
-	rest, ok := strings.CutPrefix(text, magic)
-	if !ok {
-		if strings.HasPrefix(text, "vademecum-invite:") {
-			return nil, fail(Tampered)
-		}
-		return nil, fail(NotInvitation)
-	}
-	b64, sig, ok := strings.Cut(rest, ":")
-	if !ok {
-		return nil, fail(Tampered)
-	}
-	payload, err := base64.RawURLEncoding.DecodeString(b64)
-	if err != nil {
-		return nil, fail(Tampered)
-	}
+// parse checks the signature over the payload, then decodes and checks it.
+func parse(payload []byte, sig string) (*Invitation, error) {
 	var inv Invitation
 	dec := json.NewDecoder(bytes.NewReader(payload))
 	dec.DisallowUnknownFields()
