@@ -242,6 +242,9 @@ func (f *firstStart) submit() {
 	} else {
 		org.Lang = f.u.lang
 	}
+	if f.inviterIsOwnOrg(org.ID) {
+		return
+	}
 	err := f.u.store.Init(org, f.user.Text)
 	if err != nil {
 		if ve, ok := validation(err); ok {

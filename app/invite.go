@@ -168,6 +168,8 @@ func invitationErrorText(err error) string {
 		return lang.X("invite.error.hub_configured", "The hub of this invitation is already set up here, as \"{{.Hub}}\". Nothing was changed.", args)
 	case invite.OtherOrg:
 		return lang.X("invite.error.other_org", "This invitation is for a new computer of {{.Org}}, and this computer belongs to another organisation.", args)
+	case invite.SameOrg:
+		return lang.X("invite.error.same_org", "This invitation is for another organisation joining the hub. For a new computer of {{.Org}}, ask {{.Org}} for an invitation for a new computer.", args)
 	case invite.KeyExists:
 		return lang.X("invite.error.key_exists", "This invitation is for a new computer of {{.Org}}, and this computer already has a key of its own.", args)
 	}
@@ -262,6 +264,18 @@ func (f *firstStart) invitationRows() fyne.CanvasObject {
 		f.rebuild()
 	})
 	return container.NewBorder(nil, nil, nil, btn, hint(lang.X("invite.have.hint", "If your coordinator sent you an invitation file, open it here: it sets up the hub for you.")))
+}
+
+// inviterIsOwnOrg refuses an organisation invitation for the inviting
+// organisation itself: a new computer of it needs an invitation for a new
+// computer, which lists its key (otherwise its own file would be one partners
+// refuse).
+func (f *firstStart) inviterIsOwnOrg(org string) bool {
+	if f.invite == nil || f.invite.ForNewLaptop() || org != f.invite.From.Org {
+		return false
+	}
+	setError(f.problem, invitationErrorText(&invite.Error{Kind: invite.SameOrg, Org: f.invite.From.Org, OrgName: f.invite.From.OrgName}))
+	return true
 }
 
 // submitNewLaptop sets this computer up as a new laptop of the inviting

@@ -414,3 +414,19 @@ func TestCreateInvitationInApp(t *testing.T) {
 		t.Errorf("the result dialog says:\n%s", msg)
 	}
 }
+
+func TestInvitationRefusesTheInvitersOwnOrganisation(t *testing.T) {
+	path, _ := coordinatorInvite(t, invite.Options{Token: "tok", Passphrase: testPassphrase})
+	u, st, _ := freshUI(t, "en")
+	tapInvitation(t, u, u.first.content, path)
+	typePassphrase(t, u, testPassphrase)
+	f := u.first
+	f.partner.setValue("opengroup-it")
+	test.Type(f.user, "Marco")
+	start, _ := button(f.content, "Start using Vademecum")
+	test.Tap(start)
+	u.Wait()
+	if st.Initialised() || !strings.Contains(f.problem.Text, "ask Open Group for an invitation for a new computer") {
+		t.Fatalf("set up as a second, unlisted laptop of the inviter: initialised %v, message %q", st.Initialised(), f.problem.Text)
+	}
+}

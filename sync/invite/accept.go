@@ -21,6 +21,12 @@ func Check(store *data.Store, inv *Invitation, now time.Time, remotes []Remote, 
 		who.Kind, who.Date = Expired, inv.Expires
 		return who
 	}
+	if inv.Laptop == nil && store != nil {
+		if me, err := store.Identity(); err == nil && me.Org == inv.From.Org {
+			who.Kind = SameOrg
+			return who
+		}
+	}
 	held, listed := false, false
 	if store == nil {
 		// A new data directory knows nobody.

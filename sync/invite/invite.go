@@ -104,6 +104,7 @@ const (
 	TokenNeedsHTTPS             // a token for a hub that is not https
 	TooLargeForQR               // the invitation does not fit in a QR code
 	UserRequired                // a new laptop needs the person's name
+	SameOrg                     // an organisation invitation used by a laptop of the inviting organisation
 )
 
 // Error is an invitation problem, for front ends to word. Error() is the
@@ -164,6 +165,8 @@ func (e *Error) Error() string {
 		return "the invitation is too large for a QR code: give the file instead (it was written)"
 	case UserRequired:
 		return "a new laptop needs the name of the person using it: add --user NAME"
+	case SameOrg:
+		return fmt.Sprintf("this invitation is for another organisation joining the hub, and this installation belongs to %s: a new laptop of %s needs an invitation made with --org %s", who, e.Org, e.Org)
 	}
 	return "invitation problem"
 }

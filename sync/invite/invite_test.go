@@ -156,6 +156,7 @@ func TestCheck(t *testing.T) {
 	now := time.Now()
 
 	wantKind(t, Check(newcomer, plain, now, nil, ""), UnknownSigner)
+	wantKind(t, Check(newStore(t, "opengroup-it"), secret, now, nil, ""), SameOrg)
 	if err := Check(newcomer, plain, now, nil, strings.ToLower(plain.Fingerprint())); err != nil {
 		t.Errorf("fingerprint confirmed: %v", err)
 	}
