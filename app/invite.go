@@ -299,16 +299,19 @@ func (f *firstStart) submitNewLaptop() bool {
 // started opens the main window; with an invitation, its keys are pinned and
 // its hub joined, and the first sync runs.
 func (f *firstStart) started() {
-	inv := f.invite
+	u, inv := f.u, f.invite
+	var err error
 	if inv != nil && !inv.ForNewLaptop() {
-		if err := invite.Accept(f.u.store, inv, ""); err != nil {
-			f.u.showMain()
-			f.u.invitationProblem(err)
-			return
-		}
+		err = invite.Accept(u.store, inv, "")
 	}
-	f.u.showMain()
-	if inv != nil {
-		f.u.joinHub(inv, nil)
+	// Results of background work wait until the main window is built, as in New.
+	u.uiMu.Lock()
+	u.showMain()
+	u.uiMu.Unlock()
+	switch {
+	case err != nil:
+		u.invitationProblem(err)
+	case inv != nil:
+		u.joinHub(inv, nil)
 	}
 }
