@@ -97,13 +97,13 @@ func runInviteCreate(c *ctx) error {
 	if err := writeNew(out, file); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "Invitation to the hub %s written to %s, valid through %s, signed with your key %s.\n",
+	fprintf(c.stdout, "Invitation to the hub %s written to %s, valid through %s, signed with your key %s.\n",
 		inv.Hub.Name, out, inv.Expires, inv.Fingerprint())
 	if inv.Encrypted {
-		fmt.Fprintln(c.stdout, "It is protected by the passphrase: give the passphrase by phone, never with the file.")
+		fprintln(c.stdout, "It is protected by the passphrase: give the passphrase by phone, never with the file.")
 	}
 	if inv.Laptop != nil {
-		fmt.Fprintf(c.stdout, "The new laptop's key is listed for %s: sync now so that partners know it before it sends anything.\n", inv.From.Org)
+		fprintf(c.stdout, "The new laptop's key is listed for %s: sync now so that partners know it before it sends anything.\n", inv.From.Org)
 	}
 	if qr := str(c.fs, "qr"); qr != "" {
 		png, err := invite.QR(file)
@@ -113,7 +113,7 @@ func runInviteCreate(c *ctx) error {
 		if err := writeNew(qr, png); err != nil {
 			return err
 		}
-		fmt.Fprintf(c.stdout, "QR code written to %s.\n", qr)
+		fprintf(c.stdout, "QR code written to %s.\n", qr)
 	}
 	return nil
 }
@@ -143,15 +143,15 @@ func (c *ctx) newPassphrase() (string, error) {
 		return p, nil
 	}
 	if f, ok := c.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		fmt.Fprintf(c.stderr, "Choose a passphrase for this invitation (at least %d characters; you will read it to the invited by phone): ", invite.MinPassphrase)
+		fprintf(c.stderr, "Choose a passphrase for this invitation (at least %d characters; you will read it to the invited by phone): ", invite.MinPassphrase)
 		a, err := term.ReadPassword(int(f.Fd()))
-		fmt.Fprintln(c.stderr)
+		fprintln(c.stderr)
 		if err != nil {
 			return "", err
 		}
-		fmt.Fprint(c.stderr, "The same passphrase again: ")
+		fprintf(c.stderr, "The same passphrase again: ")
 		b, err := term.ReadPassword(int(f.Fd()))
-		fmt.Fprintln(c.stderr)
+		fprintln(c.stderr)
 		if err != nil {
 			return "", err
 		}
@@ -183,11 +183,11 @@ func (c *ctx) askPassphrase() func(try int) (string, error) {
 		}
 		if f, ok := c.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 			if try > 1 {
-				fmt.Fprintln(c.stderr, "Wrong passphrase, try again.")
+				fprintln(c.stderr, "Wrong passphrase, try again.")
 			}
-			fmt.Fprint(c.stderr, "Passphrase of the invitation (your coordinator gives it by phone): ")
+			fprintf(c.stderr, "Passphrase of the invitation (your coordinator gives it by phone): ")
 			b, err := term.ReadPassword(int(f.Fd()))
-			fmt.Fprintln(c.stderr)
+			fprintln(c.stderr)
 			return string(b), err
 		}
 		if lines == nil {
@@ -260,7 +260,7 @@ func runJoin(c *ctx) error {
 	if inv.Laptop != nil && strings.TrimSpace(str(c.fs, "user")) == "" && (s == nil || !s.Initialised()) {
 		return &invite.Error{Kind: invite.UserRequired}
 	}
-	fmt.Fprintf(c.stdout, "Invitation from %s (%s), signed with the key %s, valid through %s.\n",
+	fprintf(c.stdout, "Invitation from %s (%s), signed with the key %s, valid through %s.\n",
 		inv.From.OrgName, inv.From.Org, inv.Fingerprint(), inv.Expires)
 	if fresh {
 		if err := os.MkdirAll(c.dataDir, 0o700); err != nil {
@@ -279,7 +279,7 @@ func runJoin(c *ctx) error {
 				s.SetSetting(data.SettingUILang, r.Base().Lang)
 			}
 		}
-		fmt.Fprintf(c.stdout, "This laptop is set up for %s, with its key listed.\n", inv.From.Org)
+		fprintf(c.stdout, "This laptop is set up for %s, with its key listed.\n", inv.From.Org)
 	}
 	eng, done, err := c.engine(true)
 	if err != nil {
@@ -290,45 +290,29 @@ func runJoin(c *ctx) error {
 	if err := eng.AddRemote(name, inv.Hub.URL, vsync.Auth{Token: inv.Token}); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "Hub %s added; the keys of %d organisations are pinned as the invitation lists them.\n", name, len(inv.Orgs))
-	return c.syncReport(eng, name, true)
+	fprintf(c.stdout, "Hub %s added; the keys of %d organisations are pinned as the invitation lists them.\n", name, len(inv.Orgs))
+	return c.syncReport(eng, name)
 }
 
-// syncReport runs a sync with one hub (all with ""), printing its stages (when
-// asked), the
-// result, what was set aside, and the partners whose keys this sync pinned on
-// first sight, to be compared by phone.
-func (c *ctx) syncReport(eng *vsync.Engine, remote string, stages bool) error {
-	s := c.store
-	before := map[string]bool{}
-	if orgs, err := s.ListOrgs(c); err == nil {
-		for _, o := range orgs {
-			before[o.ID] = true
-		}
-	}
+// syncReport runs a sync with one hub, printing its stages, then its result.
+func (c *ctx) syncReport(eng *vsync.Engine, remote string) error {
+	before := c.orgsKnown()
 	stage := ""
 	res, err := eng.Sync(c, remote, func(p vsync.Progress) {
-		if stages && p.Stage != stage && p.Stage != "" {
+		if p.Stage != stage && p.Stage != "" {
 			stage = p.Stage
-			fmt.Fprintf(c.stdout, "sync: %s…\n", stage)
+			fprintf(c.stdout, "sync: %s…\n", stage)
 		}
 	})
 	if err != nil {
 		// Several hubs may each have failed: one line per hub would break scripts.
 		return errors.New(strings.ReplaceAll(err.Error(), "\n", "; "))
 	}
-	fmt.Fprintf(c.stdout, "received %d, sent %d, conflicts %d, quarantined %d\n", res.Received, res.Sent, res.Conflicts, res.Quarantined)
-	if res.Conflicts > 0 {
-		fmt.Fprintln(c.stdout, "see 'vademecum-cli conflicts' for the values that were not kept")
+	held, err := c.store.HeldBack(c)
+	if err != nil {
+		return err
 	}
-	if res.Quarantined > 0 {
-		if items, err := eng.Quarantined(c); err == nil {
-			for _, q := range items {
-				fmt.Fprintf(c.stdout, "quarantined %s (%s): %s\n", q.Path, q.Remote, q.Reason)
-			}
-		}
-	}
-	c.firstSight(before)
+	c.printSyncResult(eng, res, held, before)
 	return nil
 }
 
@@ -348,7 +332,7 @@ func (c *ctx) firstSight(before map[string]bool) {
 			continue
 		}
 		if _, ok := invited[o.ID]; ok {
-			fmt.Fprintf(c.stdout, "keys of %s pinned as your invitation lists them\n", o.ID)
+			fprintf(c.stdout, "keys of %s pinned as your invitation lists them\n", o.ID)
 			continue
 		}
 		var fps []string
@@ -357,7 +341,7 @@ func (c *ctx) firstSight(before map[string]bool) {
 				fps = append(fps, trust.FingerprintOf(k.Public))
 			}
 		}
-		fmt.Fprintf(c.stdout, "new partner %s (%s): its keys were pinned on first sight, as the hub holds them: compare the fingerprint %s by phone with %s (or join with an invitation, which lists them)\n",
+		fprintf(c.stdout, "new partner %s (%s): its keys were pinned on first sight, as the hub holds them: compare the fingerprint %s by phone with %s (or join with an invitation, which lists them)\n",
 			o.ID, o.Name, strings.Join(fps, ", "), o.ID)
 	}
 }
@@ -369,7 +353,7 @@ func (c *ctx) confirmSigner(inv *invite.Invitation) bool {
 	if !ok || !term.IsTerminal(int(f.Fd())) {
 		return false
 	}
-	fmt.Fprintf(c.stderr, "This invitation says it is from %s (%s), signed with the key\n\n    %s\n\nwhich is not known here. Call %s and compare that fingerprint with theirs.\nIs it the same? [y/N] ",
+	fprintf(c.stderr, "This invitation says it is from %s (%s), signed with the key\n\n    %s\n\nwhich is not known here. Call %s and compare that fingerprint with theirs.\nIs it the same? [y/N] ",
 		inv.From.OrgName, inv.From.Org, inv.Fingerprint(), inv.From.Org)
 	line, _ := bufio.NewReader(f).ReadString('\n')
 	a := strings.ToLower(strings.TrimSpace(line))

@@ -144,6 +144,14 @@ func runSync(c *ctx) error {
 			HeldBack []data.Held `json:"held_back"`
 		}{res, held})
 	}
+	c.printSyncResult(eng, res, held, before)
+	return nil
+}
+
+// printSyncResult prints what a sync did: the counts, what was held back or
+// set aside, and the partners it trusted on first sight (before: the
+// organisations held before the sync).
+func (c *ctx) printSyncResult(eng *vsync.Engine, res vsync.Result, held []data.Held, before map[string]bool) {
 	fprintf(c.stdout, "received %d, sent %d, conflicts %d, quarantined %d\n", res.Received, res.Sent, res.Conflicts, res.Quarantined)
 	printHeldBack(c, held)
 	if res.Conflicts > 0 {
@@ -157,7 +165,6 @@ func runSync(c *ctx) error {
 		fprintln(c.stdout, "this laptop is not listed in its organisation's file on the hub yet: nothing of it was sent. On a listed laptop run 'vademecum-cli keys add' with this laptop's key ('vademecum-cli keys show'), sync there, then here 'vademecum-cli keys approve ORG' after comparing the fingerprint by phone")
 	}
 	c.firstSight(before)
-	return nil
 }
 
 // printHeldBack says which shared records are not sent because they still hold
