@@ -83,6 +83,8 @@ type UI struct {
 	// skip Fyne's file dialogs.
 	chooseFolder func(start string, done func(path string))
 	chooseCSV    func(done func(path string))
+	chooseInvite func(done func(path string)) // an invitation file (invite.go)
+	invites      *inviteForm                  // the open invitation form (invitecreate.go)
 }
 
 // New builds the main window, or the first-start form when the store has no
@@ -99,6 +101,7 @@ func New(a fyne.App, opts Options) *UI {
 	u := &UI{app: a, store: opts.Store, hub: opts.Hub, kit: opts.Kit, opts: opts, ctx: ctx, cancel: cancel}
 	u.chooseFolder, u.chooseCSV = u.chooseFolderDialog, u.chooseCSVDialog
 	u.drafts = newDrafts(u)
+	u.chooseInvite = u.chooseInviteDialog
 	u.lang, _ = u.store.Setting(data.SettingUILang)
 	if !supportedLanguage(u.lang) {
 		u.lang = SystemLanguage()

@@ -68,7 +68,8 @@ type fakeHub struct {
 	log         []string
 	result      HubResult
 	syncErr     error
-	allowed     bool // AllowMassDeletion was called
+	allowed     bool              // AllowMassDeletion was called
+	tokens      map[string]string // by hub name, as AddRemote kept them
 }
 
 func (h *fakeHub) AllowMassDeletion() {
@@ -150,6 +151,10 @@ func (h *fakeHub) AddRemote(name, url, token string) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.remotes = append(h.remotes, HubRemote{Name: name, URL: url})
+	if h.tokens == nil {
+		h.tokens = map[string]string{}
+	}
+	h.tokens[name] = token
 	h.status.State, h.status.Remote = HubUpToDate, url
 	return nil
 }

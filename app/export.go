@@ -99,9 +99,15 @@ func (u *UI) chooseFolderDialog(start string, done func(path string)) {
 
 // chooseCSVDialog asks for a CSV file with Fyne's file chooser.
 func (u *UI) chooseCSVDialog(done func(path string)) {
+	u.chooseFileDialog([]string{".csv", ".CSV"}, lang.X("import.open_failed", "The file could not be opened."), done)
+}
+
+// chooseFileDialog asks for a file whose name ends in one of exts, starting
+// in the documents folder; failed words a file that cannot be opened.
+func (u *UI) chooseFileDialog(exts []string, failed string, done func(path string)) {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
-			u.showError(lang.X("import.open_failed", "The file could not be opened."), err)
+			u.showError(failed, err)
 			return
 		}
 		if r == nil {
@@ -111,7 +117,7 @@ func (u *UI) chooseCSVDialog(done func(path string)) {
 		r.Close()
 		done(path)
 	}, u.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv", ".CSV"}))
+	d.SetFilter(storage.NewExtensionFileFilter(exts))
 	if start := u.defaultExportDir(); start != "" {
 		if l, err := storage.ListerForURI(storage.NewFileURI(start)); err == nil {
 			d.SetLocation(l)

@@ -13,6 +13,7 @@ import (
 
 	"vademecum/assets"
 	"vademecum/data"
+	"vademecum/sync/invite"
 )
 
 // firstStart asks a new installation for the three things it needs: the
@@ -33,6 +34,7 @@ type firstStart struct {
 	newOrg    *fyne.Container
 	errs      map[string]*widget.Label
 	problem   *widget.Label
+	invite    *invite.Invitation // chosen with "I have an invitation" (invite.go)
 }
 
 func (u *UI) showFirstStart() {
@@ -127,6 +129,7 @@ func newFirstStart(u *UI, old *firstStart) *firstStart {
 	)
 
 	if old != nil {
+		f.invite = old.invite
 		f.partner.setValue(old.partner.value())
 		f.orgName.SetText(old.orgName.Text)
 		f.country.setValue(old.country.value())
@@ -144,14 +147,26 @@ func newFirstStart(u *UI, old *firstStart) *firstStart {
 
 	icon := canvasIcon()
 	intro := paragraph(lang.X("first.intro", "Welcome. Vademecum holds a toolkit of digital tools for social work and a journal of good practices shared with partner organisations. It works without internet. Three questions and you are ready."))
+	orgHeading := subheading(lang.X("first.q.org", "2. Your organisation"))
+	later := note(lang.X("first.hub.later", "Sync with partners can be set up later, in Settings."))
+	if f.invite != nil {
+		later.Hide() // the invitation sets the hub up
+	}
+	if f.invite != nil && f.invite.ForNewLaptop() {
+		// The invitation says which organisation: only the name is asked.
+		for _, o := range []fyne.CanvasObject{orgHeading, f.mode, f.partner.Select, f.newOrg} {
+			o.Hide()
+		}
+	}
 	form := newRows(
 		container.NewBorder(nil, nil, icon, nil, heading(lang.X("first.heading", "Welcome to Vademecum"))),
 		intro,
+		f.invitationRows(),
 		widget.NewSeparator(),
 		subheading(lang.X("first.q.language", "1. Your language")),
 		f.language.Select,
 		widget.NewSeparator(),
-		subheading(lang.X("first.q.org", "2. Your organisation")),
+		orgHeading,
 		f.mode,
 		f.partner.Select, f.errs["partner"],
 		f.newOrg,
@@ -162,7 +177,7 @@ func newFirstStart(u *UI, old *firstStart) *firstStart {
 		widget.NewSeparator(),
 		f.problem,
 		container.NewHBox(layout.NewSpacer(), start),
-		note(lang.X("first.hub.later", "Sync with partners can be set up later, in Settings.")),
+		later,
 	)
 	// A readable column in the middle of the window.
 	f.content = container.New(&columnLayout{width: 680}, container.NewVScroll(container.NewPadded(form)))
@@ -185,6 +200,9 @@ func (f *firstStart) submit() {
 		setError(l, "")
 	}
 	setError(f.problem, "")
+	if f.submitNewLaptop() {
+		return
+	}
 	var org *data.Organisation
 	if modeIndex(f.mode) == 0 {
 		id := f.partner.value()
@@ -224,6 +242,9 @@ func (f *firstStart) submit() {
 	} else {
 		org.Lang = f.u.lang
 	}
+	if f.inviterIsOwnOrg(org.ID) {
+		return
+	}
 	err := f.u.store.Init(org, f.user.Text)
 	if err != nil {
 		if ve, ok := validation(err); ok {
@@ -250,7 +271,7 @@ func (f *firstStart) submit() {
 		setError(f.problem, err.Error())
 		return
 	}
-	f.u.showMain()
+	f.started()
 }
 
 // clearError hides a field's message once the person has acted on it.

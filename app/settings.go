@@ -138,6 +138,7 @@ func newSettingsScreen(u *UI) *settingsScreen {
 		youForm,
 		widget.NewSeparator(),
 		subheading(lang.X("settings.group.hub", "Hub")),
+		container.NewHBox(u.settingsInvitation(s.loadRemotes), u.inviteButton()),
 		note(lang.X("settings.hub.help", "The hub is where partners exchange their shared practices. Drafts and practices for your organisation never leave this computer.")),
 		s.remotes,
 		u.hubForm(),

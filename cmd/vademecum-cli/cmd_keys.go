@@ -48,6 +48,12 @@ func runKeys(c *ctx) error {
 	if err != nil {
 		return err
 	}
+	// Organisations an invitation pinned, whose file has not been received yet.
+	invited, err := trust.InvitedOrgs(s)
+	if err != nil {
+		return err
+	}
+	orgs = append(orgs, invited...)
 	if on(c.fs, "json") {
 		out := make([]map[string]any, 0, len(orgs))
 		for _, o := range orgs {
@@ -69,7 +75,12 @@ func runKeys(c *ctx) error {
 		if i > 0 {
 			fprintln(w)
 		}
-		fprintf(w, "%s  %s (%s)\n", o.ID, o.Name, o.Country)
+		switch {
+		case o.Country != "":
+			fprintf(w, "%s  %s (%s)\n", o.ID, o.Name, o.Country)
+		default: // known only from an invitation so far
+			fprintf(w, "%s  %s (pinned by your invitation; its file has not been received yet)\n", o.ID, o.Name)
+		}
 		if len(o.Keys) == 0 {
 			fprintln(w, "  no keys yet\t")
 		}

@@ -139,6 +139,7 @@ func runSync(c *ctx) error {
 			}
 		}
 	}
+	before := c.orgsKnown()
 	res, err := eng.Sync(c, str(c.fs, "remote"), progress)
 	if err != nil {
 		// Several hubs may each have failed: one line per hub would break scripts.
@@ -154,6 +155,14 @@ func runSync(c *ctx) error {
 			HeldBack []data.Held `json:"held_back"`
 		}{res, held})
 	}
+	c.printSyncResult(eng, res, held, before)
+	return nil
+}
+
+// printSyncResult prints what a sync did: the counts, what was held back or
+// set aside, and the partners it trusted on first sight (before: the
+// organisations held before the sync).
+func (c *ctx) printSyncResult(eng *vsync.Engine, res vsync.Result, held []data.Held, before map[string]bool) {
 	fprintf(c.stdout, "received %d, sent %d, conflicts %d, quarantined %d\n", res.Received, res.Sent, res.Conflicts, res.Quarantined)
 	if res.HubRepaired {
 		fprintln(c.stdout, "the hub folder was damaged (a USB stick pulled out during a sync?) and has been repaired: what it lost was sent again from this computer or will be from the others")
@@ -169,7 +178,7 @@ func runSync(c *ctx) error {
 	if res.Unlisted {
 		fprintln(c.stdout, "this laptop is not listed in its organisation's file on the hub yet: nothing of it was sent. On a listed laptop run 'vademecum-cli keys add' with this laptop's key ('vademecum-cli keys show'), sync there, then here 'vademecum-cli keys approve ORG' after comparing the fingerprint by phone")
 	}
-	return nil
+	c.firstSight(before)
 }
 
 // printHeldBack says which shared records are not sent because they still hold
@@ -244,4 +253,15 @@ func runConflictsResolve(c *ctx) error {
 	}
 	fprintf(c.stdout, "conflict %s resolved: kept %s (shared at the next sync)\n", c.args[0], keep)
 	return nil
+}
+
+// orgsKnown are the organisations held here, for firstSight after a sync.
+func (c *ctx) orgsKnown() map[string]bool {
+	known := map[string]bool{}
+	if orgs, err := c.store.ListOrgs(c); err == nil {
+		for _, o := range orgs {
+			known[o.ID] = true
+		}
+	}
+	return known
 }

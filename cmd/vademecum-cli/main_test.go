@@ -6,13 +6,23 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io"
+	"net/http"
+	"net/http/cgi"
+	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 	_ "modernc.org/sqlite"
+
+	"vademecum/data/trust"
+	"vademecum/sync/invite"
 )
 
 func TestMain(m *testing.M) {
@@ -31,7 +41,12 @@ func TestScripts(t *testing.T) {
 			env.Setenv("XDG_CONFIG_HOME", env.WorkDir+"/config")
 			return nil
 		},
-		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){"sqlexec": sqlExec},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"sqlexec":      sqlExec,
+			"httphub":      cmdHTTPHub,
+			"expireinvite": cmdExpireInvite,
+			"tamper":       cmdTamper,
+		},
 	})
 }
 
@@ -50,6 +65,52 @@ func sqlExec(ts *testscript.TestScript, neg bool, args []string) {
 	if (err != nil) != neg {
 		ts.Fatalf("sqlexec: %v", err)
 	}
+}
+
+// cmdHTTPHub serves the bare repositories of a folder through the real git
+// http-backend on 127.0.0.1, as a forge does, accepting the given tokens:
+// httphub VAR DIR TOKEN... sets VAR to the address of DIR/hub.git.
+func cmdHTTPHub(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 3 {
+		ts.Fatalf("usage: httphub VAR DIR TOKEN...")
+	}
+	out, err := exec.Command("git", "--exec-path").Output()
+	ts.Check(err)
+	backend := filepath.Join(strings.TrimSpace(string(out)), "git-http-backend")
+	root, tokens := ts.MkAbs(args[1]), args[2:]
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		user, pass, ok := r.BasicAuth()
+		if !ok || !slices.Contains(tokens, pass) {
+			w.Header().Set("WWW-Authenticate", `Basic realm="hub"`)
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		h := &cgi.Handler{Path: backend, Root: "/", Stderr: io.Discard, Env: []string{
+			"GIT_PROJECT_ROOT=" + root, "GIT_HTTP_EXPORT_ALL=1", "REMOTE_USER=" + user,
+		}}
+		h.ServeHTTP(w, r)
+	}))
+	ts.Defer(srv.Close)
+	ts.Setenv(args[0], srv.URL+"/hub.git")
+}
+
+// cmdExpireInvite makes an invitation that expired yesterday, signed as the
+// inviter would have signed it: expireinvite IN OUT DATA_DIR (IN is a plain
+// invitation made with DATA_DIR's key).
+func cmdExpireInvite(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: expireinvite IN OUT DATA_DIR")
+	}
+	b, err := os.ReadFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	inv, err := invite.Read(b, nil)
+	ts.Check(err)
+	in, err := trust.LoadInstallation(ts.MkAbs(args[2]))
+	ts.Check(err)
+	inv.Expires = time.Now().UTC().AddDate(0, 0, -1).Format(time.DateOnly)
+	out, err := invite.Encode(inv, in, "")
+	ts.Check(err)
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), out, 0o600))
 }
 
 func TestExitCodes(t *testing.T) {
@@ -112,4 +173,25 @@ func TestEveryPrintIsEscaped(t *testing.T) {
 			return true
 		})
 	}
+}
+
+// cmdTamper changes one character of an invitation's signed text: tamper IN
+// OUT. In a plain invitation the 81st character (inside the payload); in an
+// encrypted one the 20th from the end (inside the last chunk of ciphertext).
+func cmdTamper(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: tamper IN OUT")
+	}
+	b, err := os.ReadFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	i := 80
+	if invite.Encrypted(b) {
+		i = len(bytes.TrimSpace(b)) - 20
+	}
+	if b[i] == 'A' {
+		b[i] = 'B'
+	} else {
+		b[i] = 'A'
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), b, 0o600))
 }

@@ -30,11 +30,13 @@
 //   - A record of this installation's own organisation signed by a key its file
 //     does not list is refused outright (partners wait: the key may come).
 //   - Organisation files: the first version seen is pinned (trust on first use) if
-//     it is signed by one of the keys it lists. Any later version must be signed by
-//     a key already pinned for that organisation, or by a key that pinned keys
-//     certified (Key.Cert, written by AddKey: a chain of laptops listing laptops):
-//     an existing installation adds a new laptop (AddKey) or revokes a stolen one
-//     (Revoke). A version signed by any
+//     it is signed by one of the keys it lists, and, when an invitation pinned
+//     keys for that organisation (Pin, invite.go), by one of those: a file that
+//     contradicts the invitation is held like a key change, never pinned. Any
+//     later version must be signed by a key already pinned for that organisation,
+//     or by a key that pinned keys certified (Key.Cert, written by AddKey: a chain
+//     of laptops listing laptops): an existing installation adds a new laptop
+//     (AddKey) or revokes a stolen one (Revoke). A version signed by any
 //     other key is held in the table trust_pending until a person compares the
 //     fingerprint by phone and approves it (Approve). A revocation is never undone.
 //     Lists tells the sync engine whether this laptop is listed in a version of its

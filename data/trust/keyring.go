@@ -367,6 +367,11 @@ func (k *Keyring) verifyOrg(o *data.Organisation, keyID string, sig, body []byte
 		return errTampered
 	}
 	if pinned == nil || len(pinned.Keys) == 0 {
+		// An invitation may have pinned other keys for it (invite.go).
+		if err := k.invitedSigner(o, key); err != nil {
+			k.hold(o, body, key)
+			return notYet(err)
+		}
 		// First sight: pin. Never for this installation's own organisation,
 		// whose file here lists this installation's key once EnsureListed ran.
 		if mine, err := k.identity(); err != nil || o.ID != mine {
