@@ -40,6 +40,7 @@ vet:
 	CGO_ENABLED=0 $(GO) vet -tags wine ./scripts/windows/winetest/
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
+	@$(GO) mod tidy -diff >/dev/null || { echo "go.mod/go.sum are not tidy: run 'go mod tidy' and commit"; exit 1; }
 
 # The whole suite. data, sync, app and the CLI run without a display or GL
 # (Fyne's headless driver through -tags ci); the desktop binary is built to prove it links.
