@@ -65,7 +65,7 @@ func WriteVia(tmpDir, pattern, path string, perm os.FileMode, write func(io.Writ
 
 // SyncFile flushes a file already in place to the disk.
 func SyncFile(path string) error {
-	f, err := os.Open(path)
+	f, err := openForSync(path)
 	if err != nil {
 		return err
 	}

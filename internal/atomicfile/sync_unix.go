@@ -31,3 +31,7 @@ func SyncDir(dir string) error {
 	}
 	return err
 }
+
+// openForSync opens a file so that it can be flushed: fsync works on a file
+// opened for reading, so read-only files (git's packs) are flushed too.
+func openForSync(path string) (*os.File, error) { return os.Open(path) }

@@ -37,3 +37,27 @@ func sharingViolation(err error) bool {
 // SyncDir does nothing: Windows cannot open a folder for flushing, and NTFS
 // journals renames itself.
 func SyncDir(dir string) error { return nil }
+
+// openForSync opens a file so that it can be flushed: FlushFileBuffers needs
+// a handle with write access, which a read-only file (git's packs carry the
+// read-only attribute) gets only once the attribute is lifted; it is put back
+// when the handle is opened.
+func openForSync(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err == nil || !errors.Is(err, windows.ERROR_ACCESS_DENIED) {
+		return f, err
+	}
+	fi, serr := os.Stat(path)
+	if serr != nil || fi.Mode().Perm()&0o200 != 0 {
+		return nil, err
+	}
+	if cerr := os.Chmod(path, fi.Mode().Perm()|0o200); cerr != nil {
+		return nil, err
+	}
+	f, err = os.OpenFile(path, os.O_RDWR, 0)
+	if cerr := os.Chmod(path, fi.Mode().Perm()); err == nil && cerr != nil {
+		f.Close()
+		return nil, cerr
+	}
+	return f, err
+}
