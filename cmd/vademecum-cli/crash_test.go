@@ -50,13 +50,7 @@ func TestSyncSurvivesSIGKILL(t *testing.T) {
 	if testing.Short() {
 		kills = 2
 	}
-	work := t.TempDir()
-	bin := filepath.Join(work, "vademecum-cli")
-	build := exec.Command(goTool(), "build", "-o", bin, ".")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	work, bin := buildCLI(t)
 	hub := filepath.Join(work, "stick", "hub")
 	os.MkdirAll(filepath.Dir(hub), 0o755)
 	env := append(os.Environ(), "HOME="+work, "XDG_CONFIG_HOME="+filepath.Join(work, "config"), "VADEMECUM_DATA=")
@@ -314,13 +308,7 @@ func TestThreeInstallationsStress(t *testing.T) {
 	if testing.Short() {
 		length = 3 * time.Second
 	}
-	work := t.TempDir()
-	bin := filepath.Join(work, "vademecum-cli")
-	build := exec.Command(goTool(), "build", "-o", bin, ".")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	work, bin := buildCLI(t)
 	hub := filepath.Join(work, "share", "hub")
 	os.MkdirAll(filepath.Dir(hub), 0o755)
 	env := append(os.Environ(), "HOME="+work, "XDG_CONFIG_HOME="+filepath.Join(work, "config"), "VADEMECUM_DATA=")
@@ -472,4 +460,18 @@ func TestThreeInstallationsStress(t *testing.T) {
 	}
 	checkRepo(t, hub, "the hub at the end")
 	t.Logf("%v: %d syncs completed, %d killed, %d acknowledged practices, all present everywhere", length, syncs, kills, total)
+}
+
+// buildCLI builds the CLI into a new temporary folder, as the crash, stress and
+// hostile-hub tests run it: a real process that can be killed and measured.
+func buildCLI(t *testing.T) (work, bin string) {
+	t.Helper()
+	work = t.TempDir()
+	bin = filepath.Join(work, "vademecum-cli")
+	build := exec.Command(goTool(), "build", "-o", bin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return work, bin
 }

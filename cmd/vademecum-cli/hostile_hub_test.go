@@ -53,13 +53,7 @@ func TestHostileHubContentIsBounded(t *testing.T) {
 		blobSize = n
 	}
 	const limit = 300 << 20
-	work := t.TempDir()
-	bin := filepath.Join(work, "vademecum-cli")
-	build := exec.Command(goTool(), "build", "-o", bin, ".")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	work, bin := buildCLI(t)
 	hub := filepath.Join(work, "stick", "hub")
 	os.MkdirAll(filepath.Dir(hub), 0o755)
 	env := append(os.Environ(), "HOME="+work, "XDG_CONFIG_HOME="+filepath.Join(work, "config"), "VADEMECUM_DATA=")
