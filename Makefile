@@ -91,7 +91,7 @@ soak: deps-test
 	VADEMECUM_STRESS=2m CGO_ENABLED=0 $(GO) test -count=1 -timeout 30m -v -run '^TestThreeInstallationsStress$$' ./cmd/vademecum-cli/
 
 # Each fuzz target in turn for FUZZTIME (default 10 minutes): the record decoder,
-# search queries, the three-way merge, crafted hub trees and the privacy scanner. New crashers land in
+# search queries, the three-way merge, crafted hub trees, downloaded packs and the privacy scanner. New crashers land in
 # testdata/fuzz/<Name>/ and then run in 'make test'.
 FUZZTIME ?= 10m
 .PHONY: fuzz
@@ -100,6 +100,7 @@ fuzz:
 	CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz '^FuzzSearch$$' -fuzztime $(FUZZTIME) ./data/
 	CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz '^FuzzMergeRecord$$' -fuzztime $(FUZZTIME) ./sync/
 	CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz '^FuzzTreeImport$$' -fuzztime $(FUZZTIME) ./sync/
+	CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz '^FuzzReceivePack$$' -fuzztime $(FUZZTIME) ./sync/
 	CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz '^FuzzScan$$' -fuzztime $(FUZZTIME) ./data/privacy/
 
 # Windows: dist/vademecum.exe (the app, no console window), dist/vademecum-cli.exe,

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp/capability"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp/sideband"
@@ -266,7 +265,7 @@ func (e *Engine) fetchOnce(ctx context.Context, h *hub) (plumbing.Hash, error) {
 	case req.Capabilities.Supports(capability.Sideband):
 		rd = sideband.NewDemuxer(sideband.Sideband, resp)
 	}
-	if err := packfile.UpdateObjectStorage(e.repo.st, rd); err != nil {
+	if err := receivePack(e.repo, rd); err != nil {
 		if h.kind == hubDisk && isVanished(err) {
 			return plumbing.ZeroHash, err
 		}

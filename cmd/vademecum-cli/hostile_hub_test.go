@@ -52,11 +52,27 @@ func TestHostileHubContentIsBounded(t *testing.T) {
 		}
 		blobSize = n
 	}
+	for _, via := range []string{"folder", "http"} {
+		t.Run(via, func(t *testing.T) { hostileHubContent(t, via, blobSize) })
+	}
+}
+
+// hostileHubContent plays the crafted commits against a hub folder reached
+// directly (via "folder") or through git http-backend on 127.0.0.1 ("http").
+func hostileHubContent(t *testing.T, via string, blobSize int64) {
 	const limit = 300 << 20
 	work, bin := buildCLI(t)
 	hub := filepath.Join(work, "stick", "hub")
 	os.MkdirAll(filepath.Dir(hub), 0o755)
-	env := append(os.Environ(), "HOME="+work, "XDG_CONFIG_HOME="+filepath.Join(work, "config"), "VADEMECUM_DATA=")
+	env := append(os.Environ(), "HOME="+work, "XDG_CONFIG_HOME="+filepath.Join(work, "config"), "VADEMECUM_DATA=", "HUB_TOKEN=partner-token")
+	address := hub
+	if via == "http" {
+		hub = filepath.Join(work, "forge", "hub.git")
+		if out, err := exec.Command("git", "init", "-q", "--bare", hub).CombinedOutput(); err != nil {
+			t.Fatalf("git init: %v: %s", err, out)
+		}
+		address = serveHTTPHub(t, filepath.Dir(hub), "partner-token") + "/hub.git"
+	}
 	// run runs the CLI and returns its output and peak memory.
 	run := func(dir string, args ...string) (string, int64, error) {
 		cmd := exec.Command(bin, append([]string{"--data", dir}, args...)...)
@@ -84,7 +100,11 @@ func TestHostileHubContentIsBounded(t *testing.T) {
 	owner, partner := filepath.Join(work, "owner"), filepath.Join(work, "partner")
 	for i, dir := range []string{owner, partner} {
 		must(dir, "init", "--org-id", []string{"shelter-it", "street-cz"}[i], "--org-name", "Org", "--country", "IT", "--lang", "en", "--user", "u")
-		must(dir, "remote", "add", "usb", hub)
+		if via == "http" {
+			must(dir, "remote", "add", "usb", address, "--token-env", "HUB_TOKEN")
+		} else {
+			must(dir, "remote", "add", "usb", address)
+		}
 		must(dir, "practice", "add", "--title", "Before the attack "+strconv.Itoa(i), "--summary", "s", "--visibility", "shared", "--lang", "en")
 		must(dir, "sync")
 	}

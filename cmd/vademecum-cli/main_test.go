@@ -74,11 +74,20 @@ func cmdHTTPHub(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 3 {
 		ts.Fatalf("usage: httphub VAR DIR TOKEN...")
 	}
+	srv := httptest.NewServer(httpBackend(ts.MkAbs(args[1]), args[2:]))
+	ts.Defer(srv.Close)
+	ts.Setenv(args[0], srv.URL+"/hub.git")
+}
+
+// httpBackend serves the bare repositories under root through the real git
+// http-backend, as a forge does, to requests whose password is one of tokens.
+func httpBackend(root string, tokens []string) http.Handler {
 	out, err := exec.Command("git", "--exec-path").Output()
-	ts.Check(err)
+	if err != nil {
+		panic("git --exec-path: " + err.Error())
+	}
 	backend := filepath.Join(strings.TrimSpace(string(out)), "git-http-backend")
-	root, tokens := ts.MkAbs(args[1]), args[2:]
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		user, pass, ok := r.BasicAuth()
 		if !ok || !slices.Contains(tokens, pass) {
 			w.Header().Set("WWW-Authenticate", `Basic realm="hub"`)
@@ -89,9 +98,15 @@ func cmdHTTPHub(ts *testscript.TestScript, neg bool, args []string) {
 			"GIT_PROJECT_ROOT=" + root, "GIT_HTTP_EXPORT_ALL=1", "REMOTE_USER=" + user,
 		}}
 		h.ServeHTTP(w, r)
-	}))
-	ts.Defer(srv.Close)
-	ts.Setenv(args[0], srv.URL+"/hub.git")
+	})
+}
+
+// serveHTTPHub serves root's bare repositories on 127.0.0.1 for the test's
+// duration and returns the server's address.
+func serveHTTPHub(t *testing.T, root string, tokens ...string) string {
+	srv := httptest.NewServer(httpBackend(root, tokens))
+	t.Cleanup(srv.Close)
+	return srv.URL
 }
 
 // cmdExpireInvite makes an invitation that expired yesterday, signed as the
