@@ -60,6 +60,13 @@ func receivePack(r *repo, rd io.Reader) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
+	// A download a kill interrupted leaves its temporary files: the round lock
+	// says no other download is running, so whatever is there is left over.
+	if old, err := filepath.Glob(filepath.Join(dir, "tmp_*")); err == nil {
+		for _, o := range old {
+			os.Remove(o)
+		}
+	}
 	f, discard, err := scratchFile(dir)
 	if err != nil {
 		return err
