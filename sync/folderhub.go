@@ -163,7 +163,7 @@ func (d *diskTransport) NewUploadPackSession(ep *transport.Endpoint, auth transp
 		st.Close()
 		return nil, err
 	}
-	return &diskUpload{UploadPackSession: inner, st: st, path: ep.Path, local: d.local}, nil
+	return &diskUpload{UploadPackSession: inner, st: st, rd: newBoundedStore(st, ep.Path), path: ep.Path, local: d.local}, nil
 }
 
 func (d *diskTransport) NewReceivePackSession(ep *transport.Endpoint, auth transport.AuthMethod) (transport.ReceivePackSession, error) {
@@ -182,6 +182,7 @@ func (d *diskTransport) NewReceivePackSession(ep *transport.Endpoint, auth trans
 type diskUpload struct {
 	transport.UploadPackSession
 	st    *filesystem.Storage
+	rd    *boundedStore // reads the hub's objects, with bounded memory
 	path  string
 	local *repo // where large objects go (the caller holds its lock)
 }
@@ -189,6 +190,7 @@ type diskUpload struct {
 // Close ends the session and closes the hub folder's files (left to the garbage
 // collector, a day of syncs would run out of file handles).
 func (s *diskUpload) Close() error {
+	s.rd.release()
 	err := s.UploadPackSession.Close()
 	if cerr := s.st.Close(); err == nil {
 		err = cerr
@@ -197,29 +199,30 @@ func (s *diskUpload) Close() error {
 }
 
 func (s *diskUpload) UploadPack(ctx context.Context, req *packp.UploadPackRequest) (*packp.UploadPackResponse, error) {
-	objs, _, err := newObjects(s.path, s.st, req.Wants, req.Haves)
+	objs, _, err := newObjects(s.path, s.rd, req.Wants, req.Haves)
 	if err != nil && isVanished(err) {
 		// A compaction replaced the packs listed: list them again.
 		s.st.ObjectStorage.Reindex()
-		objs, _, err = newObjects(s.path, s.st, req.Wants, req.Haves)
+		s.rd.release()
+		objs, _, err = newObjects(s.path, s.rd, req.Wants, req.Haves)
 	}
 	if err != nil {
 		return nil, err
 	}
 	if s.local != nil {
 		// Large objects go straight into the local repository, as a stream.
-		small, large, err := splitLarge(s.path, s.st, objs)
+		small, large, err := splitLarge(s.path, s.rd, objs)
 		if err != nil {
 			return nil, err
 		}
-		if err := copyLoose(s.st, s.local.st, s.local.path, large); err != nil {
+		if err := copyLoose(s.rd, s.local.st, s.local.path, large); err != nil {
 			return nil, err
 		}
 		objs = small
 	}
 	pr, pw := io.Pipe()
 	go func() {
-		pw.CloseWithError(writePack(pw, s.st, objs, nil, false))
+		pw.CloseWithError(writePack(pw, s.rd, objs, nil, false))
 	}()
 	return packp.NewUploadPackResponseWithPackfile(req, pr), nil
 }
@@ -774,7 +777,7 @@ func compactHub(st *filesystem.Storage, path string, maxPacks int, now time.Time
 	if merge || packLoose {
 		objs := loose
 		if merge {
-			if objs, err = allObjects(st); err != nil {
+			if objs, err = allObjects(st, path); err != nil {
 				return err
 			}
 		}

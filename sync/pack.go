@@ -143,7 +143,9 @@ func deflate(zw *zlib.Writer, w io.Writer, b []byte) error {
 // Objects larger than largeObject never go through a pack that go-git reads
 // back: its pack parser holds each object whole while it indexes a pack. They
 // travel and stay as loose objects instead (one file each, written and read as
-// a stream), between folder hubs and local repositories alike.
+// a stream), between folder hubs and local repositories alike. Packs that are
+// already there (a hub folder's, whoever wrote them) are read through
+// boundedStore, and downloads through receivePack.
 
 // splitLarge separates the objects larger than largeObject (sizes read from
 // their headers) from the others.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
+	"github.com/go-git/go-git/v5/plumbing/storer"
 
 	"vademecum/internal/atomicfile"
 )
@@ -83,7 +84,7 @@ func receivePack(r *repo, rd io.Reader) error {
 	if n < 32 || !bytes.Equal(tw.h.Sum(nil), tw.tail[:]) {
 		return fmt.Errorf("%w (checksum)", errBadPack)
 	}
-	p := &packReader{f: f, size: n, cache: newByteCache(packCacheBytes), local: r}
+	p := &packReader{f: f, size: n, cache: newByteCache(packCacheBytes), others: r.st, tmpDir: dir}
 	entries, err := p.scan()
 	if err != nil {
 		return err
@@ -119,7 +120,10 @@ func (p *packReader) store(r *repo, dir string, entries []*packEntry) error {
 			return err
 		}
 		// The writer names the file by the hash of what it wrote.
-		if _, err := r.st.SetEncodedObject(&fileObject{typ: e.typ, size: e.target, hash: e.hash, f: f}); err != nil {
+		obj := &madeObject{typ: e.typ, size: e.target, hash: e.hash, open: func() (io.ReadCloser, error) {
+			return io.NopCloser(io.NewSectionReader(f, 0, e.target)), nil
+		}}
+		if _, err := r.st.SetEncodedObject(obj); err != nil {
 			return err
 		}
 		path := loosePath(r.path, e.hash)
@@ -231,24 +235,6 @@ func (c *crcWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// fileObject is a large object read from a temporary file.
-type fileObject struct {
-	typ  plumbing.ObjectType
-	size int64
-	hash plumbing.Hash
-	f    *os.File
-}
-
-func (o *fileObject) Hash() plumbing.Hash         { return o.hash }
-func (o *fileObject) Type() plumbing.ObjectType   { return o.typ }
-func (o *fileObject) SetType(plumbing.ObjectType) {}
-func (o *fileObject) Size() int64                 { return o.size }
-func (o *fileObject) SetSize(int64)               {}
-func (o *fileObject) Reader() (io.ReadCloser, error) {
-	return io.NopCloser(io.NewSectionReader(o.f, 0, o.size)), nil
-}
-func (o *fileObject) Writer() (io.WriteCloser, error) { return nil, errors.New("read only") }
-
 // trailerHash hashes all it is given but the last 20 bytes, which it keeps:
 // a pack's checksum of what precedes it.
 type trailerHash struct {
@@ -279,12 +265,18 @@ func (t *trailerHash) Write(p []byte) (int, error) {
 
 // packReader reads entries of a pack file that was written whole.
 type packReader struct {
-	f     *os.File
-	size  int64
-	cache *byteCache
-	local *repo // where bases of a thin pack would be
-	byOff map[int64]*packEntry
-	byHex map[plumbing.Hash]*packEntry
+	f      *os.File
+	size   int64
+	cache  *byteCache
+	others storer.EncodedObjectStorer // where bases outside the pack are (a thin pack)
+	tmpDir string                     // for large objects made from deltas
+	byOff  map[int64]*packEntry
+	byHex  map[plumbing.Hash]*packEntry
+
+	// Reading a pack that is in place (a hub folder's): entries are read
+	// when asked for, bases named by hash are looked up in its index.
+	lazy bool
+	find func(plumbing.Hash) (int64, bool)
 
 	last    *os.File // the last large object made, in a temporary file
 	lastOff int64
@@ -470,16 +462,82 @@ func deltaSizes(b []byte) (src, tgt int64, ok bool) {
 // hash that a later entry of the pack may turn out to be.
 func (p *packReader) base(e *packEntry) (*packEntry, plumbing.EncodedObject, error) {
 	if e.diskType == plumbing.OFSDeltaObject {
-		return p.byOff[e.baseOff], nil, nil
+		b, err := p.entryAt(e.baseOff)
+		return b, nil, err
 	}
 	if b := p.byHex[e.baseHash]; b != nil {
 		return b, nil, nil
 	}
-	obj, err := p.local.st.EncodedObject(plumbing.AnyObject, e.baseHash)
+	if p.find != nil {
+		if off, ok := p.find(e.baseHash); ok {
+			b, err := p.entryAt(off)
+			return b, nil, err
+		}
+	}
+	obj, err := p.others.EncodedObject(plumbing.AnyObject, e.baseHash)
 	if err != nil {
 		return nil, nil, errBaseNotYet
 	}
 	return nil, obj, nil
+}
+
+// entryAt is the entry whose header is at off: read then, for a pack in place.
+func (p *packReader) entryAt(off int64) (*packEntry, error) {
+	if e := p.byOff[off]; e != nil || !p.lazy {
+		if e == nil {
+			return nil, fmt.Errorf("%w (no object at %d)", errBadPack, off)
+		}
+		return e, nil
+	}
+	if off < 12 || off >= p.size-20 {
+		return nil, fmt.Errorf("%w (no object at %d)", errBadPack, off)
+	}
+	c := &countingReader{r: bufio.NewReaderSize(io.NewSectionReader(p.f, off, p.size-20-off), 64)}
+	e := &packEntry{offset: off}
+	if err := readEntryHeader(c, e); err != nil {
+		return nil, err
+	}
+	e.data = off + c.n
+	if e.diskType.IsDelta() {
+		rc, err := p.stored(e)
+		if err != nil {
+			return nil, err
+		}
+		var head headBuffer
+		io.Copy(&head, io.LimitReader(rc, 20))
+		rc.Close()
+		_, tgt, ok := deltaSizes(head.b)
+		if !ok {
+			return nil, fmt.Errorf("%w (delta at %d)", errBadPack, off)
+		}
+		e.target = tgt
+	} else {
+		e.typ, e.target = e.diskType, e.size
+	}
+	if len(p.byOff) > 100000 {
+		clear(p.byOff) // headers are cheap to read again
+	}
+	p.byOff[off] = e
+	return e, nil
+}
+
+// typeOf is the type of the object an entry makes, read from the headers of
+// its chain of deltas.
+func (p *packReader) typeOf(e *packEntry) (plumbing.ObjectType, error) {
+	for range maxPackDeltaDepth {
+		if !e.diskType.IsDelta() {
+			return e.diskType, nil
+		}
+		b, local, err := p.base(e)
+		if err != nil {
+			return 0, err
+		}
+		if local != nil {
+			return local.Type(), nil
+		}
+		e = b
+	}
+	return 0, fmt.Errorf("%w (deltas nested too deep)", errBadPack)
 }
 
 var errBaseNotYet = errors.New("delta base not found yet")
@@ -727,7 +785,7 @@ func (p *packReader) materialize(e *packEntry) (*os.File, error) {
 
 // tempFile makes a temporary file beside the pack holding what r gives.
 func (p *packReader) tempFile(r io.Reader) (*os.File, error) {
-	f, err := os.CreateTemp(filepath.Dir(p.f.Name()), "tmp_object_")
+	f, err := os.CreateTemp(p.tmpDir, "tmp_object_")
 	if err != nil {
 		return nil, err
 	}

@@ -241,3 +241,51 @@ func FuzzReceivePack(f *testing.F) {
 		})
 	})
 }
+
+// A hub folder's pack as plain git leaves it (deltas of large objects on
+// large objects, chained) reads back right through boundedStore, whose
+// memory does not grow with the objects.
+func TestBoundedStoreReadsPacksInPlace(t *testing.T) {
+	pack, objects := gitPack(t, "--delta-base-offset")
+	dir := filepath.Join(t.TempDir(), "hub.git")
+	git(t, filepath.Dir(dir), "init", "-q", "--bare", dir)
+	cmd := exec.Command("git", "--git-dir", dir, "index-pack", "--stdin")
+	cmd.Stdin = bytes.NewReader(pack)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git index-pack: %v: %s", err, out)
+	}
+	st, err := openDiskHub(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd := newBoundedStore(st, dir)
+	defer rd.Close()
+	large := 0
+	for _, h := range objects {
+		obj, err := rd.EncodedObject(plumbing.AnyObject, plumbing.NewHash(h))
+		if err != nil {
+			t.Fatalf("%s: %v", h, err)
+		}
+		b, err := readAll(obj)
+		if err != nil {
+			t.Fatalf("%s: %v", h, err)
+		}
+		if got := plumbing.ComputeHash(obj.Type(), b); got.String() != h {
+			t.Fatalf("%s reads back as %s", h, got)
+		}
+		size, err := rd.EncodedObjectSize(plumbing.NewHash(h))
+		if err != nil || size != int64(len(b)) {
+			t.Fatalf("%s: size %d (%v), read %d bytes", h, size, err, len(b))
+		}
+		if size > largeObject {
+			large++
+		}
+	}
+	if large != 6 {
+		t.Errorf("%d large objects read, want the 6 versions of the large file", large)
+	}
+	all, err := allObjects(st, dir)
+	if err != nil || len(all) != len(objects) {
+		t.Errorf("allObjects: %d objects (%v), want %d", len(all), err, len(objects))
+	}
+}

@@ -959,7 +959,7 @@ func compact(st *filesystem.Storage, path string, maxPacks int) error {
 	}
 	switch {
 	case len(packs) > maxPacks:
-		all, err := allObjects(st)
+		all, err := allObjects(st, path)
 		if err != nil {
 			return err
 		}
@@ -991,42 +991,53 @@ func compact(st *filesystem.Storage, path string, maxPacks int) error {
 // packSmall packs the objects of hs up to largeObject, and makes sure each
 // larger one is kept loose (copied out of its pack, as a stream, if need be).
 func packSmall(st *filesystem.Storage, path string, hs []plumbing.Hash) (plumbing.Hash, error) {
-	small, large, err := splitLarge(path, st, hs)
+	rd := newBoundedStore(st, path)
+	defer rd.release()
+	small, large, err := splitLarge(path, rd, hs)
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
-	if err := copyLoose(st, st, path, large); err != nil {
+	if err := copyLoose(rd, st, path, large); err != nil {
 		return plumbing.ZeroHash, err
 	}
-	return packObjects(st, small)
+	return packObjects(rd, st, small)
 }
 
-// allObjects lists every object of a repository once.
-func allObjects(st *filesystem.Storage) ([]plumbing.Hash, error) {
+// allObjects lists every object of a repository once, loose and packed, from
+// file names and pack indexes (no object is read).
+func allObjects(st *filesystem.Storage, path string) ([]plumbing.Hash, error) {
+	seen := map[plumbing.Hash]bool{}
 	var all []plumbing.Hash
-	iter, err := st.IterEncodedObjects(plumbing.AnyObject)
+	if err := st.ForEachObjectHash(func(h plumbing.Hash) error {
+		if !seen[h] {
+			seen[h] = true
+			all = append(all, h)
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	packed, err := packedHashes(path)
 	if err != nil {
 		return nil, err
 	}
-	seen := map[plumbing.Hash]bool{}
-	err = iter.ForEach(func(o plumbing.EncodedObject) error {
-		if !seen[o.Hash()] {
-			seen[o.Hash()] = true
-			all = append(all, o.Hash())
+	for _, h := range packed {
+		if !seen[h] {
+			seen[h] = true
+			all = append(all, h)
 		}
-		return nil
-	})
-	return all, err
+	}
+	return all, nil
 }
 
 // packObjects writes hs into a new pack of st and returns its name.
-func packObjects(st *filesystem.Storage, hs []plumbing.Hash) (plumbing.Hash, error) {
+func packObjects(src storer.EncodedObjectStorer, st *filesystem.Storage, hs []plumbing.Hash) (plumbing.Hash, error) {
 	w, err := st.PackfileWriter()
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
 	tail := &tailWriter{}
-	if err := writePack(io.MultiWriter(w, tail), st, hs, nil, false); err != nil {
+	if err := writePack(io.MultiWriter(w, tail), src, hs, nil, false); err != nil {
 		w.Close()
 		return plumbing.ZeroHash, err
 	}

@@ -46,7 +46,7 @@ func TestCompactPacksLooseObjectsAndMergesPacks(t *testing.T) {
 		}
 		var more []plumbing.Hash
 		r.st.ForEachObjectHash(func(h plumbing.Hash) error { more = append(more, h); return nil })
-		if _, err := packObjects(r.st, more); err != nil {
+		if _, err := packObjects(r.st, r.st, more); err != nil {
 			t.Fatal(err)
 		}
 		for _, h := range more {

@@ -4,6 +4,8 @@ package main
 
 import (
 	"bytes"
+	"compress/zlib"
+	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -136,6 +138,11 @@ func hostileHubContent(t *testing.T, via string, blobSize int64) {
 			at := storeTree(t, st, []object.TreeEntry{{Name: filepath.Base(attachment), Mode: filemode.Regular, Hash: h}})
 			return []object.TreeEntry{{Name: "attachments", Mode: filemode.Dir, Hash: at}}
 		}},
+		{"a small file stored as a delta of a huge blob", "", func(t *testing.T, st *filesystem.Storage, root *object.Tree) []object.TreeEntry {
+			h := packDeltaOnHugeBlob(t, hub, blobSize)
+			at := storeTree(t, st, []object.TreeEntry{{Name: h.String(), Mode: filemode.Regular, Hash: h}})
+			return []object.TreeEntry{{Name: "attachments", Mode: filemode.Dir, Hash: at}}
+		}},
 		{"a gitlink, a symlink and an unknown mode", "tools/module", func(t *testing.T, st *filesystem.Storage, root *object.Tree) []object.TreeEntry {
 			link := storeBlob(t, st, []byte("../../../etc/passwd"))
 			orgs := storeTree(t, st, []object.TreeEntry{
@@ -175,6 +182,61 @@ func hostileHubContent(t *testing.T, via string, blobSize int64) {
 			checkRepo(t, filepath.Join(owner, "hub.git"), "the owner's repository")
 		})
 	}
+}
+
+// packDeltaOnHugeBlob adds to the hub a pack (indexed by git) holding a zero
+// blob of size bytes and, as a delta of it, a 100-byte blob, whose hash it
+// returns: reading the small blob must not mean holding the huge one.
+func packDeltaOnHugeBlob(t *testing.T, hub string, size int64) plumbing.Hash {
+	t.Helper()
+	var pack bytes.Buffer
+	pack.WriteString("PACK\x00\x00\x00\x02\x00\x00\x00\x02")
+	entry := func(typ byte, n int64) {
+		b := byte(typ<<4) | byte(n&0x0f)
+		for n >>= 4; n > 0; n >>= 7 {
+			pack.WriteByte(b | 0x80)
+			b = byte(n & 0x7f)
+		}
+		pack.WriteByte(b)
+	}
+	varint := func(w *bytes.Buffer, n int64) {
+		for ; n >= 0x80; n >>= 7 {
+			w.WriteByte(byte(n) | 0x80)
+		}
+		w.WriteByte(byte(n))
+	}
+	compress := func(r io.Reader) {
+		zw := zlib.NewWriter(&pack)
+		if _, err := io.Copy(zw, r); err != nil {
+			t.Fatal(err)
+		}
+		zw.Close()
+	}
+	baseAt := int64(pack.Len())
+	entry(3, size) // blob
+	compress(io.LimitReader(zeroReader{}, size))
+	var delta bytes.Buffer
+	varint(&delta, size)
+	varint(&delta, 100)
+	delta.Write([]byte{0x90, 100}) // copy 100 bytes from offset 0
+	deltaAt := int64(pack.Len())
+	entry(6, int64(delta.Len())) // delta against an earlier offset
+	rel := deltaAt - baseAt
+	ofs := []byte{byte(rel & 0x7f)}
+	for rel >>= 7; rel > 0; rel >>= 7 {
+		rel--
+		ofs = append([]byte{byte(0x80 | rel&0x7f)}, ofs...)
+	}
+	pack.Write(ofs)
+	compress(&delta)
+	sum := sha1.Sum(pack.Bytes())
+	pack.Write(sum[:])
+	cmd := exec.Command("git", "--git-dir", hub, "index-pack", "--stdin")
+	cmd.Stdin = &pack
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git index-pack: %v: %s", err, out)
+	}
+	return plumbing.ComputeHash(plumbing.BlobObject, make([]byte, 100))
 }
 
 type zeroReader struct{}
