@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/storer"
 )
 
 // gitPack builds a repository with plain git whose history has small and large
@@ -87,17 +88,7 @@ func TestReceivePackStoresWhatGitSends(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, h := range objects {
-				obj, err := r.st.EncodedObject(plumbing.AnyObject, plumbing.NewHash(h))
-				if err != nil {
-					t.Fatalf("%s: %v", h, err)
-				}
-				b, err := readAll(obj)
-				if err != nil {
-					t.Fatalf("%s: %v", h, err)
-				}
-				if got := plumbing.ComputeHash(obj.Type(), b); got.String() != h {
-					t.Fatalf("%s reads back as %s", h, got)
-				}
+				readsBack(t, r.st, h)
 			}
 			// What git sent had chains of deltas, large objects among them.
 			sent := filepath.Join(t.TempDir(), "sent.pack")
@@ -262,17 +253,7 @@ func TestBoundedStoreReadsPacksInPlace(t *testing.T) {
 	defer rd.Close()
 	large := 0
 	for _, h := range objects {
-		obj, err := rd.EncodedObject(plumbing.AnyObject, plumbing.NewHash(h))
-		if err != nil {
-			t.Fatalf("%s: %v", h, err)
-		}
-		b, err := readAll(obj)
-		if err != nil {
-			t.Fatalf("%s: %v", h, err)
-		}
-		if got := plumbing.ComputeHash(obj.Type(), b); got.String() != h {
-			t.Fatalf("%s reads back as %s", h, got)
-		}
+		b := readsBack(t, rd, h)
 		size, err := rd.EncodedObjectSize(plumbing.NewHash(h))
 		if err != nil || size != int64(len(b)) {
 			t.Fatalf("%s: size %d (%v), read %d bytes", h, size, err, len(b))
@@ -288,4 +269,21 @@ func TestBoundedStoreReadsPacksInPlace(t *testing.T) {
 	if err != nil || len(all) != len(objects) {
 		t.Errorf("allObjects: %d objects (%v), want %d", len(all), err, len(objects))
 	}
+}
+
+// readsBack reads object h of s and checks that its content has its hash.
+func readsBack(t *testing.T, s storer.EncodedObjectStorer, h string) []byte {
+	t.Helper()
+	obj, err := s.EncodedObject(plumbing.AnyObject, plumbing.NewHash(h))
+	if err != nil {
+		t.Fatalf("%s: %v", h, err)
+	}
+	b, err := readAll(obj)
+	if err != nil {
+		t.Fatalf("%s: %v", h, err)
+	}
+	if got := plumbing.ComputeHash(obj.Type(), b); got.String() != h {
+		t.Fatalf("%s reads back as %s", h, got)
+	}
+	return b
 }
