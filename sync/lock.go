@@ -10,6 +10,8 @@ import (
 	"strings"
 	gosync "sync"
 	"time"
+
+	"vademecum/internal/atomicfile"
 )
 
 // Locks, and what a crash leaves of them:
@@ -274,7 +276,7 @@ func holdLock(lock, mine string) func() {
 
 func releaseLock(lock, mine string) {
 	if b, err := os.ReadFile(lock); err == nil && string(b) == mine {
-		os.Remove(lock)
+		atomicfile.Remove(lock) // retried on Windows while a waiter reads it
 	}
 }
 
@@ -317,7 +319,7 @@ func (s *lockSighting) abandoned(lock string) bool {
 // took a fresh lock of someone else puts that back.
 func takeOver(lock, judged string) {
 	stale := lock + ".stale-" + strconv.Itoa(os.Getpid()) + "-" + strconv.Itoa(rand.IntN(1<<30))
-	if os.Rename(lock, stale) != nil {
+	if atomicfile.Rename(lock, stale) != nil {
 		return
 	}
 	if b, err := os.ReadFile(stale); err == nil && string(b) != judged {

@@ -94,3 +94,39 @@ func TestProcessAliveOnWindows(t *testing.T) {
 		t.Error("this process counts as ended")
 	}
 }
+
+// A hub folder's lock is released even while another sync is reading it at
+// that moment (Go opens files without FILE_SHARE_DELETE, so Windows refuses to
+// delete or rename a file someone has open): left behind, it kept every other
+// sync out until it expired.
+func TestReleasedFolderLockGoesWhileAnotherReadsIt(t *testing.T) {
+	dir := scratchDir(t)
+	unlock, err := lockFolder(context.Background(), dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lock := filepath.Join(dir, pushLockFile)
+	f, err := os.Open(lock) // a waiting sync reading the lock's owner
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := make(chan struct{})
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		f.Close()
+		close(closed)
+	}()
+	unlock()
+	<-closed
+	if _, err := os.Stat(lock); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the released lock is still there (%v)", err)
+	}
+	// The next sync takes the folder at once, not after lockExpiry.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	unlock, err = lockFolder(ctx, dir, nil)
+	if err != nil {
+		t.Fatalf("the folder stayed locked after its release: %v", err)
+	}
+	unlock()
+}

@@ -14,6 +14,9 @@ var errUnsupported = errors.New("unsupported")
 // Rename moves old over new (atomic on one file system).
 func Rename(old, new string) error { return os.Rename(old, new) }
 
+// Remove removes a file (an open file can be removed here).
+func Remove(path string) error { return os.Remove(path) }
+
 // SyncDir flushes a folder, so that files created, renamed or removed in it
 // survive a power cut. File systems that cannot flush a folder (some network
 // shares) are left to their own guarantees.

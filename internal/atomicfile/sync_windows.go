@@ -17,10 +17,22 @@ var errUnsupported = errors.ErrUnsupported
 // os.Rename does), retrying for a few seconds while another program (an
 // antivirus, a search indexer, a sync client) holds either file open.
 func Rename(old, new string) error {
-	var err error
+	return whileShared(func() error { return os.Rename(old, new) })
+}
+
+// Remove removes a file, retrying for a few seconds while another program or
+// process holds it open: Go (and most programs) open files without
+// FILE_SHARE_DELETE, and Windows refuses to delete a file opened that way.
+func Remove(path string) error {
+	return whileShared(func() error { return os.Remove(path) })
+}
+
+// whileShared runs op until it succeeds, fails for another reason than a file
+// held open by someone else, or has tried for five seconds.
+func whileShared(op func() error) error {
 	delay := 5 * time.Millisecond
 	for deadline := time.Now().Add(5 * time.Second); ; {
-		err = os.Rename(old, new)
+		err := op()
 		if err == nil || !sharingViolation(err) || time.Now().After(deadline) {
 			return err
 		}
