@@ -3,7 +3,6 @@ package app
 import (
 	"os"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"golang.org/x/text/number"
 
 	"vademecum/assets"
+	"vademecum/internal/words"
 )
 
 // Language is an interface language, named in itself so that anyone finds theirs.
@@ -33,14 +33,7 @@ var Languages = []Language{
 	{"fr", "Français"},
 }
 
-func supportedLanguage(code string) bool {
-	for _, l := range Languages {
-		if l.Code == code {
-			return true
-		}
-	}
-	return false
-}
+func supportedLanguage(code string) bool { return words.Supported(code) }
 
 // languageName returns the endonym of code ("Čeština"), or the code itself.
 func languageName(code string) string {
@@ -53,7 +46,7 @@ func languageName(code string) string {
 }
 
 // localeVars are the variables go-locale (Fyne's locale reader) looks at, in order.
-var localeVars = []string{"LC_ALL", "LC_MESSAGES", "LANG"}
+var localeVars = words.LocaleVars
 
 // UseLanguage makes code the interface language. Fyne's localizer follows the
 // environment and re-reads it whenever translations are added, so the language is
@@ -115,18 +108,7 @@ func formatPercent(v float64) string {
 // SystemLanguage returns the interface language closest to the system's locale
 // settings (LANGUAGE, LC_ALL, LC_MESSAGES, LANG; on Windows the user's locale),
 // or English when none matches or the locale is C, POSIX or unknown.
-func SystemLanguage() string {
-	for _, c := range systemLocales() {
-		c, _, _ = strings.Cut(c, ".")
-		c, _, _ = strings.Cut(c, "@")
-		c, _, _ = strings.Cut(strings.ReplaceAll(c, "-", "_"), "_")
-		c = strings.ToLower(c)
-		if supportedLanguage(c) {
-			return c
-		}
-	}
-	return "en"
-}
+func SystemLanguage() string { return words.FromLocales(systemLocales()) }
 
 // plural returns the translation of key for count, with {{.Count}} in the texts
 // (written as the interface language writes numbers) and any other template data

@@ -32,15 +32,26 @@ type englishText struct {
 	At         string
 }
 
-// sourceMessages collects every lang.X and plural call of the package's source.
+// sourceMessages collects every lang.X and plural call of the package's
+// source, and every X, N, U and text call of the command line's (which words
+// its texts from the same catalogue through internal/words).
 func sourceMessages(t *testing.T) map[string]englishText {
 	t.Helper()
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
+	out := map[string]englishText{}
+	appMessages(t, out)
+	cliMessages(t, out)
+	return out
+}
+
+// goSources parses the Go files of dir, tests left out.
+func goSources(t *testing.T, dir string) (*token.FileSet, map[string]*ast.File) {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no Go source in %s: %v", dir, err)
 	}
 	fset := token.NewFileSet()
-	out := map[string]englishText{}
+	out := map[string]*ast.File{}
 	for _, name := range files {
 		if strings.HasSuffix(name, "_test.go") {
 			continue
@@ -49,6 +60,15 @@ func sourceMessages(t *testing.T) map[string]englishText {
 		if err != nil {
 			t.Fatal(err)
 		}
+		out[filepath.Base(name)] = f
+	}
+	return fset, out
+}
+
+func appMessages(t *testing.T, out map[string]englishText) {
+	t.Helper()
+	fset, files := goSources(t, ".")
+	for name, f := range files {
 		ast.Inspect(f, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
 			if !ok {
@@ -116,7 +136,68 @@ func sourceMessages(t *testing.T) map[string]englishText {
 			return true
 		})
 	}
-	return out
+}
+
+// cliMessages collects the texts of cmd/vademecum-cli: t.X(key, english),
+// t.N(key, one, other, ...), t.U(key, english) and text(key, english).
+func cliMessages(t *testing.T, out map[string]englishText) {
+	t.Helper()
+	fset, files := goSources(t, filepath.Join("..", "cmd", "vademecum-cli"))
+	for _, f := range files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			var fn string
+			switch x := call.Fun.(type) {
+			case *ast.SelectorExpr:
+				fn = x.Sel.Name
+			case *ast.Ident:
+				fn = x.Name
+			}
+			lits := 0
+			switch fn {
+			case "X", "U", "text", "usage", "fail":
+				lits = 2
+			case "N", "failN":
+				lits = 3
+			default:
+				return true
+			}
+			pos := fset.Position(call.Pos()).String()
+			var s []string
+			for i := 0; i < lits && i < len(call.Args); i++ {
+				lit, ok := call.Args[i].(*ast.BasicLit)
+				if !ok || lit.Kind != token.STRING {
+					break
+				}
+				v, err := strconv.Unquote(lit.Value)
+				if err != nil {
+					break
+				}
+				s = append(s, v)
+			}
+			if len(s) != lits {
+				if len(call.Args) > 0 {
+					if id, ok := call.Args[0].(*ast.Ident); ok && id.Name == "key" {
+						return true // the helpers themselves pass their key on
+					}
+				}
+				t.Errorf("%s: %s needs a literal key and English text", pos, fn)
+				return true
+			}
+			m := englishText{Other: s[1], At: pos}
+			if lits == 3 {
+				m = englishText{One: s[1], Other: s[2], At: pos}
+			}
+			if prev, ok := out[s[0]]; ok && (prev.One != m.One || prev.Other != m.Other) {
+				t.Errorf("%s: key %q has another English text at %s", pos, s[0], prev.At)
+			}
+			out[s[0]] = m
+			return true
+		})
+	}
 }
 
 func readCatalogue(t *testing.T, code string) map[string]any {

@@ -1,31 +1,29 @@
 package main
 
 import (
-	"errors"
 	"flag"
-	"fmt"
 	"strings"
 
 	"vademecum/data"
+	"vademecum/internal/words"
 	vsync "vademecum/sync"
 )
 
 func init() {
 	register(&command{name: "doctor", args: "[--json]",
-		help:  "check the database, the local repository and the keys, and say what to do about anything wrong",
-		flags: func(fs *flag.FlagSet) { fs.Bool("json", false, "print the findings as JSON") },
-		run:   runDoctor})
+		help: text("cli.cmd.doctor", "check the database, the local repository and the keys, and say what to do about anything wrong"),
+		flags: func(fs *flag.FlagSet, t tr) {
+			fs.Bool("json", false, t.U("cli.flag.json.doctor", "print the findings as JSON"))
+		},
+		run: runDoctor})
 	register(&command{name: "rebuild", args: "[--force] [--json]",
-		help: "recreate a damaged database from the local repository and the local copy (the old file is kept aside)",
-		flags: func(fs *flag.FlagSet) {
-			fs.Bool("force", false, "rebuild even though the database looks healthy")
-			fs.Bool("json", false, "print what was done as JSON")
+		help: text("cli.cmd.rebuild", "recreate a damaged database from the local repository and the local copy (the old file is kept aside)"),
+		flags: func(fs *flag.FlagSet, t tr) {
+			fs.Bool("force", false, t.U("cli.flag.force", "rebuild even though the database looks healthy"))
+			fs.Bool("json", false, t.U("cli.flag.json.rebuild", "print what was done as JSON"))
 		},
 		run: runRebuild})
 }
-
-// errUnhealthy makes doctor exit 1 after printing its findings.
-var errUnhealthy = errors.New("something needs your attention (see above)")
 
 func runDoctor(c *ctx) error {
 	if err := c.wantArgs(0, ""); err != nil {
@@ -38,21 +36,21 @@ func runDoctor(c *ctx) error {
 		}
 	} else {
 		for _, f := range d.Findings {
-			label := "ok"
+			label := c.X("cli.doctor.ok", "ok")
 			switch {
 			case f.Problem:
-				label = "PROBLEM"
+				label = c.X("cli.doctor.problem", "PROBLEM")
 			case f.Warning:
-				label = "note"
+				label = c.X("cli.doctor.note", "note")
 			}
 			fprintf(c.stdout, "%-8s %s: %s\n", label, f.Check, f.What)
 			if f.Fix != "" {
-				fprintf(c.stdout, "%-8s what to do: %s\n", "", f.Fix)
+				fprintf(c.stdout, "%-8s %s\n", "", c.X("cli.doctor.fix", "what to do: {{.Fix}}", words.Args{"Fix": f.Fix}))
 			}
 		}
 	}
 	if !d.Healthy() {
-		return errUnhealthy
+		return c.fail("cli.doctor.unhealthy", "something needs your attention (see above)")
 	}
 	return nil
 }
@@ -62,7 +60,7 @@ func runRebuild(c *ctx) error {
 		return err
 	}
 	if err := vsync.VerifyDatabase(c, c.dataDir); err == nil && !on(c.fs, "force") {
-		return fmt.Errorf("the database in %s looks healthy ('vademecum-cli doctor' says more): rebuild it anyway with --force", c.dataDir)
+		return c.fail("cli.rebuild.healthy", "the database in {{.Dir}} looks healthy ('vademecum-cli doctor' says more): rebuild it anyway with --force", words.Args{"Dir": c.dataDir})
 	}
 	rep, err := vsync.Rebuild(c.dataDir, nil)
 	if err != nil {
@@ -76,17 +74,18 @@ func runRebuild(c *ctx) error {
 		return c.jsonOut(rep)
 	}
 	if rep.MovedTo != "" {
-		fprintf(c.stdout, "the old database was kept as %s\n", rep.MovedTo)
+		fprintln(c.stdout, c.X("cli.rebuild.moved", "the old database was kept as {{.File}}", words.Args{"File": rep.MovedTo}))
 	}
-	fprintf(c.stdout, "rebuilt %s: %d records from the local repository, %d from the local copy (%s)",
-		data.DBFile, rep.FromRepo, rep.FromLocalCopy, data.LocalCopyFile)
+	args := words.Args{"File": data.DBFile, "FromRepo": rep.FromRepo, "FromCopy": rep.FromLocalCopy, "Copy": data.LocalCopyFile}
 	if rep.Quarantined > 0 {
-		fprintf(c.stdout, ", %d files held in quarantine", rep.Quarantined)
+		fprintln(c.stdout, c.N("cli.rebuild.done_quarantine", "rebuilt {{.File}}: {{.FromRepo}} records from the local repository, {{.FromCopy}} from the local copy ({{.Copy}}), {{.Count}} file held in quarantine",
+			"rebuilt {{.File}}: {{.FromRepo}} records from the local repository, {{.FromCopy}} from the local copy ({{.Copy}}), {{.Count}} files held in quarantine", rep.Quarantined, args))
+	} else {
+		fprintln(c.stdout, c.X("cli.rebuild.done", "rebuilt {{.File}}: {{.FromRepo}} records from the local repository, {{.FromCopy}} from the local copy ({{.Copy}})", args))
 	}
-	fprintln(c.stdout)
 	if len(rep.Salvaged) > 0 {
-		fprintf(c.stdout, "read back from the old database: %s\n", strings.Join(rep.Salvaged, ", "))
+		fprintln(c.stdout, c.X("cli.rebuild.salvaged", "read back from the old database: {{.What}}", words.Args{"What": strings.Join(rep.Salvaged, ", ")}))
 	}
-	fprintln(c.stdout, "run 'vademecum-cli sync' to send what was not sent yet")
+	fprintln(c.stdout, c.X("cli.rebuild.sync", "run 'vademecum-cli sync' to send what was not sent yet"))
 	return nil
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -11,26 +10,27 @@ import (
 
 	"vademecum/assets"
 	"vademecum/data/export"
+	"vademecum/internal/words"
 )
 
 func init() {
 	register(&command{name: "export",
 		args: "--format html|pdf|md|json|csv --out PATH [--lang LL] [--country CC] [--practices] [--all-visibilities] [--excel]",
-		help: "write the toolkit, guides and practices as a booklet, a site or data files",
-		flags: func(fs *flag.FlagSet) {
-			fs.String("format", "", "pdf (printable A4 booklet), html (a site in a folder), md, json, or csv (practices, for reports)")
-			fs.String("out", "", "the file to write, or for html the folder")
-			fs.String("lang", "", "language of the texts: en, it, es, pl, cs, fr (default: yours)")
-			fs.Bool("practices", false, "include the shared practices (default: yes for html, md and json, no for pdf)")
-			fs.Bool("all-visibilities", false, "csv: also your organisation's drafts and organisation-only practices")
-			fs.Bool("excel", false, "csv: separate cells with ; as Excel does where the decimal mark is a comma (the default for it, es, pl, cs, fr; --excel=false for commas)")
-			fs.String("country", "", "only the tools for this country (e.g. PL) and the tools for everywhere")
+		help: text("cli.cmd.export", "write the toolkit, guides and practices as a booklet, a site or data files"),
+		flags: func(fs *flag.FlagSet, t tr) {
+			fs.String("format", "", t.U("cli.flag.format", "pdf (printable A4 booklet), html (a site in a folder), md, json, or csv (practices, for reports)"))
+			fs.String("out", "", t.U("cli.flag.out", "the file to write, or for html the folder"))
+			fs.String("lang", "", t.U("cli.flag.lang", "language of the texts: en, it, es, pl, cs, fr (default: yours)"))
+			fs.Bool("practices", false, t.U("cli.flag.practices", "include the shared practices (default: yes for html, md and json, no for pdf)"))
+			fs.Bool("all-visibilities", false, t.U("cli.flag.all_visibilities", "csv: also your organisation's drafts and organisation-only practices"))
+			fs.Bool("excel", false, t.U("cli.flag.excel", "csv: separate cells with ; as Excel does where the decimal mark is a comma (the default for it, es, pl, cs, fr; --excel=false for commas)"))
+			fs.String("country", "", t.U("cli.flag.country", "only the tools for this country (e.g. PL) and the tools for everywhere"))
 		},
 		run: runExport})
 	register(&command{name: "practice import", args: "--from-csv FILE|-",
-		help: "bring practices in from a spreadsheet saved as CSV (UTF-8; separated by , ; or tabs): all rows or none, checked as 'practice add' checks them",
-		flags: func(fs *flag.FlagSet) {
-			fs.String("from-csv", "", "the CSV file, with a header row naming the columns (as 'export --format csv' writes them), or - for standard input")
+		help: text("cli.cmd.practice_import", "bring practices in from a spreadsheet saved as CSV (UTF-8; separated by , ; or tabs): all rows or none, checked as 'practice add' checks them"),
+		flags: func(fs *flag.FlagSet, t tr) {
+			fs.String("from-csv", "", t.U("cli.flag.from_csv", "the CSV file, with a header row naming the columns (as 'export --format csv' writes them), or - for standard input"))
 		},
 		run: runPracticeImport})
 }
@@ -40,29 +40,29 @@ func runExport(c *ctx) error {
 		return err
 	}
 	if str(c.fs, "format") == "" {
-		return usagef("--format is required: pdf, html, md, json or csv")
+		return c.usage("cli.export.format_required", "--format is required: pdf, html, md, json or csv")
 	}
 	format, err := export.ParseFormat(str(c.fs, "format"))
 	if err != nil {
-		return usagef("%s", err)
+		return c.usage("cli.export.bad_format", "\"{{.Format}}\" is not an export format: pdf, html, md, json or csv", words.Args{"Format": str(c.fs, "format")})
 	}
 	out := str(c.fs, "out")
 	if out == "" {
-		return usagef("--out is required: the file to write (a folder for html)")
+		return c.usage("cli.export.out_required", "--out is required: the file to write (a folder for html)")
 	}
 	lang := strings.ToLower(str(c.fs, "lang"))
 	if lang != "" && !exportLang(lang) {
-		return usagef("--lang must be one of %s", strings.Join(export.Languages, ", "))
+		return c.usage("cli.lang_one_of", "--lang must be one of {{.Languages}}", words.Args{"Languages": strings.Join(export.Languages, ", ")})
 	}
 	if on(c.fs, "all-visibilities") && format != export.CSV {
-		return usagef("--all-visibilities is for csv reports only: other exports hold shared practices only")
+		return c.usage("cli.export.all_visibilities", "--all-visibilities is for csv reports only: other exports hold shared practices only")
 	}
 	if isSet(c.fs, "excel") && format != export.CSV {
-		return usagef("--excel is for csv only")
+		return c.usage("cli.export.excel", "--excel is for csv only")
 	}
 	country := strings.ToUpper(str(c.fs, "country"))
 	if country != "" && !assets.IsPartnerCountry(country) {
-		return usagef("%q is not a partner country (%s)", country, strings.Join(assets.PartnerCountries(), ", "))
+		return c.usage("cli.not_partner_country", "\"{{.Code}}\" is not a partner country ({{.Countries}})", words.Args{"Code": country, "Countries": strings.Join(assets.PartnerCountries(), ", ")})
 	}
 	s, err := c.open()
 	if err != nil {
@@ -87,8 +87,8 @@ func runExport(c *ctx) error {
 	if err := export.Save(c, s, format, out, o); err != nil {
 		return err
 	}
-	fprintf(c.stdout, "Exported to %s\n", out)
-	fprintf(c.stderr, "%s in %s\n", format, time.Since(start).Round(time.Millisecond))
+	fprintln(c.stdout, c.X("cli.export.done", "Exported to {{.Out}}", words.Args{"Out": out}))
+	fprintln(c.stderr, c.X("cli.export.time", "{{.Format}} in {{.Time}}", words.Args{"Format": format, "Time": time.Since(start).Round(time.Millisecond)}))
 	return nil
 }
 
@@ -107,13 +107,13 @@ func runPracticeImport(c *ctx) error {
 	}
 	src := str(c.fs, "from-csv")
 	if src == "" {
-		return usagef("--from-csv is required: the CSV file to import")
+		return c.usage("cli.import.required", "--from-csv is required: the CSV file to import")
 	}
 	var r io.Reader = c.stdin
 	if src != "-" {
 		f, err := os.Open(src)
 		if err != nil {
-			return fmt.Errorf("cannot read %s: %w", src, errors.Unwrap(err))
+			return c.fail("cli.cannot_read", "cannot read {{.File}}: {{.Problem}}", words.Args{"File": src, "Problem": rootErr(err)})
 		}
 		defer f.Close()
 		r = f
@@ -128,18 +128,12 @@ func runPracticeImport(c *ctx) error {
 		for _, row := range ie.Rows {
 			fprintf(c.stderr, "%s: %s\n", src, row)
 		}
-		if len(ie.Rows) == 1 {
-			return errors.New("1 row cannot be imported (see above): nothing was imported")
-		}
-		return fmt.Errorf("%d rows cannot be imported (see above): nothing was imported", len(ie.Rows))
+		return c.failN("cli.import.rows", "{{.Count}} row cannot be imported (see above): nothing was imported",
+			"{{.Count}} rows cannot be imported (see above): nothing was imported", len(ie.Rows))
 	}
 	if err != nil {
 		return err
 	}
-	if n == 1 {
-		fprintln(c.stdout, "Imported 1 practice.")
-	} else {
-		fprintf(c.stdout, "Imported %d practices.\n", n)
-	}
+	fprintln(c.stdout, c.N("cli.import.done", "Imported {{.Count}} practice.", "Imported {{.Count}} practices.", n))
 	return nil
 }

@@ -3,43 +3,45 @@ package main
 import (
 	"errors"
 	"flag"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
 	"vademecum/data"
+	"vademecum/internal/words"
 	vsync "vademecum/sync"
 )
 
 func init() {
 	register(&command{name: "practice history", args: "ID [--json]",
-		help: "the versions of a practice, newest first: who, when, which fields changed",
-		flags: func(fs *flag.FlagSet) {
-			fs.Bool("json", false, `print [{"version","updated","author","org","changed":[fields],"unsent"}]`)
+		help: text("cli.cmd.practice_history", "the versions of a practice, newest first: who, when, which fields changed"),
+		flags: func(fs *flag.FlagSet, t tr) {
+			fs.Bool("json", false, t.U("cli.flag.json.history", `print [{"version","updated","author","org","changed":[fields],"unsent"}]`))
 		},
 		run: runPracticeHistory})
 	register(&command{name: "practice restore", args: "ID --version N",
-		help:  "make an earlier version of a practice the current one (a new edit, shared at the next sync)",
-		flags: func(fs *flag.FlagSet) { fs.String("version", "", "the version to restore (see 'practice history')") },
-		run:   runPracticeRestore})
+		help: text("cli.cmd.practice_restore", "make an earlier version of a practice the current one (a new edit, shared at the next sync)"),
+		flags: func(fs *flag.FlagSet, t tr) {
+			fs.String("version", "", t.U("cli.flag.version", "the version to restore (see 'practice history')"))
+		},
+		run: runPracticeRestore})
 }
 
 // practiceErr words the errors of history and restore for the person typing.
-func practiceErr(id string, err error) error {
+func (c *ctx) practiceErr(id string, err error) error {
 	switch {
 	case errors.Is(err, data.ErrNotFound):
-		return fmt.Errorf("no practice has the id %s (see 'vademecum-cli practice list')", id)
+		return c.fail("cli.no_practice", "no practice has the id {{.ID}} (see 'vademecum-cli practice list')", words.Args{"ID": id})
 	case errors.Is(err, data.ErrNotYours):
-		return fmt.Errorf("practice %s belongs to another organisation: only its organisation can restore a version (add a comment instead)", id)
+		return c.fail("cli.practice.not_yours", "practice {{.ID}} belongs to another organisation: only its organisation can restore a version (add a comment instead)", words.Args{"ID": id})
 	case errors.Is(err, vsync.ErrNoVersion):
-		return fmt.Errorf("practice %s has no such version here (see 'vademecum-cli practice history %s')", id, id)
+		return c.fail("cli.practice.no_version", "practice {{.ID}} has no such version here (see 'vademecum-cli practice history {{.ID}}')", words.Args{"ID": id})
 	}
 	return err
 }
 
 func runPracticeHistory(c *ctx) error {
-	if err := c.wantArgs(1, "a practice id"); err != nil {
+	if err := c.wantArgs(1, c.X("cli.want.practice", "a practice id")); err != nil {
 		return err
 	}
 	eng, done, err := c.engine(false)
@@ -48,33 +50,34 @@ func runPracticeHistory(c *ctx) error {
 	}
 	defer done()
 	if _, err := c.store.GetPractice(c.args[0]); err != nil {
-		return practiceErr(c.args[0], err)
+		return c.practiceErr(c.args[0], err)
 	}
 	vs, err := eng.History(c, c.args[0])
 	if err != nil {
-		return practiceErr(c.args[0], err)
+		return c.practiceErr(c.args[0], err)
 	}
 	if on(c.fs, "json") {
 		return c.jsonOut(vs)
 	}
 	for _, v := range vs {
-		state := ""
+		args := words.Args{"Version": v.Version, "Time": v.Updated.Local().Format(time.DateTime), "Author": v.Author, "Org": v.Org,
+			"Changed": strings.Join(v.Changed, ", ")}
 		if v.Unsent {
-			state = " (not sent yet)"
+			fprintln(c.stdout, c.X("cli.history.version_unsent", "version {{.Version}} (not sent yet)  {{.Time}}  {{.Author}} ({{.Org}})\n  changed: {{.Changed}}", args))
+		} else {
+			fprintln(c.stdout, c.X("cli.history.version", "version {{.Version}}  {{.Time}}  {{.Author}} ({{.Org}})\n  changed: {{.Changed}}", args))
 		}
-		fprintf(c.stdout, "version %d%s  %s  %s (%s)\n  changed: %s\n", v.Version, state,
-			v.Updated.Local().Format(time.DateTime), v.Author, v.Org, strings.Join(v.Changed, ", "))
 	}
 	return nil
 }
 
 func runPracticeRestore(c *ctx) error {
-	if err := c.wantArgs(1, "a practice id"); err != nil {
+	if err := c.wantArgs(1, c.X("cli.want.practice", "a practice id")); err != nil {
 		return err
 	}
 	n, err := strconv.ParseInt(str(c.fs, "version"), 10, 64)
 	if err != nil || n < 0 {
-		return usagef("--version needs a version number (see 'vademecum-cli practice history ID')")
+		return c.usage("cli.restore.version", "--version needs a version number (see 'vademecum-cli practice history ID')")
 	}
 	eng, done, err := c.engine(false)
 	if err != nil {
@@ -82,8 +85,8 @@ func runPracticeRestore(c *ctx) error {
 	}
 	defer done()
 	if _, err := eng.Restore(c, c.args[0], n); err != nil {
-		return practiceErr(c.args[0], err)
+		return c.practiceErr(c.args[0], err)
 	}
-	fprintf(c.stdout, "version %d of %s restored as a new edit (shared at the next sync)\n", n, c.args[0])
+	fprintln(c.stdout, c.X("cli.restore.done", "version {{.Version}} of {{.ID}} restored as a new edit (shared at the next sync)", words.Args{"Version": n, "ID": c.args[0]}))
 	return nil
 }

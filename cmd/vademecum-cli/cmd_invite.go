@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -15,6 +14,7 @@ import (
 
 	"vademecum/data"
 	"vademecum/data/trust"
+	"vademecum/internal/words"
 	vsync "vademecum/sync"
 	"vademecum/sync/invite"
 )
@@ -25,22 +25,22 @@ const passphraseEnv = "VADEMECUM_INVITE_PASSPHRASE"
 func init() {
 	register(&command{name: "invite create",
 		args: "--out FILE [--org ORG_ID] [--token-env VAR] [--expires 2027-01-31] [--qr PNG] [--remote NAME] [--device NAME]",
-		help: "invite an organisation (or, with --org, a new laptop of yours) to the hub: a signed file and a QR code",
-		flags: func(fs *flag.FlagSet) {
-			fs.String("out", "", "write the invitation to this file (name it *"+invite.FileExt+")")
-			fs.String("org", "", "your own organisation's id: invite a new laptop of it, listed in the same step")
-			fs.String("token-env", "", "the environment variable holding the invited organisation's hub token (encrypts the invitation)")
-			fs.String("expires", "", "last day the invitation is valid, e.g. 2027-01-31 (default: in 14 days)")
-			fs.String("qr", "", "also write the invitation as a QR code image (PNG) to this file")
-			fs.String("remote", "", "the hub to invite to, when several are configured")
-			fs.String("device", "", "with --org: a name people recognise for the new laptop")
+		help: text("cli.cmd.invite_create", "invite an organisation (or, with --org, a new laptop of yours) to the hub: a signed file and a QR code"),
+		flags: func(fs *flag.FlagSet, t tr) {
+			fs.String("out", "", t.U("cli.flag.out.invite", "write the invitation to this file (name it *.vademecum-invite)"))
+			fs.String("org", "", t.U("cli.flag.org", "your own organisation's id: invite a new laptop of it, listed in the same step"))
+			fs.String("token-env", "", t.U("cli.flag.token_env", "the environment variable holding the invited organisation's hub token (encrypts the invitation)"))
+			fs.String("expires", "", t.U("cli.flag.expires", "last day the invitation is valid, e.g. 2027-01-31 (default: in 14 days)"))
+			fs.String("qr", "", t.U("cli.flag.qr", "also write the invitation as a QR code image (PNG) to this file"))
+			fs.String("remote", "", t.U("cli.flag.remote", "the hub to invite to, when several are configured"))
+			fs.String("device", "", t.U("cli.flag.device", "with --org: a name people recognise for the new laptop"))
 		},
 		run: runInviteCreate})
 	register(&command{name: "join", args: "FILE [--user NAME] [--signer FINGERPRINT]",
-		help: "join a hub's network with an invitation: adds the hub, pins the partners' keys, syncs",
-		flags: func(fs *flag.FlagSet) {
-			fs.String("user", "", "your name, for an invitation of a new laptop of your organisation")
-			fs.String("signer", "", "the fingerprint of the invitation's signer, once compared by phone")
+		help: text("cli.cmd.join", "join a hub's network with an invitation: adds the hub, pins the partners' keys, syncs"),
+		flags: func(fs *flag.FlagSet, t tr) {
+			fs.String("user", "", t.U("cli.flag.user", "your name, for an invitation of a new laptop of your organisation"))
+			fs.String("signer", "", t.U("cli.flag.signer", "the fingerprint of the invitation's signer, once compared by phone"))
 		},
 		run: runJoin})
 }
@@ -51,19 +51,19 @@ func runInviteCreate(c *ctx) error {
 	}
 	out := str(c.fs, "out")
 	if out == "" {
-		return usagef("--out FILE is required")
+		return c.usage("cli.invite.out_required", "--out FILE is required")
 	}
 	opt := invite.Options{Org: str(c.fs, "org"), Device: str(c.fs, "device")}
 	if e := str(c.fs, "expires"); e != "" {
 		d, err := time.Parse(time.DateOnly, e)
 		if err != nil {
-			return usagef("--expires must be a date written 2027-01-31")
+			return c.usage("cli.invite.expires", "--expires must be a date written 2027-01-31")
 		}
 		opt.Expires = d
 	}
 	if env := str(c.fs, "token-env"); env != "" {
 		if opt.Token = os.Getenv(env); opt.Token == "" {
-			return fmt.Errorf("the environment variable %s is empty: set it to the invited organisation's hub token first", env)
+			return c.fail("cli.invite.token_env_empty", "the environment variable {{.Var}} is empty: set it to the invited organisation's hub token first", words.Args{"Var": env})
 		}
 	}
 	s, err := c.openListed()
@@ -94,35 +94,35 @@ func runInviteCreate(c *ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := writeNew(out, file); err != nil {
+	if err := c.writeNew(out, file); err != nil {
 		return err
 	}
-	fprintf(c.stdout, "Invitation to the hub %s written to %s, valid through %s, signed with your key %s.\n",
-		inv.Hub.Name, out, inv.Expires, inv.Fingerprint())
+	fprintln(c.stdout, c.X("cli.invite.written", "Invitation to the hub {{.Hub}} written to {{.Out}}, valid through {{.Expires}}, signed with your key {{.Fingerprint}}.",
+		words.Args{"Hub": inv.Hub.Name, "Out": out, "Expires": inv.Expires, "Fingerprint": inv.Fingerprint()}))
 	if inv.Encrypted {
-		fprintln(c.stdout, "It is protected by the passphrase: give the passphrase by phone, never with the file.")
+		fprintln(c.stdout, c.X("cli.invite.protected", "It is protected by the passphrase: give the passphrase by phone, never with the file."))
 	}
 	if inv.Laptop != nil {
-		fprintf(c.stdout, "The new laptop's key is listed for %s: sync now so that partners know it before it sends anything.\n", inv.From.Org)
+		fprintln(c.stdout, c.X("cli.invite.laptop_listed", "The new laptop's key is listed for {{.Org}}: sync now so that partners know it before it sends anything.", words.Args{"Org": inv.From.Org}))
 	}
 	if qr := str(c.fs, "qr"); qr != "" {
 		png, err := invite.QR(file)
 		if err != nil {
 			return err
 		}
-		if err := writeNew(qr, png); err != nil {
+		if err := c.writeNew(qr, png); err != nil {
 			return err
 		}
-		fprintf(c.stdout, "QR code written to %s.\n", qr)
+		fprintln(c.stdout, c.X("cli.invite.qr_written", "QR code written to {{.File}}.", words.Args{"File": qr}))
 	}
 	return nil
 }
 
 // writeNew writes a file readable by its owner only: an invitation may carry
 // a token, encrypted or not it is the keys of a network.
-func writeNew(path string, b []byte) error {
+func (c *ctx) writeNew(path string, b []byte) error {
 	if err := os.WriteFile(path, b, 0o600); err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, rootErr(err))
+		return c.fail("cli.cannot_write", "cannot write {{.File}}: {{.Problem}}", words.Args{"File": path, "Problem": rootErr(err)})
 	}
 	return nil
 }
@@ -143,20 +143,20 @@ func (c *ctx) newPassphrase() (string, error) {
 		return p, nil
 	}
 	if f, ok := c.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		fprintf(c.stderr, "Choose a passphrase for this invitation (at least %d characters; you will read it to the invited by phone): ", invite.MinPassphrase)
+		fprintf(c.stderr, "%s ", c.X("cli.invite.choose_passphrase", "Choose a passphrase for this invitation (at least {{.Min}} characters; you will read it to the invited by phone):", words.Args{"Min": invite.MinPassphrase}))
 		a, err := term.ReadPassword(int(f.Fd()))
 		fprintln(c.stderr)
 		if err != nil {
 			return "", err
 		}
-		fprintf(c.stderr, "The same passphrase again: ")
+		fprintf(c.stderr, "%s ", c.X("cli.invite.passphrase_again", "The same passphrase again:"))
 		b, err := term.ReadPassword(int(f.Fd()))
 		fprintln(c.stderr)
 		if err != nil {
 			return "", err
 		}
 		if string(a) != string(b) {
-			return "", errors.New("the two passphrases differ: nothing was written")
+			return "", c.fail("cli.invite.passphrases_differ", "the two passphrases differ: nothing was written")
 		}
 		return string(a), nil
 	}
@@ -165,7 +165,7 @@ func (c *ctx) newPassphrase() (string, error) {
 		return "", err
 	}
 	if line = strings.TrimRight(line, "\r\n"); line == "" {
-		return "", fmt.Errorf("a token or a new laptop's key goes in the invitation encrypted: give a passphrase in %s or type it", passphraseEnv)
+		return "", c.fail("cli.invite.needs_passphrase", "a token or a new laptop's key goes in the invitation encrypted: give a passphrase in {{.Var}} or type it", words.Args{"Var": passphraseEnv})
 	}
 	return line, nil
 }
@@ -183,9 +183,9 @@ func (c *ctx) askPassphrase() func(try int) (string, error) {
 		}
 		if f, ok := c.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 			if try > 1 {
-				fprintln(c.stderr, "Wrong passphrase, try again.")
+				fprintln(c.stderr, c.X("cli.invite.wrong_passphrase", "Wrong passphrase, try again."))
 			}
-			fprintf(c.stderr, "Passphrase of the invitation (your coordinator gives it by phone): ")
+			fprintf(c.stderr, "%s ", c.X("cli.invite.ask_passphrase", "Passphrase of the invitation (your coordinator gives it by phone):"))
 			b, err := term.ReadPassword(int(f.Fd()))
 			fprintln(c.stderr)
 			return string(b), err
@@ -206,12 +206,12 @@ func (c *ctx) askPassphrase() func(try int) (string, error) {
 }
 
 func runJoin(c *ctx) error {
-	if err := c.wantArgs(1, "the invitation file"); err != nil {
+	if err := c.wantArgs(1, c.X("cli.want.invitation", "the invitation file")); err != nil {
 		return err
 	}
 	b, err := os.ReadFile(c.args[0])
 	if err != nil {
-		return fmt.Errorf("cannot read the invitation %s: %w", c.args[0], rootErr(err))
+		return c.fail("cli.invite.cannot_read", "cannot read the invitation {{.File}}: {{.Problem}}", words.Args{"File": c.args[0], "Problem": rootErr(err)})
 	}
 	inv, err := invite.Read(b, c.askPassphrase())
 	if err != nil {
@@ -260,11 +260,11 @@ func runJoin(c *ctx) error {
 	if inv.Laptop != nil && strings.TrimSpace(str(c.fs, "user")) == "" && (s == nil || !s.Initialised()) {
 		return &invite.Error{Kind: invite.UserRequired}
 	}
-	fprintf(c.stdout, "Invitation from %s (%s), signed with the key %s, valid through %s.\n",
-		inv.From.OrgName, inv.From.Org, inv.Fingerprint(), inv.Expires)
+	fprintln(c.stdout, c.X("cli.join.from", "Invitation from {{.Name}} ({{.Org}}), signed with the key {{.Fingerprint}}, valid through {{.Expires}}.",
+		words.Args{"Name": inv.From.OrgName, "Org": inv.From.Org, "Fingerprint": inv.Fingerprint(), "Expires": inv.Expires}))
 	if fresh {
 		if err := os.MkdirAll(c.dataDir, 0o700); err != nil {
-			return fmt.Errorf("cannot create the data directory %s: %w", c.dataDir, err)
+			return c.fail("cli.error.create_data", "cannot create the data folder {{.Dir}}: {{.Problem}}", words.Args{"Dir": c.dataDir, "Problem": rootErr(err)})
 		}
 		if s, err = c.open(); err != nil {
 			return err
@@ -279,7 +279,7 @@ func runJoin(c *ctx) error {
 				s.SetSetting(data.SettingUILang, r.Base().Lang)
 			}
 		}
-		fprintf(c.stdout, "This laptop is set up for %s, with its key listed.\n", inv.From.Org)
+		fprintln(c.stdout, c.X("cli.join.laptop", "This laptop is set up for {{.Org}}, with its key listed.", words.Args{"Org": inv.From.Org}))
 	}
 	eng, done, err := c.engine(true)
 	if err != nil {
@@ -290,7 +290,8 @@ func runJoin(c *ctx) error {
 	if err := eng.AddRemote(name, inv.Hub.URL, vsync.Auth{Token: inv.Token}); err != nil {
 		return err
 	}
-	fprintf(c.stdout, "Hub %s added; the keys of %d organisations are pinned as the invitation lists them.\n", name, len(inv.Orgs))
+	fprintln(c.stdout, c.N("cli.join.hub_added", "Hub {{.Name}} added; the keys of {{.Count}} organisation are pinned as the invitation lists them.",
+		"Hub {{.Name}} added; the keys of {{.Count}} organisations are pinned as the invitation lists them.", len(inv.Orgs), words.Args{"Name": name}))
 	return c.syncReport(eng, name)
 }
 
@@ -301,12 +302,11 @@ func (c *ctx) syncReport(eng *vsync.Engine, remote string) error {
 	res, err := eng.Sync(c, remote, func(p vsync.Progress) {
 		if p.Stage != stage && p.Stage != "" {
 			stage = p.Stage
-			fprintf(c.stdout, "sync: %s…\n", stage)
+			fprintln(c.stdout, c.X("cli.join.stage", "sync: {{.Stage}}…", words.Args{"Stage": stage}))
 		}
 	})
 	if err != nil {
-		// Several hubs may each have failed: one line per hub would break scripts.
-		return errors.New(strings.ReplaceAll(err.Error(), "\n", "; "))
+		return syncErr{err}
 	}
 	held, err := c.store.HeldBack(c)
 	if err != nil {
@@ -332,7 +332,7 @@ func (c *ctx) firstSight(before map[string]bool) {
 			continue
 		}
 		if _, ok := invited[o.ID]; ok {
-			fprintf(c.stdout, "keys of %s pinned as your invitation lists them\n", o.ID)
+			fprintln(c.stdout, c.X("cli.sync.pinned_invited", "keys of {{.Org}} pinned as your invitation lists them", words.Args{"Org": o.ID}))
 			continue
 		}
 		var fps []string
@@ -341,8 +341,8 @@ func (c *ctx) firstSight(before map[string]bool) {
 				fps = append(fps, trust.FingerprintOf(k.Public))
 			}
 		}
-		fprintf(c.stdout, "new partner %s (%s): its keys were pinned on first sight, as the hub holds them: compare the fingerprint %s by phone with %s (or join with an invitation, which lists them)\n",
-			o.ID, o.Name, strings.Join(fps, ", "), o.ID)
+		fprintln(c.stdout, c.X("cli.sync.new_partner", "new partner {{.Org}} ({{.Name}}): its keys were pinned on first sight, as the hub holds them: compare the fingerprint {{.Fingerprints}} by phone with {{.Org}} (or join with an invitation, which lists them)",
+			words.Args{"Org": o.ID, "Name": o.Name, "Fingerprints": strings.Join(fps, ", ")}))
 	}
 }
 
@@ -353,9 +353,9 @@ func (c *ctx) confirmSigner(inv *invite.Invitation) bool {
 	if !ok || !term.IsTerminal(int(f.Fd())) {
 		return false
 	}
-	fprintf(c.stderr, "This invitation says it is from %s (%s), signed with the key\n\n    %s\n\nwhich is not known here. Call %s and compare that fingerprint with theirs.\nIs it the same? [y/N] ",
-		inv.From.OrgName, inv.From.Org, inv.Fingerprint(), inv.From.Org)
+	fprintf(c.stderr, "%s ", c.X("cli.join.confirm_signer", "This invitation says it is from {{.Name}} ({{.Org}}), signed with the key\n\n    {{.Fingerprint}}\n\nwhich is not known here. Call {{.Org}} and compare that fingerprint with theirs.\nIs it the same? [y/N]",
+		words.Args{"Name": inv.From.OrgName, "Org": inv.From.Org, "Fingerprint": inv.Fingerprint()}))
 	line, _ := bufio.NewReader(f).ReadString('\n')
 	a := strings.ToLower(strings.TrimSpace(line))
-	return a == "y" || a == "yes"
+	return a == "y" || a == "yes" || strings.EqualFold(a, string(c.X("cli.yes_short", "y"))) || strings.EqualFold(a, string(c.X("cli.yes", "yes")))
 }

@@ -9,30 +9,31 @@ import (
 
 	"vademecum/data"
 	"vademecum/data/trust"
+	"vademecum/internal/words"
 )
 
 func init() {
 	register(&command{name: "keys", args: "[--json]",
-		help:  "organisations' signing keys: fingerprints, pinned, revoked, waiting for approval",
-		flags: func(fs *flag.FlagSet) { fs.Bool("json", false, "print JSON") },
+		help:  text("cli.cmd.keys", "organisations' signing keys: fingerprints, pinned, revoked, waiting for approval"),
+		flags: func(fs *flag.FlagSet, t tr) { fs.Bool("json", false, t.U("cli.flag.json", "print JSON")) },
 		run:   runKeys})
 	register(&command{name: "keys show", args: "[--json] [--device NAME]",
-		help: "this installation's public key and fingerprint, to give to a coordinator",
-		flags: func(fs *flag.FlagSet) {
-			fs.Bool("json", false, "print JSON")
-			fs.String("device", "", "name of this computer when its key is first listed (default: its host name)")
+		help: text("cli.cmd.keys_show", "this installation's public key and fingerprint, to give to a coordinator"),
+		flags: func(fs *flag.FlagSet, t tr) {
+			fs.Bool("json", false, t.U("cli.flag.json", "print JSON"))
+			fs.String("device", "", t.U("cli.flag.device.keys_show", "name of this computer when its key is first listed (default: its host name)"))
 		},
 		run: runKeysShow})
 	register(&command{name: "keys add", args: "PUBLIC --device NAME",
-		help: "list another laptop of your organisation (PUBLIC: its 'keys show')",
-		flags: func(fs *flag.FlagSet) {
-			fs.String("device", "", "a name people recognise, e.g. 'office laptop'")
+		help: text("cli.cmd.keys_add", "list another laptop of your organisation (PUBLIC: its 'keys show')"),
+		flags: func(fs *flag.FlagSet, t tr) {
+			fs.String("device", "", t.U("cli.flag.device.keys_add", "a name people recognise, e.g. 'office laptop'"))
 		},
 		run: runKeysAdd})
-	register(&command{name: "keys revoke", args: "KEYID", help: "revoke a key of your organisation (a lost or stolen laptop)",
+	register(&command{name: "keys revoke", args: "KEYID", help: text("cli.cmd.keys_revoke", "revoke a key of your organisation (a lost or stolen laptop)"),
 		run: runKeysRevoke})
 	register(&command{name: "keys approve", args: "ORG",
-		help: "accept an organisation's key change, after comparing the fingerprint by phone",
+		help: text("cli.cmd.keys_approve", "accept an organisation's key change, after comparing the fingerprint by phone"),
 		run:  runKeysApprove})
 }
 
@@ -67,7 +68,7 @@ func runKeys(c *ctx) error {
 		return c.jsonOut(out)
 	}
 	if len(orgs) == 0 {
-		fprintln(c.stdout, "No organisation is known here yet.")
+		fprintln(c.stdout, c.X("cli.keys.none", "No organisation is known here yet."))
 		return nil
 	}
 	w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
@@ -79,25 +80,25 @@ func runKeys(c *ctx) error {
 		case o.Country != "":
 			fprintf(w, "%s  %s (%s)\n", o.ID, o.Name, o.Country)
 		default: // known only from an invitation so far
-			fprintf(w, "%s  %s (pinned by your invitation; its file has not been received yet)\n", o.ID, o.Name)
+			fprintf(w, "%s  %s\n", o.ID, c.X("cli.keys.invited", "{{.Name}} (pinned by your invitation; its file has not been received yet)", words.Args{"Name": o.Name}))
 		}
 		if len(o.Keys) == 0 {
-			fprintln(w, "  no keys yet\t")
+			fprintf(w, "  %s\t\n", c.X("cli.keys.no_keys", "no keys yet"))
 		}
 		for _, k := range o.Keys {
-			status := k.Status
-			if status == trust.StatusRevoked {
-				status += " " + k.Revoked.Format(time.DateOnly)
+			status := c.keyStatus(k.Status)
+			if k.Status == trust.StatusRevoked {
+				status = c.X("cli.keys.revoked_date", "revoked {{.Date}}", words.Args{"Date": k.Revoked.Format(time.DateOnly)})
 			}
-			note := ""
+			note := said("")
 			if k.This {
-				note = "(this installation)"
+				note = c.X("cli.keys.this", "(this installation)")
 			}
 			fprintf(w, "  %s\t%s\t%s\t%s\t%s\n", k.Fingerprint, k.ID, status, k.Device, note)
 		}
 		if p := o.Pending; p != nil {
-			fprintf(w, "  key change waiting since %s, signed by %s %q: compare the fingerprint by phone, then run 'vademecum-cli keys approve %s'\n",
-				p.Seen.Local().Format("2006-01-02 15:04"), p.Signer.Fingerprint, p.Signer.Device, o.ID)
+			fprintf(w, "  %s\n", c.X("cli.keys.pending", "key change waiting since {{.Since}}, signed by {{.Fingerprint}} \"{{.Device}}\": compare the fingerprint by phone, then run 'vademecum-cli keys approve {{.Org}}'",
+				words.Args{"Since": p.Seen.Local().Format("2006-01-02 15:04"), "Fingerprint": p.Signer.Fingerprint, "Device": p.Signer.Device, "Org": o.ID}))
 		}
 	}
 	return w.Flush()
@@ -116,22 +117,26 @@ func runKeysShow(c *ctx) error {
 		return err
 	}
 	if in.Tightened {
-		fprintf(c.stderr, "vademecum-cli: the installation key could be read by other users of this computer: it is now private to you\n")
+		fprintln(c.stderr, c.X("cli.keys.tightened", "vademecum-cli: the installation key could be read by other users of this computer: it is now private to you"))
 	}
+	// status is a public field of --json, kept in English; shown is the same, worded.
 	org, status := "", "not set up: run 'vademecum-cli init'"
+	shown := c.X("cli.keys.not_set_up", "not set up: run 'vademecum-cli init'")
 	if me, err := s.Identity(); err == nil {
 		org = me.Org
 		if err := trust.EnsureListed(s, str(c.fs, "device")); err != nil {
 			return err
 		}
-		status = "not listed"
+		status, shown = "not listed", c.X("cli.keys.not_listed", "not listed")
 		if r, err := s.Get(me.Org); err == nil {
 			if o, ok := r.(*data.Organisation); ok {
 				for _, k := range o.Keys {
 					if k.ID == in.ID() {
 						status = fmt.Sprintf("listed as %q", k.Device)
+						shown = c.X("cli.keys.listed_as", "listed as \"{{.Device}}\"", words.Args{"Device": k.Device})
 						if !k.Revoked.IsZero() {
 							status = "revoked on " + k.Revoked.Format(time.DateOnly)
+							shown = c.X("cli.keys.revoked_on", "revoked on {{.Date}}", words.Args{"Date": k.Revoked.Format(time.DateOnly)})
 						}
 					}
 				}
@@ -142,22 +147,24 @@ func runKeysShow(c *ctx) error {
 		return c.jsonOut(map[string]any{"id": in.ID(), "type": "key", "org": org, "public": in.Public(),
 			"fingerprint": in.Fingerprint(), "status": status})
 	}
-	fprintf(c.stdout, "public:       %s\nfingerprint:  %s\nkey id:       %s\n", in.Public(), in.Fingerprint(), in.ID())
+	fprintln(c.stdout, c.X("cli.keys.show", "public:       {{.Public}}\nfingerprint:  {{.Fingerprint}}\nkey id:       {{.ID}}",
+		words.Args{"Public": in.Public(), "Fingerprint": in.Fingerprint(), "ID": in.ID()}))
 	if org != "" {
-		fprintf(c.stdout, "organisation: %s (%s)\n", org, status)
+		fprintln(c.stdout, c.X("cli.keys.show_org", "organisation: {{.Org}} ({{.Status}})", words.Args{"Org": org, "Status": shown}))
 	}
-	fprintln(c.stdout, "\nTo add this laptop, a coordinator runs on a laptop of the organisation that partners already trust:")
-	fprintf(c.stdout, "  vademecum-cli keys add %s --device 'NAME'\nand reads the fingerprint back to you by phone.\n", in.Public())
+	fprintln(c.stdout)
+	fprintln(c.stdout, c.X("cli.keys.how_to_add", "To add this laptop, a coordinator runs on a laptop of the organisation that partners already trust:\n  vademecum-cli keys add {{.Public}} --device 'NAME'\nand reads the fingerprint back to you by phone.",
+		words.Args{"Public": in.Public()}))
 	return nil
 }
 
 func runKeysAdd(c *ctx) error {
 	if len(c.args) == 0 {
-		return usagef("needs the public key that 'vademecum-cli keys show' prints on the other laptop")
+		return c.usage("cli.keys.add_needs_key", "needs the public key that 'vademecum-cli keys show' prints on the other laptop")
 	}
 	device := strings.TrimSpace(str(c.fs, "device"))
 	if device == "" {
-		return usagef("--device is required: a name people recognise, e.g. 'office laptop'")
+		return c.usage("cli.keys.device_required", "--device is required: a name people recognise, e.g. 'office laptop'")
 	}
 	s, err := c.openListed()
 	if err != nil {
@@ -168,18 +175,18 @@ func runKeysAdd(c *ctx) error {
 		return err
 	}
 	me, _ := s.Identity()
-	fprintf(c.stdout, "Added the key %s (%s) to %s.\nRead this fingerprint back to the new laptop by phone: %s\nSync to send the change to partners.\n",
-		k.ID, k.Device, me.Org, trust.FingerprintOf(k.Public))
+	fprintln(c.stdout, c.X("cli.keys.added", "Added the key {{.ID}} ({{.Device}}) to {{.Org}}.\nRead this fingerprint back to the new laptop by phone: {{.Fingerprint}}\nSync to send the change to partners.",
+		words.Args{"ID": k.ID, "Device": k.Device, "Org": me.Org, "Fingerprint": trust.FingerprintOf(k.Public)}))
 	return nil
 }
 
 func runKeysRevoke(c *ctx) error {
 	if len(c.args) == 0 {
-		return usagef("needs the key ID (see 'vademecum-cli keys')")
+		return c.usage("cli.keys.revoke_needs_id", "needs the key ID (see 'vademecum-cli keys')")
 	}
 	id, err := trust.NormalizeKeyID(strings.Join(c.args, ""))
 	if err != nil {
-		return usageError{err.Error()}
+		return c.usage("cli.keys.bad_id", "this is not a key ID: {{.Problem}} (see 'vademecum-cli keys')", words.Args{"Problem": err})
 	}
 	s, err := c.openListed()
 	if err != nil {
@@ -189,13 +196,13 @@ func runKeysRevoke(c *ctx) error {
 	if err != nil {
 		return err
 	}
-	fprintf(c.stdout, "Revoked the key %s (%s) as of %s: once you sync, partners refuse what it signs after that.\n",
-		k.ID, k.Device, k.Revoked.Format(time.RFC3339))
+	fprintln(c.stdout, c.X("cli.keys.revoked", "Revoked the key {{.ID}} ({{.Device}}) as of {{.Time}}: once you sync, partners refuse what it signs after that.",
+		words.Args{"ID": k.ID, "Device": k.Device, "Time": k.Revoked.Format(time.RFC3339)}))
 	return nil
 }
 
 func runKeysApprove(c *ctx) error {
-	if err := c.wantArgs(1, "the organisation id (see 'vademecum-cli keys')"); err != nil {
+	if err := c.wantArgs(1, c.X("cli.want.org", "the organisation id (see 'vademecum-cli keys')")); err != nil {
 		return err
 	}
 	s, err := c.openListed()
@@ -206,11 +213,11 @@ func runKeysApprove(c *ctx) error {
 	if err != nil {
 		return err
 	}
-	fprintf(c.stdout, "Approved the keys of %s (%s):\n", o.ID, o.Name)
+	fprintln(c.stdout, c.X("cli.keys.approved", "Approved the keys of {{.ID}} ({{.Name}}):", words.Args{"ID": o.ID, "Name": o.Name}))
 	for _, k := range o.Keys {
-		state := ""
+		state := said("")
 		if !k.Revoked.IsZero() {
-			state = " revoked " + k.Revoked.Format(time.DateOnly)
+			state = " " + c.X("cli.keys.revoked_date", "revoked {{.Date}}", words.Args{"Date": k.Revoked.Format(time.DateOnly)})
 		}
 		fprintf(c.stdout, "  %s  %s%s\n", trust.FingerprintOf(k.Public), k.Device, state)
 	}

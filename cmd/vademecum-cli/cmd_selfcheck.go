@@ -14,43 +14,44 @@ import (
 	"vademecum/assets"
 	"vademecum/data"
 	"vademecum/data/export"
+	"vademecum/internal/words"
 	"vademecum/selfcheck"
 )
 
 func init() {
-	langFlag := func(fs *flag.FlagSet) {
-		fs.String("lang", "", "language of the texts: en, it, es, pl, cs, fr (default: yours)")
+	langFlag := func(fs *flag.FlagSet, t tr) {
+		fs.String("lang", "", t.U("cli.flag.lang", "language of the texts: en, it, es, pl, cs, fr (default: yours)"))
 	}
 	register(&command{name: "selfcheck", args: "[--lang LL] [--json]",
-		help: "the DigComp self-check's questions (answers stay on this computer)",
-		flags: func(fs *flag.FlagSet) {
-			fs.Bool("json", false, "print JSON")
-			langFlag(fs)
+		help: text("cli.cmd.selfcheck", "the DigComp self-check's questions (answers stay on this computer)"),
+		flags: func(fs *flag.FlagSet, t tr) {
+			fs.Bool("json", false, t.U("cli.flag.json", "print JSON"))
+			langFlag(fs, t)
 		},
 		run: runSelfCheck})
 	register(&command{name: "selfcheck answer", args: "--from-json FILE|-",
-		help: "answer self-check questions, all at once or a few at a time",
-		flags: func(fs *flag.FlagSet) {
-			fs.String("from-json", "", `{"<question id>": value, ...}, from a file or - for standard input`)
+		help: text("cli.cmd.selfcheck_answer", "answer self-check questions, all at once or a few at a time"),
+		flags: func(fs *flag.FlagSet, t tr) {
+			fs.String("from-json", "", t.U("cli.flag.from_json.selfcheck", `{"<question id>": value, ...}, from a file or - for standard input`))
 		},
 		run: runSelfCheckAnswer})
 	register(&command{name: "selfcheck result", args: "[--json] [--lang LL]",
-		help: "your level per DigComp competence and area, and your learning path",
-		flags: func(fs *flag.FlagSet) {
-			fs.Bool("json", false, "print JSON")
-			langFlag(fs)
+		help: text("cli.cmd.selfcheck_result", "your level per DigComp competence and area, and your learning path"),
+		flags: func(fs *flag.FlagSet, t tr) {
+			fs.Bool("json", false, t.U("cli.flag.json", "print JSON"))
+			langFlag(fs, t)
 		},
 		run: runSelfCheckResult})
 	register(&command{name: "selfcheck delete", args: "",
-		help: "delete all your self-check answers and results from this computer",
+		help: text("cli.cmd.selfcheck_delete", "delete all your self-check answers and results from this computer"),
 		run:  runSelfCheckDelete})
 	register(&command{name: "selfcheck summary", args: "--out FILE|- [--add FILE ...]",
-		help: "write an anonymous summary (people per competence and level) for a coordinator",
-		flags: func(fs *flag.FlagSet) {
-			fs.String("out", "", "the file to write, or - for standard output")
+		help: text("cli.cmd.selfcheck_summary", "write an anonymous summary (people per competence and level) for a coordinator"),
+		flags: func(fs *flag.FlagSet, t tr) {
+			fs.String("out", "", t.U("cli.flag.out.selfcheck_summary", "the file to write, or - for standard output"))
 			var add listFlag
-			fs.Var(&add, "add", "also count the people of this summary (a colleague's); repeat for several")
-			fs.Bool("mine", true, "count your own latest self-check (--mine=false: only the added summaries)")
+			fs.Var(&add, "add", t.U("cli.flag.add", "also count the people of this summary (a colleague's); repeat for several"))
+			fs.Bool("mine", true, t.U("cli.flag.mine", "count your own latest self-check (--mine=false: only the added summaries)"))
 		},
 		run: runSelfCheckSummary})
 }
@@ -66,7 +67,7 @@ func selfCheckLang(c *ctx) (string, error) {
 		}
 	}
 	if !exportLang(l) {
-		return "", usagef("--lang must be one of %s", strings.Join(export.Languages, ", "))
+		return "", c.usage("cli.lang_one_of", "--lang must be one of {{.Languages}}", words.Args{"Languages": strings.Join(export.Languages, ", ")})
 	}
 	return l, nil
 }
@@ -92,7 +93,8 @@ func runSelfCheck(c *ctx) error {
 			fprintf(c.stdout, "      %d  %s\n", a.Value, a.Text)
 		}
 	}
-	fprintf(c.stdout, "\nAnswer with: vademecum-cli selfcheck answer --from-json FILE, where FILE holds {\"%s\": 2, ...}\n", qs[0].ID)
+	fprintln(c.stdout)
+	fprintln(c.stdout, c.X("cli.selfcheck.how_to_answer", "Answer with: vademecum-cli selfcheck answer --from-json FILE, where FILE holds {\"{{.ID}}\": 2, ...}", words.Args{"ID": qs[0].ID}))
 	return nil
 }
 
@@ -103,7 +105,7 @@ func openInput(c *ctx, src string) (io.ReadCloser, error) {
 	}
 	f, err := os.Open(src)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read %s: %w", src, rootErr(err))
+		return nil, c.fail("cli.cannot_read", "cannot read {{.File}}: {{.Problem}}", words.Args{"File": src, "Problem": rootErr(err)})
 	}
 	return f, nil
 }
@@ -114,7 +116,7 @@ func runSelfCheckAnswer(c *ctx) error {
 	}
 	src := str(c.fs, "from-json")
 	if src == "" {
-		return usagef("--from-json is required: a file (or -) holding {\"<question id>\": value, ...}")
+		return c.usage("cli.selfcheck.from_json_required", "--from-json is required: a file (or -) holding {\"<question id>\": value, ...}")
 	}
 	r, err := openInput(c, src)
 	if err != nil {
@@ -123,7 +125,7 @@ func runSelfCheckAnswer(c *ctx) error {
 	defer r.Close()
 	var answers map[string]int
 	if err := json.NewDecoder(io.LimitReader(r, 1<<20)).Decode(&answers); err != nil {
-		return fmt.Errorf("%s is not a JSON object of answers {\"<question id>\": value}: %v", src, err)
+		return c.fail("cli.selfcheck.not_json", "{{.File}} is not a JSON object of answers {\"<question id>\": value}: {{.Problem}}", words.Args{"File": src, "Problem": err})
 	}
 	s, err := c.open()
 	if err != nil {
@@ -138,10 +140,11 @@ func runSelfCheckAnswer(c *ctx) error {
 		return err
 	}
 	if !a.Finished.IsZero() {
-		fprintf(c.stdout, "Self-check complete: see 'vademecum-cli selfcheck result'. Your answers stay on this computer.\n")
+		fprintln(c.stdout, c.X("cli.selfcheck.complete", "Self-check complete: see 'vademecum-cli selfcheck result'. Your answers stay on this computer."))
 		return nil
 	}
-	fprintf(c.stdout, "Saved: %d of %d questions answered so far. Your answers stay on this computer.\n", len(a.Answers), len(qs))
+	fprintln(c.stdout, c.N("cli.selfcheck.saved", "Saved: {{.Answered}} of {{.Count}} question answered so far. Your answers stay on this computer.",
+		"Saved: {{.Answered}} of {{.Count}} questions answered so far. Your answers stay on this computer.", len(qs), words.Args{"Answered": len(a.Answers)}))
 	return nil
 }
 
@@ -244,14 +247,16 @@ func runSelfCheckResult(c *ctx) error {
 		return c.jsonOut(out)
 	}
 	if len(r.Competences) == 0 {
-		fprintln(c.stdout, "No self-check yet: see 'vademecum-cli selfcheck' for the questions.")
+		fprintln(c.stdout, c.X("cli.selfcheck.none", "No self-check yet: see 'vademecum-cli selfcheck' for the questions."))
 		return nil
 	}
 	if r.Complete {
-		fprintf(c.stdout, "Self-check of %s\n\n", r.Date.Local().Format("2 Jan 2006"))
+		fprintln(c.stdout, c.X("cli.selfcheck.of", "Self-check of {{.Date}}", words.Args{"Date": r.Date.Local().Format("2006-01-02")}))
 	} else {
-		fprintf(c.stdout, "Self-check in progress: %d of %d questions answered\n\n", r.Answered, r.Questions)
+		fprintln(c.stdout, c.N("cli.selfcheck.in_progress", "Self-check in progress: {{.Answered}} of {{.Count}} question answered", "Self-check in progress: {{.Answered}} of {{.Count}} questions answered",
+			r.Questions, words.Args{"Answered": r.Answered}))
 	}
+	fprintln(c.stdout)
 	w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
 	for _, l := range r.Competences {
 		comp, _ := kit.DigComp.Competence(l.Code)
@@ -260,7 +265,8 @@ func runSelfCheckResult(c *ctx) error {
 	}
 	w.Flush()
 	if len(r.Recommended) > 0 {
-		fprintln(c.stdout, "\nLearning path:")
+		fprintln(c.stdout)
+		fprintln(c.stdout, c.X("cli.selfcheck.path", "Learning path:"))
 		for i, rec := range out.Recommended {
 			fprintf(c.stdout, "%2d. %s (%s %s)\n    %s\n", i+1, rec.Title, rec.Type, rec.ID, rec.Why)
 		}
@@ -279,7 +285,7 @@ func runSelfCheckDelete(c *ctx) error {
 	if err := s.DeleteSelfCheck(c); err != nil {
 		return err
 	}
-	fprintln(c.stdout, "Deleted all self-check answers and results from this computer.")
+	fprintln(c.stdout, c.X("cli.selfcheck.deleted", "Deleted all self-check answers and results from this computer."))
 	return nil
 }
 
@@ -289,7 +295,7 @@ func runSelfCheckSummary(c *ctx) error {
 	}
 	out := str(c.fs, "out")
 	if out == "" {
-		return usagef("--out is required: the file to write, or - for standard output")
+		return c.usage("cli.selfcheck.out_required", "--out is required: the file to write, or - for standard output")
 	}
 	kit, err := assets.Toolkit()
 	if err != nil {
@@ -303,7 +309,7 @@ func runSelfCheckSummary(c *ctx) error {
 		}
 		if sum, err = selfcheck.Latest(c, s, kit); err != nil {
 			if errors.Is(err, selfcheck.ErrNothingToSummarise) {
-				return fmt.Errorf("%w: finish it first, or pass --mine=false with --add", err)
+				return c.fail("cli.selfcheck.nothing", "no self-check has been finished on this computer yet: finish it first, or pass --mine=false with --add")
 			}
 			return err
 		}
@@ -311,11 +317,11 @@ func runSelfCheckSummary(c *ctx) error {
 	for _, f := range *c.fs.Lookup("add").Value.(*listFlag) {
 		b, err := os.ReadFile(f)
 		if err != nil {
-			return fmt.Errorf("cannot read %s: %w", f, rootErr(err))
+			return c.fail("cli.cannot_read", "cannot read {{.File}}: {{.Problem}}", words.Args{"File": f, "Problem": rootErr(err)})
 		}
 		o, err := selfcheck.ParseSummary(b)
 		if err != nil {
-			return fmt.Errorf("%s: %w", f, err)
+			return c.fail("cli.selfcheck.bad_summary", "{{.File}} is not a self-check summary: {{.Problem}}", words.Args{"File": f, "Problem": err})
 		}
 		if sum.Kind == "" {
 			sum = o
@@ -324,7 +330,7 @@ func runSelfCheckSummary(c *ctx) error {
 		}
 	}
 	if sum.Kind == "" {
-		return usagef("nothing to summarise: pass --add FILE with --mine=false")
+		return c.usage("cli.selfcheck.nothing_added", "nothing to summarise: pass --add FILE with --mine=false")
 	}
 	if out == "-" {
 		_, err = c.stdout.Write(sum.Encode())
@@ -333,10 +339,7 @@ func runSelfCheckSummary(c *ctx) error {
 	if err := export.WriteFile(out, "selfcheck-summary.json", sum.Encode()); err != nil {
 		return err
 	}
-	people := fmt.Sprintf("%d people", sum.People)
-	if sum.People == 1 {
-		people = "1 person"
-	}
-	fprintf(c.stdout, "Wrote an anonymous summary of %s to %s\n", people, out)
+	fprintln(c.stdout, c.N("cli.selfcheck.summary_written", "Wrote an anonymous summary of {{.Count}} person to {{.Out}}", "Wrote an anonymous summary of {{.Count}} people to {{.Out}}",
+		sum.People, words.Args{"Out": out}))
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -15,77 +14,81 @@ import (
 	"vademecum/assets"
 	"vademecum/data"
 	"vademecum/data/trust"
+	"vademecum/internal/words"
 )
 
 func init() {
 	register(&command{name: "init", args: "--org-id ID --org-name NAME --country CC --lang LL --user NAME",
-		help: "set up this installation: organisation and your name",
-		flags: func(fs *flag.FlagSet) {
-			fs.String("org-id", "", "organisation id, e.g. opengroup-it")
-			fs.String("org-name", "", "organisation name")
-			fs.String("country", "", "country code, e.g. IT")
-			fs.String("lang", "en", "your language: en, it, es, pl, cs, fr")
-			fs.String("user", "", "your name, recorded as author")
+		help: text("cli.cmd.init", "set up this installation: organisation and your name"),
+		flags: func(fs *flag.FlagSet, t tr) {
+			fs.String("org-id", "", t.U("cli.flag.org_id", "organisation id, e.g. opengroup-it"))
+			fs.String("org-name", "", t.U("cli.flag.org_name", "organisation name"))
+			fs.String("country", "", t.U("cli.flag.country.init", "country code, e.g. IT"))
+			fs.String("lang", "en", t.U("cli.flag.lang.init", "your language: en, it, es, pl, cs, fr"))
+			fs.String("user", "", t.U("cli.flag.user.init", "your name, recorded as author"))
 		},
 		run: runInit})
 	register(&command{name: "tools", args: "[--json] [--lang LL] [--category C] [--competence 2.1] [--offline] [--country CC]",
-		help: "list the toolkit", flags: toolFlags, run: runTools})
-	register(&command{name: "tool show", args: "ID [--json] [--lang LL]", help: "show one tool",
-		flags: func(fs *flag.FlagSet) {
-			fs.Bool("json", false, "print JSON")
-			fs.String("lang", "", "language of the texts")
+		help: text("cli.cmd.tools", "list the toolkit"), flags: toolFlags, run: runTools})
+	register(&command{name: "tool show", args: "ID [--json] [--lang LL]", help: text("cli.cmd.tool_show", "show one tool"),
+		flags: func(fs *flag.FlagSet, t tr) {
+			fs.Bool("json", false, t.U("cli.flag.json", "print JSON"))
+			fs.String("lang", "", t.U("cli.flag.lang.texts", "language of the texts"))
 		},
 		run: runToolShow})
-	register(&command{name: "guides", args: "[--json] [--lang LL] [--competence 2.1]", help: "list the how-to guides",
-		flags: func(fs *flag.FlagSet) {
-			fs.Bool("json", false, "print JSON")
-			fs.String("lang", "", "language of the texts")
-			fs.String("competence", "", "only guides training this DigComp competence")
+	register(&command{name: "guides", args: "[--json] [--lang LL] [--competence 2.1]", help: text("cli.cmd.guides", "list the how-to guides"),
+		flags: func(fs *flag.FlagSet, t tr) {
+			fs.Bool("json", false, t.U("cli.flag.json", "print JSON"))
+			fs.String("lang", "", t.U("cli.flag.lang.texts", "language of the texts"))
+			fs.String("competence", "", t.U("cli.flag.competence", "only guides training this DigComp competence"))
 		},
 		run: runGuides})
-	register(&command{name: "guide show", args: "ID [--json] [--lang LL]", help: "show one guide",
-		flags: func(fs *flag.FlagSet) {
-			fs.Bool("json", false, "print JSON")
-			fs.String("lang", "", "language of the texts")
+	register(&command{name: "guide show", args: "ID [--json] [--lang LL]", help: text("cli.cmd.guide_show", "show one guide"),
+		flags: func(fs *flag.FlagSet, t tr) {
+			fs.Bool("json", false, t.U("cli.flag.json", "print JSON"))
+			fs.String("lang", "", t.U("cli.flag.lang.texts", "language of the texts"))
 		},
 		run: runGuideShow})
 	register(&command{name: "practice add", args: "--title T [--summary S ...] [--visibility draft|org|shared] [--lang LL] [--tag X] [--tool ID] | --from-json FILE|-",
-		help: "write a new good-practice note", flags: practiceFlags, run: runPracticeAdd})
-	register(&command{name: "practice edit", args: "ID [same flags as add]", help: "change a practice",
+		help: text("cli.cmd.practice_add", "write a new good-practice note"), flags: practiceFlags, run: runPracticeAdd})
+	register(&command{name: "practice edit", args: "ID [same flags as add]", help: text("cli.cmd.practice_edit", "change a practice"),
 		flags: practiceFlags, run: runPracticeEdit})
-	register(&command{name: "practice delete", args: "ID", help: "delete a practice", run: runPracticeDelete})
+	register(&command{name: "practice delete", args: "ID", help: text("cli.cmd.practice_delete", "delete a practice"), run: runPracticeDelete})
 	register(&command{name: "practice list", args: "[--json] [--org O] [--country CC] [--tag X] [--tool ID] [--lang LL] [--visibility V]",
-		help: "list the journal, newest first",
-		flags: func(fs *flag.FlagSet) {
-			fs.Bool("json", false, "print JSON")
-			for _, f := range []string{"org", "country", "tag", "tool", "lang", "visibility"} {
-				fs.String(f, "", "only practices with this "+f)
-			}
+		help: text("cli.cmd.practice_list", "list the journal, newest first"),
+		flags: func(fs *flag.FlagSet, t tr) {
+			fs.Bool("json", false, t.U("cli.flag.json", "print JSON"))
+			fs.String("org", "", t.U("cli.flag.list.org", "only practices of this organisation"))
+			fs.String("country", "", t.U("cli.flag.list.country", "only practices of this country"))
+			fs.String("tag", "", t.U("cli.flag.tag", "only practices with this tag"))
+			fs.String("tool", "", t.U("cli.flag.list.tool", "only practices using this tool"))
+			fs.String("lang", "", t.U("cli.flag.list.lang", "only practices written in this language"))
+			fs.String("visibility", "", t.U("cli.flag.list.visibility", "only practices with this visibility: draft, org or shared"))
 		},
 		run: runPracticeList})
-	register(&command{name: "practice show", args: "ID [--json]", help: "show a practice with its comments",
-		flags: func(fs *flag.FlagSet) { fs.Bool("json", false, "print JSON") }, run: runPracticeShow})
+	register(&command{name: "practice show", args: "ID [--json]", help: text("cli.cmd.practice_show", "show a practice with its comments"),
+		flags: func(fs *flag.FlagSet, t tr) { fs.Bool("json", false, t.U("cli.flag.json", "print JSON")) }, run: runPracticeShow})
 	register(&command{name: "comment add", args: "PRACTICE_ID --text T [--lang LL] [--visibility shared|org|draft]",
-		help: "comment on a practice",
-		flags: func(fs *flag.FlagSet) {
-			fs.String("text", "", "the comment")
-			fs.String("lang", "", "language of the comment (default: yours)")
-			fs.String("visibility", data.Shared, "shared, org or draft")
-			privacyFlags(fs)
+		help: text("cli.cmd.comment_add", "comment on a practice"),
+		flags: func(fs *flag.FlagSet, t tr) {
+			fs.String("text", "", t.U("cli.flag.text", "the comment"))
+			fs.String("lang", "", t.U("cli.flag.lang.comment_add", "language of the comment (default: yours)"))
+			fs.String("visibility", data.Shared, t.U("cli.flag.visibility", "shared, org or draft"))
+			privacyFlags(fs, t)
 		},
 		run: runCommentAdd})
 	register(&command{name: "search", args: "QUERY [--json] [--type tool|guide|practice|comment] [--limit N]",
-		help: "search the toolkit and the journal",
-		flags: func(fs *flag.FlagSet) {
-			fs.Bool("json", false, "print JSON")
-			fs.String("type", "", "only this record type (comma-separated for several)")
-			fs.Int("limit", 20, "at most N results")
-			fs.String("lang", "", "only content in this language")
-			fs.String("competence", "", "only records training this DigComp competence")
-			fs.String("category", "", "only tools of this category")
-			fs.String("org", "", "only records of this organisation")
-			fs.String("country", "", "only records of this country")
-			fs.String("tag", "", "only practices with this tag")
+		help: text("cli.cmd.search", "search the toolkit and the journal"),
+		flags: func(fs *flag.FlagSet, t tr) {
+			fs.Bool("json", false, t.U("cli.flag.json", "print JSON"))
+			fs.String("type", "", t.U("cli.flag.type", "only this record type (comma-separated for several)"))
+			fs.Int("limit", 20, t.U("cli.flag.limit", "at most N results"))
+			fs.String("lang", "", t.U("cli.flag.lang.search", "only content in this language"))
+			fs.String("competence", "", t.U("cli.flag.competence.search", "only records training this DigComp competence"))
+			fs.String("category", "", t.U("cli.flag.category", "only tools of this category"))
+			fs.String("org", "", t.U("cli.flag.org.search", "only records of this organisation"))
+			fs.String("country", "", t.U("cli.flag.country.search", "only records of this country"))
+			fs.String("tag", "", t.U("cli.flag.tag", "only practices with this tag"))
 		},
 		run: runSearch})
 }
@@ -109,18 +112,18 @@ func runInit(c *ctx) error {
 	}
 	for _, f := range []string{"org-id", "org-name", "country", "user"} {
 		if strings.TrimSpace(str(c.fs, f)) == "" {
-			return usagef("--%s is required", f)
+			return c.usage("cli.init.required", "--{{.Flag}} is required", words.Args{"Flag": f})
 		}
 	}
 	if err := os.MkdirAll(c.dataDir, 0o700); err != nil {
-		return fmt.Errorf("cannot create the data directory %s: %w", c.dataDir, err)
+		return c.fail("cli.error.create_data", "cannot create the data folder {{.Dir}}: {{.Problem}}", words.Args{"Dir": c.dataDir, "Problem": rootErr(err)})
 	}
 	s, err := c.open()
 	if err != nil {
 		return err
 	}
 	if me, err := s.Identity(); err == nil && me.Org != str(c.fs, "org-id") {
-		return fmt.Errorf("%s is already set up for the organisation %s: use another --data directory", c.dataDir, me.Org)
+		return c.fail("cli.init.other_org", "{{.Dir}} is already set up for the organisation {{.Org}}: use another --data folder", words.Args{"Dir": c.dataDir, "Org": me.Org})
 	}
 	lang := strings.ToLower(str(c.fs, "lang"))
 	org := &data.Organisation{Meta: data.Meta{ID: str(c.fs, "org-id"), Lang: lang},
@@ -140,19 +143,20 @@ func runInit(c *ctx) error {
 	if err := trust.EnsureListed(s, ""); err != nil {
 		return err
 	}
-	fprintf(c.stdout, "Vademecum is set up in %s for %s (%s).\n", c.dataDir, org.Name, org.ID)
+	c.tr = c.tr.in(c.dataDir) // the language just set, unless LC_ALL says otherwise
+	fprintln(c.stdout, c.X("cli.init.done", "Vademecum is set up in {{.Dir}} for {{.Name}} ({{.ID}}).", words.Args{"Dir": c.dataDir, "Name": org.Name, "ID": org.ID}))
 	return nil
 }
 
-func toolFlags(fs *flag.FlagSet) {
-	fs.Bool("json", false, "print JSON")
-	fs.String("lang", "", "language of the texts (default: yours)")
-	fs.String("category", "", "only this category, e.g. messaging")
-	fs.String("competence", "", "only tools training this DigComp competence, e.g. 4.2")
-	fs.Bool("offline", false, "only tools that work offline")
-	fs.Bool("free", false, "only free tools")
-	fs.Bool("open-source", false, "only open-source tools")
-	fs.String("country", "", "only tools for this country (e.g. PL) and tools for everywhere")
+func toolFlags(fs *flag.FlagSet, t tr) {
+	fs.Bool("json", false, t.U("cli.flag.json", "print JSON"))
+	fs.String("lang", "", t.U("cli.flag.lang.tools", "language of the texts (default: yours)"))
+	fs.String("category", "", t.U("cli.flag.category.tools", "only this category, e.g. messaging"))
+	fs.String("competence", "", t.U("cli.flag.competence.tools", "only tools training this DigComp competence, e.g. 4.2"))
+	fs.Bool("offline", false, t.U("cli.flag.offline", "only tools that work offline"))
+	fs.Bool("free", false, t.U("cli.flag.free", "only free tools"))
+	fs.Bool("open-source", false, t.U("cli.flag.open_source", "only open-source tools"))
+	fs.String("country", "", t.U("cli.flag.country.tools", "only tools for this country (e.g. PL) and tools for everywhere"))
 }
 
 // uiLang is the language for texts: --lang, else the installation's, else English.
@@ -211,11 +215,11 @@ func runTools(c *ctx) error {
 	}
 	comp := str(c.fs, "competence")
 	if comp != "" && !data.IsCompetence(comp) {
-		return usagef("%q is not a DigComp competence code (1.1 to 5.4)", comp)
+		return c.usage("cli.not_competence", "\"{{.Code}}\" is not a DigComp competence code (1.1 to 5.4)", words.Args{"Code": comp})
 	}
 	country := strings.ToUpper(str(c.fs, "country"))
 	if country != "" && !assets.IsPartnerCountry(country) {
-		return usagef("%q is not a partner country (%s)", country, strings.Join(assets.PartnerCountries(), ", "))
+		return c.usage("cli.not_partner_country", "\"{{.Code}}\" is not a partner country ({{.Countries}})", words.Args{"Code": country, "Countries": strings.Join(assets.PartnerCountries(), ", ")})
 	}
 	s, err := c.open()
 	if err != nil {
@@ -231,7 +235,7 @@ func runTools(c *ctx) error {
 		return printListed(c, tools, func(t *data.Tool) data.Text { return t.Name }, lang)
 	}
 	w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-	fprintln(w, "ID\tNAME\tCATEGORY\tOFFLINE\tSUMMARY")
+	fprintln(w, c.X("cli.tools.header", "ID\tNAME\tCATEGORY\tOFFLINE\tSUMMARY"))
 	for _, t := range tools {
 		name, _ := t.Name.In(lang)
 		sum, _ := t.Summary.In(lang)
@@ -249,7 +253,7 @@ func clip(s string, n int) string {
 }
 
 func runToolShow(c *ctx) error {
-	if err := c.wantArgs(1, "a tool id (see 'vademecum-cli tools')"); err != nil {
+	if err := c.wantArgs(1, c.X("cli.want.tool", "a tool id (see 'vademecum-cli tools')")); err != nil {
 		return err
 	}
 	s, err := c.open()
@@ -258,7 +262,7 @@ func runToolShow(c *ctx) error {
 	}
 	t, err := s.GetTool(c.args[0])
 	if errors.Is(err, data.ErrNotFound) {
-		return fmt.Errorf("no tool has the id %q (see 'vademecum-cli tools')", c.args[0])
+		return c.fail("cli.no_tool", "no tool has the id \"{{.ID}}\" (see 'vademecum-cli tools')", words.Args{"ID": c.args[0]})
 	} else if err != nil {
 		return err
 	}
@@ -269,17 +273,18 @@ func runToolShow(c *ctx) error {
 	in := func(tx data.Text) string {
 		v, fb := tx.In(lang)
 		if fb {
-			return v + "\n(English: not yet translated)"
+			return v + "\n" + string(c.X("cli.not_translated", "(English: not yet translated)"))
 		}
 		return v
 	}
 	fprintf(c.stdout, "%s\n%s\n\n", in(t.Name), paragraph(in(t.Summary)))
 	w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-	fprintf(w, "Category\t%s\nLicence\t%s\nCost\t%s\nPlatforms\t%s\nWorks offline\t%s\nCompetences\t%s\nLevel\t%s\nWebsite\t%s\nAlternatives\t%s\n",
-		t.Category, t.Licence, t.Cost, strings.Join(t.Platforms, ", "), t.Offline, strings.Join(t.Competences, ", "),
-		t.Level, t.Website, strings.Join(t.Alternatives, ", "))
+	fprintln(w, c.X("cli.tool.facts", "Category\t{{.Category}}\nLicence\t{{.Licence}}\nCost\t{{.Cost}}\nPlatforms\t{{.Platforms}}\nWorks offline\t{{.Offline}}\nCompetences\t{{.Competences}}\nLevel\t{{.Level}}\nWebsite\t{{.Website}}\nAlternatives\t{{.Alternatives}}",
+		words.Args{"Category": t.Category, "Licence": t.Licence, "Cost": t.Cost, "Platforms": strings.Join(t.Platforms, ", "), "Offline": t.Offline,
+			"Competences": strings.Join(t.Competences, ", "), "Level": t.Level, "Website": t.Website, "Alternatives": strings.Join(t.Alternatives, ", ")}))
 	w.Flush()
-	fprintf(c.stdout, "\n%s\n\nUse cases\n%s\n\nData protection\n%s\n", paragraph(in(t.Description)), paragraph(in(t.UseCases)), paragraph(in(t.DataProtection)))
+	fprintf(c.stdout, "\n%s\n\n%s\n%s\n\n%s\n%s\n", paragraph(in(t.Description)), c.X("cli.tool.use_cases", "Use cases"), paragraph(in(t.UseCases)),
+		c.X("cli.tool.data_protection", "Data protection"), paragraph(in(t.DataProtection)))
 	return nil
 }
 
@@ -289,7 +294,7 @@ func runGuides(c *ctx) error {
 	}
 	comp := str(c.fs, "competence")
 	if comp != "" && !data.IsCompetence(comp) {
-		return usagef("%q is not a DigComp competence code (1.1 to 5.4)", comp)
+		return c.usage("cli.not_competence", "\"{{.Code}}\" is not a DigComp competence code (1.1 to 5.4)", words.Args{"Code": comp})
 	}
 	s, err := c.open()
 	if err != nil {
@@ -304,7 +309,7 @@ func runGuides(c *ctx) error {
 		return printListed(c, guides, func(g *data.Guide) data.Text { return g.Title }, lang)
 	}
 	w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-	fprintln(w, "ID\tTITLE\tLEVEL\tCOMPETENCES")
+	fprintln(w, c.X("cli.guides.header", "ID\tTITLE\tLEVEL\tCOMPETENCES"))
 	for _, g := range guides {
 		title, _ := g.Title.In(lang)
 		fprintf(w, "%s\t%s\t%s\t%s\n", g.ID, title, g.Level, strings.Join(g.Competences, ", "))
@@ -313,7 +318,7 @@ func runGuides(c *ctx) error {
 }
 
 func runGuideShow(c *ctx) error {
-	if err := c.wantArgs(1, "a guide id (see 'vademecum-cli guides')"); err != nil {
+	if err := c.wantArgs(1, c.X("cli.want.guide", "a guide id (see 'vademecum-cli guides')")); err != nil {
 		return err
 	}
 	s, err := c.open()
@@ -322,7 +327,7 @@ func runGuideShow(c *ctx) error {
 	}
 	g, err := s.GetGuide(c.args[0])
 	if errors.Is(err, data.ErrNotFound) {
-		return fmt.Errorf("no guide has the id %q (see 'vademecum-cli guides')", c.args[0])
+		return c.fail("cli.no_guide", "no guide has the id \"{{.ID}}\" (see 'vademecum-cli guides')", words.Args{"ID": c.args[0]})
 	} else if err != nil {
 		return err
 	}
@@ -333,40 +338,41 @@ func runGuideShow(c *ctx) error {
 	title, _ := g.Title.In(lang)
 	sum, _ := g.Summary.In(lang)
 	steps, _ := g.Steps.In(lang)
-	fprintf(c.stdout, "%s\n%s\n\n%s\n\nTools: %s\nCompetences: %s\n", title, paragraph(sum), paragraph(steps),
-		strings.Join(g.Tools, ", "), strings.Join(g.Competences, ", "))
+	fprintf(c.stdout, "%s\n%s\n\n%s\n\n%s\n", title, paragraph(sum), paragraph(steps),
+		c.X("cli.guide.facts", "Tools: {{.Tools}}\nCompetences: {{.Competences}}", words.Args{"Tools": strings.Join(g.Tools, ", "), "Competences": strings.Join(g.Competences, ", ")}))
 	return nil
 }
 
 // practiceFields maps the flags of practice add/edit to the practice's fields.
 var practiceFields = []struct {
-	flag, help string
-	field      func(p *data.Practice) *string
+	flag  string
+	help  func(t tr) said
+	field func(p *data.Practice) *string
 }{
-	{"title", "title (required)", func(p *data.Practice) *string { return &p.Title }},
-	{"summary", "summary", func(p *data.Practice) *string { return &p.Summary }},
-	{"context", "context and problem", func(p *data.Practice) *string { return &p.Context }},
-	{"target-group", "target group", func(p *data.Practice) *string { return &p.TargetGroup }},
-	{"objectives", "objectives", func(p *data.Practice) *string { return &p.Objectives }},
-	{"activities", "activities: how it works", func(p *data.Practice) *string { return &p.Activities }},
-	{"resources", "resources", func(p *data.Practice) *string { return &p.Resources }},
-	{"results", "results", func(p *data.Practice) *string { return &p.Results }},
-	{"lessons", "lessons learned", func(p *data.Practice) *string { return &p.Lessons }},
-	{"transferability", "transferability", func(p *data.Practice) *string { return &p.Transferability }},
-	{"country", "country code, e.g. CZ (default: your organisation's)", func(p *data.Practice) *string { return &p.Country }},
-	{"visibility", "draft, org or shared (default draft)", func(p *data.Practice) *string { return &p.Visibility }},
-	{"lang", "language it is written in (default: yours)", func(p *data.Practice) *string { return &p.Lang }},
+	{"title", text("cli.field.title", "title (required)"), func(p *data.Practice) *string { return &p.Title }},
+	{"summary", text("cli.field.summary", "summary"), func(p *data.Practice) *string { return &p.Summary }},
+	{"context", text("cli.field.context", "context and problem"), func(p *data.Practice) *string { return &p.Context }},
+	{"target-group", text("cli.field.target_group", "target group"), func(p *data.Practice) *string { return &p.TargetGroup }},
+	{"objectives", text("cli.field.objectives", "objectives"), func(p *data.Practice) *string { return &p.Objectives }},
+	{"activities", text("cli.field.activities", "activities: how it works"), func(p *data.Practice) *string { return &p.Activities }},
+	{"resources", text("cli.field.resources", "resources"), func(p *data.Practice) *string { return &p.Resources }},
+	{"results", text("cli.field.results", "results"), func(p *data.Practice) *string { return &p.Results }},
+	{"lessons", text("cli.field.lessons", "lessons learned"), func(p *data.Practice) *string { return &p.Lessons }},
+	{"transferability", text("cli.field.transferability", "transferability"), func(p *data.Practice) *string { return &p.Transferability }},
+	{"country", text("cli.field.country", "country code, e.g. CZ (default: your organisation's)"), func(p *data.Practice) *string { return &p.Country }},
+	{"visibility", text("cli.field.visibility", "draft, org or shared (default draft)"), func(p *data.Practice) *string { return &p.Visibility }},
+	{"lang", text("cli.field.lang", "language it is written in (default: yours)"), func(p *data.Practice) *string { return &p.Lang }},
 }
 
-func practiceFlags(fs *flag.FlagSet) {
+func practiceFlags(fs *flag.FlagSet, t tr) {
 	for _, f := range practiceFields {
-		fs.String(f.flag, "", f.help)
+		fs.String(f.flag, "", string(f.help(t)))
 	}
-	fs.Var(&listFlag{}, "tag", "a tag (repeat for several)")
-	fs.Var(&listFlag{}, "tool", "a tool id it uses (repeat for several)")
-	fs.String("from-json", "", "read the practice from a JSON file, or - for standard input")
-	privacyFlags(fs)
-	fs.Bool("json", false, "print the saved practice as JSON")
+	fs.Var(&listFlag{}, "tag", t.U("cli.flag.tag.practice", "a tag (repeat for several)"))
+	fs.Var(&listFlag{}, "tool", t.U("cli.flag.tool", "a tool id it uses (repeat for several)"))
+	fs.String("from-json", "", t.U("cli.flag.from_json", "read the practice from a JSON file, or - for standard input"))
+	privacyFlags(fs, t)
+	fs.Bool("json", false, t.U("cli.flag.json.practice", "print the saved practice as JSON"))
 }
 
 // applyFlags copies the flags given on the command line into p.
@@ -385,9 +391,9 @@ func applyFlags(c *ctx, p *data.Practice) {
 	applyPrivacy(c, p, &p.Cleared)
 }
 
-func privacyFlags(fs *flag.FlagSet) {
-	fs.Var(&listFlag{}, "not-personal", "a finding of the privacy guard that is not personal data, as KIND:TEXT (e.g. 'phone:800 123 456' for a helpline); repeat for several")
-	fs.Bool("pseudonymise", false, "replace every personal data finding by a placeholder such as [phone] before saving")
+func privacyFlags(fs *flag.FlagSet, t tr) {
+	fs.Var(&listFlag{}, "not-personal", t.U("cli.flag.not_personal", "a finding of the privacy guard that is not personal data, as KIND:TEXT (e.g. 'phone:800 123 456' for a helpline); repeat for several"))
+	fs.Bool("pseudonymise", false, t.U("cli.flag.pseudonymise", "replace every personal data finding by a placeholder such as [phone] before saving"))
 }
 
 // applyPrivacy records findings marked as not personal, then pseudonymises the
@@ -408,7 +414,7 @@ func readPracticeJSON(c *ctx, p *data.Practice) error {
 	if src != "-" {
 		f, err := os.Open(src)
 		if err != nil {
-			return fmt.Errorf("cannot read %s: %w", src, errors.Unwrap(err))
+			return c.fail("cli.cannot_read", "cannot read {{.File}}: {{.Problem}}", words.Args{"File": src, "Problem": rootErr(err)})
 		}
 		defer f.Close()
 		r = f
@@ -418,12 +424,12 @@ func readPracticeJSON(c *ctx, p *data.Practice) error {
 		return err
 	}
 	if !utf8.Valid(b) {
-		return fmt.Errorf("%s contains bytes that are not text (invalid UTF-8): save it as UTF-8", src)
+		return c.fail("cli.practice.not_utf8", "{{.File}} contains bytes that are not text (invalid UTF-8): save it as UTF-8", words.Args{"File": src})
 	}
 	dec := json.NewDecoder(strings.NewReader(string(b)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(p); err != nil {
-		return fmt.Errorf("%s is not a practice in JSON: %v", src, err)
+		return c.fail("cli.practice.not_json", "{{.File}} is not a practice in JSON: {{.Problem}}", words.Args{"File": src, "Problem": err})
 	}
 	return nil
 }
@@ -474,7 +480,7 @@ func (c *ctx) printSaved(p *data.Practice) error {
 }
 
 func runPracticeEdit(c *ctx) error {
-	if err := c.wantArgs(1, "the id of the practice to change"); err != nil {
+	if err := c.wantArgs(1, c.X("cli.want.practice_edit", "the id of the practice to change")); err != nil {
 		return err
 	}
 	s, err := c.openInit()
@@ -482,10 +488,8 @@ func runPracticeEdit(c *ctx) error {
 		return err
 	}
 	p, err := s.GetPractice(c.args[0])
-	if errors.Is(err, data.ErrNotFound) {
-		return fmt.Errorf("no practice has the id %s (see 'vademecum-cli practice list')", c.args[0])
-	} else if err != nil {
-		return err
+	if err != nil {
+		return c.practiceErr(c.args[0], err)
 	}
 	if isSet(c.fs, "from-json") {
 		id := p.ID
@@ -503,7 +507,7 @@ func runPracticeEdit(c *ctx) error {
 }
 
 func runPracticeDelete(c *ctx) error {
-	if err := c.wantArgs(1, "the id of the practice to delete"); err != nil {
+	if err := c.wantArgs(1, c.X("cli.want.practice_delete", "the id of the practice to delete")); err != nil {
 		return err
 	}
 	s, err := c.openInit()
@@ -530,7 +534,7 @@ func runPracticeList(c *ctx) error {
 		return c.jsonOut(list)
 	}
 	w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-	fprintln(w, "ID\tUPDATED\tORG\tLANG\tVISIBILITY\tTITLE")
+	fprintln(w, c.X("cli.practices.header", "ID\tUPDATED\tORG\tLANG\tVISIBILITY\tTITLE"))
 	for _, p := range list {
 		fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", p.ID, p.Updated.Local().Format("2006-01-02 15:04"), p.Org, p.Lang,
 			p.Visibility, clip(p.Title, 60))
@@ -539,7 +543,7 @@ func runPracticeList(c *ctx) error {
 }
 
 func runPracticeShow(c *ctx) error {
-	if err := c.wantArgs(1, "a practice id"); err != nil {
+	if err := c.wantArgs(1, c.X("cli.want.practice", "a practice id")); err != nil {
 		return err
 	}
 	s, err := c.open()
@@ -547,10 +551,8 @@ func runPracticeShow(c *ctx) error {
 		return err
 	}
 	p, err := s.GetPractice(c.args[0])
-	if errors.Is(err, data.ErrNotFound) {
-		return fmt.Errorf("no practice has the id %s (see 'vademecum-cli practice list')", c.args[0])
-	} else if err != nil {
-		return err
+	if err != nil {
+		return c.practiceErr(c.args[0], err)
 	}
 	comments, err := s.ListComments(c, p.ID)
 	if err != nil {
@@ -568,14 +570,14 @@ func runPracticeShow(c *ctx) error {
 		p.Updated.Local().Format("2006-01-02 15:04"))
 	for _, f := range practiceFields[1:10] {
 		if v := *f.field(p); v != "" {
-			fprintf(c.stdout, "\n%s\n%s\n", strings.ToUpper(f.help[:1])+f.help[1:], paragraph(v))
+			fprintf(c.stdout, "\n%s\n%s\n", capitalise(f.help(c.tr)), paragraph(v))
 		}
 	}
 	if len(p.Tools) > 0 {
-		fprintf(c.stdout, "\nTools: %s\n", strings.Join(p.Tools, ", "))
+		fprintf(c.stdout, "\n%s\n", c.X("cli.practice.tools", "Tools: {{.Tools}}", words.Args{"Tools": strings.Join(p.Tools, ", ")}))
 	}
 	if len(p.Tags) > 0 {
-		fprintf(c.stdout, "Tags: %s\n", strings.Join(p.Tags, ", "))
+		fprintln(c.stdout, c.X("cli.practice.tags", "Tags: {{.Tags}}", words.Args{"Tags": strings.Join(p.Tags, ", ")}))
 	}
 	for _, cm := range comments {
 		fprintf(c.stdout, "\n— %s (%s), %s:\n%s\n", cm.Author, cm.Org, cm.Created.Local().Format("2006-01-02"), paragraph(cm.Text))
@@ -584,7 +586,7 @@ func runPracticeShow(c *ctx) error {
 }
 
 func runCommentAdd(c *ctx) error {
-	if err := c.wantArgs(1, "the id of the practice to comment on"); err != nil {
+	if err := c.wantArgs(1, c.X("cli.want.comment", "the id of the practice to comment on")); err != nil {
 		return err
 	}
 	s, err := c.openInit()
@@ -606,7 +608,7 @@ func runCommentAdd(c *ctx) error {
 
 func runSearch(c *ctx) error {
 	if len(c.args) == 0 {
-		return usagef("needs a query")
+		return c.usage("cli.search.needs_query", "needs words to search for")
 	}
 	s, err := c.open()
 	if err != nil {
@@ -620,7 +622,7 @@ func runSearch(c *ctx) error {
 	if t := str(c.fs, "type"); t != "" {
 		for _, typ := range strings.Split(t, ",") {
 			if data.New(typ) == nil {
-				return usagef("--type must be tool, guide, practice, comment or org")
+				return c.usage("cli.search.type", "--type must be tool, guide, practice, comment or org")
 			}
 			q.Types = append(q.Types, typ)
 		}
@@ -639,7 +641,7 @@ func runSearch(c *ctx) error {
 	for _, h := range hits {
 		fprintf(c.stdout, "%s  %s  [%s, %s]\n    %s\n", h.ID, h.Title, h.Type, h.Org, highlight(h.Snippet, h.Matches))
 	}
-	fprintf(c.stderr, "%d results in %s\n", len(hits), time.Since(start).Round(time.Microsecond))
+	fprintln(c.stderr, c.N("cli.search.results", "{{.Count}} result in {{.Time}}", "{{.Count}} results in {{.Time}}", len(hits), words.Args{"Time": time.Since(start).Round(time.Microsecond)}))
 	return nil
 }
 

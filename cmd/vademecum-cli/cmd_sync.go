@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -9,34 +8,35 @@ import (
 	"time"
 
 	"vademecum/data"
+	"vademecum/internal/words"
 	vsync "vademecum/sync"
 )
 
 func init() {
 	register(&command{name: "remote add", args: "NAME URL [--token-env VAR] [--ssh-key FILE]",
-		help: "add a hub: https://host/path (token), user@host:path (SSH) or a folder (USB stick)",
-		flags: func(fs *flag.FlagSet) {
-			fs.String("token-env", "", "read the hub token from this environment variable now (kept in the keyring); at sync it overrides the kept token when set")
-			fs.String("ssh-key", "", "SSH private key file (default: the SSH agent)")
+		help: text("cli.cmd.remote_add", "add a hub: https://host/path (token), user@host:path (SSH) or a folder (USB stick)"),
+		flags: func(fs *flag.FlagSet, t tr) {
+			fs.String("token-env", "", t.U("cli.flag.token_env.remote_add", "read the hub token from this environment variable now (kept in the keyring); at sync it overrides the kept token when set"))
+			fs.String("ssh-key", "", t.U("cli.flag.ssh_key", "SSH private key file (default: the SSH agent)"))
 		},
 		run: runRemoteAdd})
-	register(&command{name: "remote list", args: "[--json]", help: "the hubs this installation syncs with",
-		flags: func(fs *flag.FlagSet) { fs.Bool("json", false, "print JSON") },
+	register(&command{name: "remote list", args: "[--json]", help: text("cli.cmd.remote_list", "the hubs this installation syncs with"),
+		flags: func(fs *flag.FlagSet, t tr) { fs.Bool("json", false, t.U("cli.flag.json", "print JSON")) },
 		run:   runRemoteList})
 	register(&command{name: "sync", args: "[--remote NAME] [--allow-deletions] [--json]",
-		help: "exchange shared records with the hubs: prints received, sent, conflicts, quarantined, and what is held back for personal data",
-		flags: func(fs *flag.FlagSet) {
-			fs.String("remote", "", "sync with this hub only (default: every hub)")
-			fs.Bool("allow-deletions", false, "go ahead when a hub deletes more than half of the shared records (the sync stops and asks otherwise)")
-			fs.Bool("json", false, `print {"received", "sent", "conflicts", "quarantined", "hub_head", "refused": [{"path", "reason"}], "unlisted", "held_back"}`)
+		help: text("cli.cmd.sync", "exchange shared records with the hubs: prints received, sent, conflicts, quarantined, and what is held back for personal data"),
+		flags: func(fs *flag.FlagSet, t tr) {
+			fs.String("remote", "", t.U("cli.flag.remote.sync", "sync with this hub only (default: every hub)"))
+			fs.Bool("allow-deletions", false, t.U("cli.flag.allow_deletions", "go ahead when a hub deletes more than half of the shared records (the sync stops and asks otherwise)"))
+			fs.Bool("json", false, t.U("cli.flag.json.sync", `print {"received", "sent", "conflicts", "quarantined", "hub_head", "refused": [{"path", "reason"}], "unlisted", "held_back"}`))
 		},
 		run: runSync})
-	register(&command{name: "conflicts", args: "[--json]", help: "fields edited in two places, with the value kept and the other one",
-		flags: func(fs *flag.FlagSet) { fs.Bool("json", false, "print JSON") },
+	register(&command{name: "conflicts", args: "[--json]", help: text("cli.cmd.conflicts", "fields edited in two places, with the value kept and the other one"),
+		flags: func(fs *flag.FlagSet, t tr) { fs.Bool("json", false, t.U("cli.flag.json", "print JSON")) },
 		run:   runConflicts})
 	register(&command{name: "conflicts resolve", args: "ID --keep mine|theirs",
-		help:  "settle a conflict: keep your value or the other one (shared at the next sync)",
-		flags: func(fs *flag.FlagSet) { fs.String("keep", "", "mine or theirs") },
+		help:  text("cli.cmd.conflicts_resolve", "settle a conflict: keep your value or the other one (shared at the next sync)"),
+		flags: func(fs *flag.FlagSet, t tr) { fs.String("keep", "", t.U("cli.flag.keep", "mine or theirs")) },
 		run:   runConflictsResolve})
 }
 
@@ -62,12 +62,12 @@ func (c *ctx) engine(trusted bool) (*vsync.Engine, func(), error) {
 }
 
 func runRemoteAdd(c *ctx) error {
-	if err := c.wantArgs(2, "a NAME and a URL"); err != nil {
+	if err := c.wantArgs(2, c.X("cli.want.remote", "a NAME and an ADDRESS")); err != nil {
 		return err
 	}
 	env := str(c.fs, "token-env")
 	if env != "" && os.Getenv(env) == "" {
-		return fmt.Errorf("the environment variable %s is empty: set it to the hub token first", env)
+		return c.fail("cli.remote.token_env_empty", "the environment variable {{.Var}} is empty: set it to the hub token first", words.Args{"Var": env})
 	}
 	eng, done, err := c.engine(false)
 	if err != nil {
@@ -78,9 +78,9 @@ func runRemoteAdd(c *ctx) error {
 		return err
 	}
 	if _, tok := vsync.SplitURLToken(c.args[1], env != ""); tok != "" {
-		fprintln(c.stdout, "the token in the address was moved to the credential store (the OS keyring, or a file only you can read): it is not kept in the address, the database or the local repository")
+		fprintln(c.stdout, c.X("cli.remote.token_moved", "the token in the address was moved to the credential store (the system's keyring, or a file only you can read): it is not kept in the address, the database or the local repository"))
 	}
-	fprintf(c.stdout, "hub %s added: run 'vademecum-cli sync' to exchange records\n", c.args[0])
+	fprintln(c.stdout, c.X("cli.remote.added", "hub {{.Name}} added: run 'vademecum-cli sync' to exchange records", words.Args{"Name": c.args[0]}))
 	return nil
 }
 
@@ -101,16 +101,16 @@ func runRemoteList(c *ctx) error {
 		return c.jsonOut(rms)
 	}
 	if len(rms) == 0 {
-		fprintln(c.stdout, "no hub yet: add one with 'vademecum-cli remote add NAME URL'")
+		fprintln(c.stdout, c.X("cli.remote.none", "no hub yet: add one with 'vademecum-cli remote add NAME ADDRESS'"))
 	}
 	for _, rm := range rms {
-		last := "never synced"
+		last := c.X("cli.remote.never", "never synced")
 		if !rm.LastSync.IsZero() {
-			last = "last sync " + rm.LastSync.Local().Format("2006-01-02 15:04")
+			last = c.X("cli.remote.last_sync", "last sync {{.Time}}", words.Args{"Time": rm.LastSync.Local().Format("2006-01-02 15:04")})
 		}
 		fprintf(c.stdout, "%s\t%s\t%s\n", rm.Name, rm.URL, last)
 		if rm.LastError != "" {
-			fprintf(c.stdout, "\tlast error: %s\n", rm.LastError)
+			fprintf(c.stdout, "\t%s\n", c.X("cli.remote.last_error", "last error: {{.Error}}", words.Args{"Error": rm.LastError}))
 		}
 	}
 	return nil
@@ -135,15 +135,14 @@ func runSync(c *ctx) error {
 		progress = func(p vsync.Progress) {
 			if p.Stage != last {
 				last = p.Stage
-				fprintf(c.stderr, "stage %s\n", p.Stage)
+				fprintln(c.stderr, c.X("cli.sync.stage", "stage {{.Stage}}", words.Args{"Stage": p.Stage}))
 			}
 		}
 	}
 	before := c.orgsKnown()
 	res, err := eng.Sync(c, str(c.fs, "remote"), progress)
 	if err != nil {
-		// Several hubs may each have failed: one line per hub would break scripts.
-		return errors.New(strings.ReplaceAll(err.Error(), "\n", "; "))
+		return syncErr{err}
 	}
 	held, err := c.store.HeldBack(c)
 	if err != nil {
@@ -163,20 +162,21 @@ func runSync(c *ctx) error {
 // set aside, and the partners it trusted on first sight (before: the
 // organisations held before the sync).
 func (c *ctx) printSyncResult(eng *vsync.Engine, res vsync.Result, held []data.Held, before map[string]bool) {
-	fprintf(c.stdout, "received %d, sent %d, conflicts %d, quarantined %d\n", res.Received, res.Sent, res.Conflicts, res.Quarantined)
+	fprintln(c.stdout, c.X("cli.sync.result", "received {{.Received}}, sent {{.Sent}}, conflicts {{.Conflicts}}, quarantined {{.Quarantined}}",
+		words.Args{"Received": res.Received, "Sent": res.Sent, "Conflicts": res.Conflicts, "Quarantined": res.Quarantined}))
 	if res.HubRepaired {
-		fprintln(c.stdout, "the hub folder was damaged (a USB stick pulled out during a sync?) and has been repaired: what it lost was sent again from this computer or will be from the others")
+		fprintln(c.stdout, c.X("cli.sync.hub_repaired", "the hub folder was damaged (a USB stick pulled out during a sync?) and has been repaired: what it lost was sent again from this computer or will be from the others"))
 	}
 	printHeldBack(c, held)
 	if res.Conflicts > 0 {
-		fprintln(c.stdout, "see 'vademecum-cli conflicts' for the values that were not kept")
+		fprintln(c.stdout, c.X("cli.sync.see_conflicts", "see 'vademecum-cli conflicts' for the values that were not kept"))
 	}
 	// What this sync refused, each reported once (all that is held: 'doctor').
 	for _, r := range res.Refused {
-		fprintf(c.stdout, "refused %s: %s\n", r.Path, r.Reason)
+		fprintln(c.stdout, c.X("cli.sync.refused", "refused {{.Path}}: {{.Reason}}", words.Args{"Path": r.Path, "Reason": c.refusedReason(r.Reason)}))
 	}
 	if res.Unlisted {
-		fprintln(c.stdout, "this laptop is not listed in its organisation's file on the hub yet: nothing of it was sent. On a listed laptop run 'vademecum-cli keys add' with this laptop's key ('vademecum-cli keys show'), sync there, then here 'vademecum-cli keys approve ORG' after comparing the fingerprint by phone")
+		fprintln(c.stdout, c.X("cli.sync.unlisted", "this laptop is not listed in its organisation's file on the hub yet: nothing of it was sent. On a listed laptop run 'vademecum-cli keys add' with this laptop's key ('vademecum-cli keys show'), sync there, then here 'vademecum-cli keys approve ORG' after comparing the fingerprint by phone"))
 	}
 	c.firstSight(before)
 }
@@ -187,13 +187,15 @@ func printHeldBack(c *ctx, held []data.Held) {
 	if len(held) == 0 {
 		return
 	}
-	fprintf(c.stdout, "held back %d shared records: they still contain personal data (replace each finding or mark it as not personal, e.g. 'vademecum-cli practice edit ID --pseudonymise')\n", len(held))
+	fprintln(c.stdout, c.N("cli.sync.held_back", "held back {{.Count}} shared records: they still contain personal data (replace each finding or mark it as not personal, e.g. 'vademecum-cli practice edit ID --pseudonymise')",
+		"held back {{.Count}} shared records: they still contain personal data (replace each finding or mark it as not personal, e.g. 'vademecum-cli practice edit ID --pseudonymise')", len(held)))
 	for _, h := range held {
 		var why []string
 		for _, f := range h.Findings {
 			why = append(why, fmt.Sprintf("%s: %s %q", f.Field, f.Kind, f.Text))
 		}
-		fprintf(c.stdout, "held back %s %s %q: %s\n", h.Type, h.ID, h.Title, strings.Join(why, "; "))
+		fprintln(c.stdout, c.X("cli.sync.held_back_one", "held back {{.Type}} {{.ID}} \"{{.Title}}\": {{.Findings}}",
+			words.Args{"Type": h.Type, "ID": h.ID, "Title": h.Title, "Findings": strings.Join(why, "; ")}))
 	}
 }
 
@@ -214,14 +216,14 @@ func runConflicts(c *ctx) error {
 		return c.jsonOut(cs)
 	}
 	if len(cs) == 0 {
-		fprintln(c.stdout, "no conflicts")
+		fprintln(c.stdout, c.X("cli.conflicts.none", "no conflicts"))
 	}
 	for _, cf := range cs {
-		fprintf(c.stdout, "%s  %s %q, %s (%s)\n  mine:   %s\n  theirs: %s\n  kept: %s (since %s)\n",
-			cf.ID, cf.RecordType, cf.Title, cf.Field, cf.Kind, oneLineText(cf.Mine), oneLineText(cf.Theirs), cf.Kept,
-			cf.Created.Local().Format(time.DateTime))
+		fprintln(c.stdout, c.X("cli.conflicts.one", "{{.ID}}  {{.Type}} \"{{.Title}}\", {{.Field}} ({{.Kind}})\n  mine:   {{.Mine}}\n  theirs: {{.Theirs}}\n  kept: {{.Kept}} (since {{.Since}})",
+			words.Args{"ID": cf.ID, "Type": cf.RecordType, "Title": cf.Title, "Field": cf.Field, "Kind": cf.Kind, "Mine": oneLineText(cf.Mine),
+				"Theirs": oneLineText(cf.Theirs), "Kept": cf.Kept, "Since": cf.Created.Local().Format(time.DateTime)}))
 		if cf.By != "" {
-			fprintf(c.stdout, "  the value not kept was %s's\n", cf.By)
+			fprintln(c.stdout, c.X("cli.conflicts.by", "  the value not kept was written by {{.By}}", words.Args{"By": cf.By}))
 		}
 	}
 	return nil
@@ -236,12 +238,12 @@ func oneLineText(s string) string {
 }
 
 func runConflictsResolve(c *ctx) error {
-	if err := c.wantArgs(1, "a conflict ID (see 'vademecum-cli conflicts')"); err != nil {
+	if err := c.wantArgs(1, c.X("cli.want.conflict", "a conflict ID (see 'vademecum-cli conflicts')")); err != nil {
 		return err
 	}
 	keep := str(c.fs, "keep")
 	if keep != "mine" && keep != "theirs" {
-		return usagef("--keep must be mine or theirs")
+		return c.usage("cli.conflicts.keep", "--keep must be mine or theirs")
 	}
 	eng, done, err := c.engine(false)
 	if err != nil {
@@ -251,7 +253,7 @@ func runConflictsResolve(c *ctx) error {
 	if err := eng.Resolve(c, c.args[0], keep); err != nil {
 		return err
 	}
-	fprintf(c.stdout, "conflict %s resolved: kept %s (shared at the next sync)\n", c.args[0], keep)
+	fprintln(c.stdout, c.X("cli.conflicts.resolved", "conflict {{.ID}} resolved: kept {{.Keep}} (shared at the next sync)", words.Args{"ID": c.args[0], "Keep": keep}))
 	return nil
 }
 

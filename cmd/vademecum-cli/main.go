@@ -15,14 +15,15 @@ import (
 
 	"vademecum/assets"
 	"vademecum/data"
+	"vademecum/internal/words"
 )
 
 // command is one CLI command. Files named cmd_*.go register theirs in init.
 type command struct {
-	name  string // "practice add"
-	args  string // usage of the positional arguments and flags, for help
-	help  string // one line
-	flags func(fs *flag.FlagSet)
+	name  string                       // "practice add"
+	args  string                       // usage of the positional arguments and flags, for help
+	help  func(t tr) said              // one line, from the catalogue
+	flags func(fs *flag.FlagSet, t tr) // flag usages from the catalogue
 	run   func(c *ctx) error
 }
 
@@ -34,6 +35,7 @@ func register(c *command) { commands[c.name] = c }
 // output streams and, on demand, the store.
 type ctx struct {
 	context.Context
+	tr      // the texts, in the installation's language
 	name    string
 	fs      *flag.FlagSet
 	args    []string
@@ -45,11 +47,24 @@ type ctx struct {
 }
 
 // usageError makes the command exit with status 2.
-type usageError struct{ msg string }
+type usageError struct{ msg said }
 
-func (e usageError) Error() string { return e.msg }
+func (e usageError) Error() string { return string(e.msg) }
 
-func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+// usage is a usage error worded from the catalogue (see tr.X).
+func (t tr) usage(key, english string, args ...words.Args) error {
+	return usageError{t.X(key, english, args...)}
+}
+
+// saidError is an error worded from the catalogue for the person typing.
+type saidError struct{ msg said }
+
+func (e saidError) Error() string { return string(e.msg) }
+
+// fail is an error worded from the catalogue (see tr.X).
+func (t tr) fail(key, english string, args ...words.Args) error {
+	return saidError{t.X(key, english, args...)}
+}
 
 func main() {
 	// VADEMECUM_CPUPROFILE=FILE and VADEMECUM_MEMPROFILE=FILE write profiles of the
@@ -77,28 +92,30 @@ func main() {
 
 func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	dataDir := ""
+	t := tr{words.In(cliLanguage())}
 	// The global --data may stand before the command.
 	for len(argv) > 0 && strings.HasPrefix(argv[0], "-") {
 		a := argv[0]
 		switch {
 		case a == "--data" || a == "-data":
 			if len(argv) < 2 {
-				fprintln(stderr, "vademecum-cli: --data needs a directory")
+				fprintln(stderr, t.X("cli.data_needs_dir", "vademecum-cli: --data needs a folder"))
 				return 2
 			}
 			dataDir, argv = argv[1], argv[2:]
 		case strings.HasPrefix(a, "--data=") || strings.HasPrefix(a, "-data="):
 			dataDir, argv = a[strings.Index(a, "=")+1:], argv[1:]
 		case a == "-h" || a == "--help" || a == "-help":
-			printHelp(stdout)
+			printHelp(stdout, t.in(dataDir))
 			return 0
 		default:
-			fprintf(stderr, "vademecum-cli: unknown option %s before the command (see 'vademecum-cli help')\n", a)
+			fprintln(stderr, t.X("cli.unknown_option", "vademecum-cli: unknown option {{.Option}} before the command (see 'vademecum-cli help')", words.Args{"Option": a}))
 			return 2
 		}
 	}
+	t = t.in(dataDir)
 	if len(argv) == 0 || argv[0] == "help" {
-		printHelp(stdout)
+		printHelp(stdout, t)
 		if len(argv) == 0 {
 			return 2
 		}
@@ -106,30 +123,32 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	cmd, rest := lookup(argv)
 	if cmd == nil {
-		fprintf(stderr, "vademecum-cli: unknown command %q (see 'vademecum-cli help')\n", strings.Join(argv[:min(2, len(argv))], " "))
+		fprintln(stderr, t.X("cli.unknown_command", "vademecum-cli: unknown command \"{{.Command}}\" (see 'vademecum-cli help')",
+			words.Args{"Command": strings.Join(argv[:min(2, len(argv))], " ")}))
 		return 2
 	}
 	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&dataDir, "data", dataDir, "data directory")
+	fs.StringVar(&dataDir, "data", dataDir, string(t.X("cli.flag.data", "data folder")))
 	if cmd.flags != nil {
-		cmd.flags(fs)
+		cmd.flags(fs, t)
 	}
 	pos, err := parseInterleaved(fs, rest)
 	if errors.Is(err, flag.ErrHelp) {
-		fprintf(stdout, "usage: vademecum-cli %s %s\n%s\n", cmd.name, cmd.args, cmd.help)
-		fs.SetOutput(stdout)
-		fs.PrintDefaults()
+		fprintln(stdout, t.X("cli.usage_line", "usage: vademecum-cli {{.Command}} {{.Args}}", words.Args{"Command": cmd.name, "Args": cmd.args}))
+		fprintln(stdout, cmd.help(t))
+		printFlags(stdout, fs, t)
 		return 0
 	}
 	if err != nil {
-		fprintf(stderr, "vademecum-cli %s: %v (usage: vademecum-cli %s %s)\n", cmd.name, err, cmd.name, cmd.args)
+		fprintln(stderr, t.X("cli.usage_error", "vademecum-cli {{.Command}}: {{.Problem}} (usage: vademecum-cli {{.Command}} {{.Args}})",
+			words.Args{"Command": cmd.name, "Problem": flagProblem(t, err), "Args": cmd.args}))
 		return 2
 	}
 	if dataDir == "" {
 		dataDir = data.DefaultDir()
 	}
-	c := &ctx{Context: context.Background(), name: cmd.name, fs: fs, args: pos, stdin: stdin, stdout: stdout,
+	c := &ctx{Context: context.Background(), tr: t.in(dataDir), name: cmd.name, fs: fs, args: pos, stdin: stdin, stdout: stdout,
 		stderr: stderr, dataDir: dataDir}
 	err = cmd.run(c)
 	if c.store != nil {
@@ -138,10 +157,11 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		var ue usageError
 		if errors.As(err, &ue) {
-			fprintf(stderr, "vademecum-cli %s: %s (usage: vademecum-cli %s %s)\n", cmd.name, ue.msg, cmd.name, cmd.args)
+			fprintln(stderr, c.X("cli.usage_error", "vademecum-cli {{.Command}}: {{.Problem}} (usage: vademecum-cli {{.Command}} {{.Args}})",
+				words.Args{"Command": cmd.name, "Problem": ue.msg, "Args": cmd.args}))
 			return 2
 		}
-		fprintf(stderr, "vademecum-cli %s: %s\n", cmd.name, oneLine(err))
+		fprintln(stderr, c.X("cli.error", "vademecum-cli {{.Command}}: {{.Problem}}", words.Args{"Command": cmd.name, "Problem": c.errorText(err)}))
 		return 1
 	}
 	return 0
@@ -224,20 +244,24 @@ func (c *ctx) jsonOut(v any) error {
 	return enc.Encode(v)
 }
 
-// wantArgs checks the count of positional arguments.
-func (c *ctx) wantArgs(n int, what string) error {
+// wantArgs checks the count of positional arguments; what says which are
+// needed.
+func (c *ctx) wantArgs(n int, what said) error {
 	if len(c.args) != n {
 		if n == 0 {
-			return usagef("unexpected argument %q", c.args[0])
+			return c.usage("cli.unexpected_argument", "unexpected argument \"{{.Arg}}\"", words.Args{"Arg": c.args[0]})
 		}
-		return usagef("needs %s", what)
+		return c.usage("cli.needs", "needs {{.What}}", words.Args{"What": what})
 	}
 	return nil
 }
 
-func printHelp(w io.Writer) {
-	fprintln(w, "vademecum-cli: the Vademecum toolkit and practices journal, from the command line.")
-	fprintln(w, "\nusage: vademecum-cli [--data DIR] COMMAND [ARGS] [--json]\n\ncommands:")
+func printHelp(w io.Writer, t tr) {
+	fprintln(w, t.X("cli.help.intro", "vademecum-cli: the Vademecum toolkit and practices journal, from the command line."))
+	fprintln(w)
+	fprintln(w, t.X("cli.help.usage", "usage: vademecum-cli [--data FOLDER] COMMAND [ARGUMENTS] [--json]"))
+	fprintln(w)
+	fprintln(w, t.X("cli.help.commands", "commands:"))
 	names := make([]string, 0, len(commands))
 	for n := range commands {
 		names = append(names, n)
@@ -245,10 +269,41 @@ func printHelp(w io.Writer) {
 	sort.Strings(names)
 	for _, n := range names {
 		c := commands[n]
-		fprintf(w, "  %-18s %s\n", n, c.help)
+		fprintf(w, "  %-18s %s\n", n, c.help(t))
 	}
-	fprintln(w, "\n--data DIR (or VADEMECUM_DATA) chooses the data directory; default %APPDATA%\\Vademecum on Windows, else $XDG_DATA_HOME/vademecum.")
-	fprintln(w, "'vademecum-cli COMMAND --help' shows a command's flags.")
+	fprintln(w)
+	fprintln(w, t.X("cli.help.data", "--data FOLDER (or VADEMECUM_DATA) chooses the data folder; by default %APPDATA%\\Vademecum on Windows, else $XDG_DATA_HOME/vademecum."))
+	fprintln(w, t.X("cli.help.command_help", "'vademecum-cli COMMAND --help' shows a command's options."))
+}
+
+// printFlags lists a command's flags, as flag.PrintDefaults does, with
+// their usages in the installation's language.
+func printFlags(w io.Writer, fs *flag.FlagSet, t tr) {
+	fs.VisitAll(func(f *flag.Flag) {
+		name, usage := flag.UnquoteUsage(f)
+		if name != "" {
+			name = " " + name
+		}
+		def := ""
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
+			def = " " + string(t.X("cli.flag.default", "(default {{.Value}})", words.Args{"Value": f.DefValue}))
+		}
+		fprintf(w, "  -%s%s\n    \t%s%s\n", f.Name, name, said(usage), said(def))
+	})
+}
+
+// flagProblem words a flag parsing error: the flag package's own errors are English.
+func flagProblem(t tr, err error) said {
+	msg := err.Error()
+	switch {
+	case strings.HasPrefix(msg, "flag provided but not defined: "):
+		return t.X("cli.flag.unknown", "there is no option {{.Flag}}", words.Args{"Flag": strings.TrimPrefix(msg, "flag provided but not defined: ")})
+	case strings.HasPrefix(msg, "flag needs an argument: "):
+		return t.X("cli.flag.needs_value", "the option {{.Flag}} needs a value", words.Args{"Flag": strings.TrimPrefix(msg, "flag needs an argument: ")})
+	case strings.HasPrefix(msg, "invalid value "), strings.HasPrefix(msg, "invalid boolean value "):
+		return t.X("cli.flag.invalid", "a value is not right: {{.Detail}}", words.Args{"Detail": msg})
+	}
+	return t.X("cli.flag.other", "the options are not right: {{.Detail}}", words.Args{"Detail": msg})
 }
 
 type flagSet = flag.FlagSet
@@ -296,6 +351,8 @@ func printable(args []any) []any {
 	out := make([]any, len(args))
 	for i, a := range args {
 		switch v := a.(type) {
+		case said:
+			out[i] = string(v) // worded from the catalogue, its values made printable
 		case paragraph:
 			out[i] = data.PrintableText(string(v))
 		case string:

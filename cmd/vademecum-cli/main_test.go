@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"database/sql"
 	"go/ast"
-	"go/parser"
-	"go/token"
 	"io"
 	"net/http"
 	"net/http/cgi"
@@ -31,14 +29,27 @@ func TestMain(m *testing.M) {
 	})
 }
 
-// TestScripts drives the CLI binary as a user or a script would: see testdata/script.
+// TestScripts drives the CLI binary as a user or a script would: see
+// testdata/script. The scripts match English output, which LC_ALL=C.UTF-8
+// asks for whatever language an installation speaks.
 func TestScripts(t *testing.T) {
+	runScripts(t, "testdata/script", "C.UTF-8")
+}
+
+// TestScriptsInLanguage runs the CLI in the person's language: the
+// installation's, else LANG's (testdata/lang).
+func TestScriptsInLanguage(t *testing.T) {
+	runScripts(t, "testdata/lang", "")
+}
+
+func runScripts(t *testing.T, dir, lcAll string) {
 	testscript.Run(t, testscript.Params{
-		Dir: "testdata/script",
+		Dir: dir,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("VADEMECUM_DATA", env.WorkDir+"/data")
 			env.Setenv("HOME", env.WorkDir+"/home")
 			env.Setenv("XDG_CONFIG_HOME", env.WorkDir+"/config")
+			env.Setenv("LC_ALL", lcAll)
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -163,16 +174,8 @@ func TestExitCodes(t *testing.T) {
 // fprintln, which escape control characters in text (DESIGN.md, threat model
 // 8): a direct fmt.Fprint* would let text from a hub reach the terminal raw.
 func TestEveryPrintIsEscaped(t *testing.T) {
-	files, _ := filepath.Glob("*.go")
-	fset := token.NewFileSet()
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
+	fset, files := cliSources(t)
+	for _, f := range files {
 		ast.Inspect(f, func(n ast.Node) bool {
 			fd, ok := n.(*ast.FuncDecl)
 			if ok && (fd.Name.Name == "fprintf" || fd.Name.Name == "fprintln") {

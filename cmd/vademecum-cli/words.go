@@ -1,0 +1,214 @@
+package main
+
+import (
+	"database/sql"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"vademecum/data"
+	"vademecum/data/trust"
+	"vademecum/internal/words"
+	vsync "vademecum/sync"
+)
+
+// said is a text worded from the catalogue, its values already made
+// printable: fprintf and fprintln print it as it is.
+type said string
+
+// tr words the CLI's texts in one language, from the app's catalogue
+// (assets/i18n): every text a person reads comes from there.
+type tr struct{ w *words.Words }
+
+// X is the text of key (english in the source), its {{.Values}} filled with
+// args made printable (text from a hub never reaches the terminal raw).
+func (t tr) X(key, english string, args ...words.Args) said {
+	return said(t.w.X(key, english, printableArgs(args)...))
+}
+
+// N is the text of key for count (see words.Words.N).
+func (t tr) N(key, one, other string, count int, args ...words.Args) said {
+	return said(t.w.N(key, one, other, count, printableArgs(args)...))
+}
+
+// Lang is the language of the texts.
+func (t tr) Lang() string { return t.w.Lang() }
+
+func printableArgs(args []words.Args) []words.Args {
+	out := make([]words.Args, len(args))
+	for i, a := range args {
+		m := make(words.Args, len(a))
+		for k, v := range a {
+			m[k] = printable([]any{v})[0]
+		}
+		out[i] = m
+	}
+	return out
+}
+
+// in is t in the language of the installation in dataDir when it has one,
+// unless LC_ALL asks for another (see words.Forced).
+func (t tr) in(dataDir string) tr {
+	if _, forced := words.Forced(); forced {
+		return t
+	}
+	if dataDir == "" {
+		dataDir = data.DefaultDir()
+	}
+	if l := installationLanguage(dataDir); l != "" && l != t.Lang() {
+		return tr{words.In(l)}
+	}
+	return t
+}
+
+// installationLanguage is the interface language set in the installation in
+// dir (by the app, init or join), or "" when there is none: the database is
+// only read, never created.
+func installationLanguage(dir string) string {
+	path := filepath.Join(dir, data.DBFile)
+	if _, err := os.Stat(path); err != nil {
+		return ""
+	}
+	db, err := sql.Open("sqlite", data.ReadOnlyDSN(path))
+	if err != nil {
+		return ""
+	}
+	defer db.Close()
+	var l string
+	if db.QueryRow("SELECT value FROM settings WHERE key = ?", data.SettingUILang).Scan(&l) != nil || !words.Supported(l) {
+		return ""
+	}
+	return l
+}
+
+// errorText words an error for the person typing: the CLI's own errors come
+// from the catalogue; the typed errors of the layers below are worded here;
+// any other keeps its English text, said to be a technical detail in the
+// other languages.
+func (t tr) errorText(err error) said {
+	var se saidError
+	if errors.As(err, &se) {
+		return se.msg
+	}
+	if t.Lang() == "en" {
+		return said(data.Printable(oneLine(err)))
+	}
+	var ve data.ValidationError
+	if errors.As(err, &ve) {
+		parts := make([]string, len(ve))
+		for i, fe := range ve {
+			parts[i] = fe.Field + ": " + string(t.fieldProblem(fe))
+		}
+		return said(data.Printable(strings.Join(parts, "; ")))
+	}
+	switch {
+	case errors.Is(err, vsync.ErrNotConnected):
+		return t.X("cli.error.not_connected", "The hub folder is not there: connect the USB stick or the disk that holds it, then sync again. Nothing was lost.")
+	case errors.Is(err, vsync.ErrUnreachable):
+		return t.X("sync.error.unreachable", "The hub cannot be reached (no network, or the folder or USB stick is not there). You are working offline: nothing was lost, and your changes are sent next time.")
+	case errors.Is(err, vsync.ErrAuth):
+		return t.X("sync.error.auth", "The hub did not let this computer in: the access token or key is wrong or has expired. Ask your coordinator for a new one.")
+	case errors.Is(err, vsync.ErrHostKey):
+		return t.X("sync.error.host_key", "The hub's identity could not be confirmed, so nothing was sent. Ask your coordinator before you sync again.")
+	case errors.Is(err, vsync.ErrNotHub):
+		return t.X("sync.error.not_hub", "This address or folder is not a Vademecum hub. Check the address, or choose an empty folder to start a new hub there.")
+	case errors.Is(err, vsync.ErrDiskFull):
+		return t.X("sync.error.disk_full", "The disk is full. Free some space and sync again: nothing was lost.")
+	case errors.Is(err, vsync.ErrHubBusy):
+		return t.X("sync.error.busy", "Partners were sending changes to the hub at the same time. Sync again in a few minutes.")
+	case errors.Is(err, vsync.ErrNoRemote):
+		return t.X("cli.error.no_hub", "No hub is set up yet: add one with 'vademecum-cli remote add NAME ADDRESS'.")
+	case errors.Is(err, vsync.ErrMassDeletion):
+		return t.X("cli.error.mass_deletion", "The hub would delete many shared practices here at once, so nothing was changed. If your partners really removed them, sync again with --allow-deletions.")
+	case errors.Is(err, data.ErrNotYours):
+		return t.X("cli.error.not_yours", "This belongs to another organisation: only that organisation can change it. Add a comment instead.")
+	}
+	return t.X("cli.error.technical", "{{.Detail}}", words.Args{"Detail": oneLine(err)})
+}
+
+// fieldProblem words a problem of one field of a practice or comment.
+func (t tr) fieldProblem(fe data.FieldError) said {
+	switch {
+	case fe.Msg == "is required" && fe.Field == "title":
+		return t.X("editor.error.title_required", "Please give the practice a title. It is the only field you must fill in.")
+	case fe.Msg == "is required":
+		return t.X("editor.error.required", "Please fill this in.")
+	case strings.HasPrefix(fe.Msg, "is too long"):
+		return t.X("editor.error.too_long", "This text is too long: please shorten it.")
+	case strings.HasPrefix(fe.Msg, "may contain personal data"):
+		detail, _, _ := strings.Cut(strings.TrimPrefix(fe.Msg, "may contain personal data ("), "): ")
+		return t.X("cli.error.personal", "This may contain personal data ({{.Detail}}): replace it, or mark it as not personal with --not-personal, or use --pseudonymise.",
+			words.Args{"Detail": detail})
+	case strings.Contains(fe.Msg, "invalid UTF-8"):
+		return t.X("editor.error.not_text", "This contains characters that are not text: please type it again.")
+	}
+	switch fe.Field {
+	case "lang":
+		return t.X("cli.error.lang", "Give the language it is written in: en, it, es, pl, cs or fr.")
+	case "visibility":
+		return t.X("cli.error.visibility", "Give who can read it: draft, org or shared.")
+	case "tags":
+		return t.X("editor.error.tags", "A tag may have letters, digits, spaces and dashes, up to 60 characters. Separate tags with commas.")
+	case "tools":
+		return t.X("editor.error.tools", "A tool in this list is no longer in the toolkit: please remove it.")
+	}
+	return t.X("cli.error.technical", "{{.Detail}}", words.Args{"Detail": fe.Msg})
+}
+
+// U is the text of key as a plain string, for a flag's usage.
+func (t tr) U(key, english string) string { return t.w.X(key, english) }
+
+// text is a command's one-line help, worded when shown.
+func text(key, english string) func(t tr) said {
+	return func(t tr) said { return said(t.w.X(key, english)) }
+}
+
+// capitalise writes the first letter of s as a capital ("context and
+// problem" as a heading).
+func capitalise(s said) said {
+	r := []rune(string(s))
+	if len(r) == 0 {
+		return s
+	}
+	return said(strings.ToUpper(string(r[0])) + string(r[1:]))
+}
+
+// syncErr is a sync's error on one line: several hubs may each have failed,
+// and one line per hub would break scripts.
+type syncErr struct{ err error }
+
+func (e syncErr) Error() string { return strings.ReplaceAll(e.err.Error(), "\n", "; ") }
+func (e syncErr) Unwrap() error { return e.err }
+
+// refusedReason words why a sync set a file of the hub aside.
+func (t tr) refusedReason(reason string) said {
+	return said(data.Printable(reason))
+}
+
+// failN is an error worded from the catalogue for a count (see tr.N).
+func (t tr) failN(key, one, other string, count int, args ...words.Args) error {
+	return saidError{t.N(key, one, other, count, args...)}
+}
+
+// keyStatus words a key's status (trust.StatusPinned...).
+func (t tr) keyStatus(status string) said {
+	switch status {
+	case trust.StatusPinned:
+		return t.X("cli.keys.status_pinned", "pinned")
+	case trust.StatusRevoked:
+		return t.X("cli.keys.status_revoked", "revoked")
+	case trust.StatusPending:
+		return t.X("cli.keys.status_pending", "waiting for approval")
+	}
+	return said(data.Printable(status))
+}
+
+// cliLanguage is the language of the texts before the installation is known:
+// LC_ALL's when set, else the system's (LANGUAGE, LC_MESSAGES, LANG).
+func cliLanguage() string {
+	if l, ok := words.Forced(); ok {
+		return l
+	}
+	return words.System()
+}
