@@ -138,11 +138,19 @@ func appMessages(t *testing.T, out map[string]englishText) {
 	}
 }
 
-// cliMessages collects the texts of cmd/vademecum-cli: t.X(key, english),
-// t.N(key, one, other, ...), t.U(key, english) and text(key, english).
+// cliMessages collects the texts of cmd/vademecum-cli and internal/words:
+// t.X(key, english), t.N(key, one, other, ...), t.U(key, english) and
+// text(key, english).
 func cliMessages(t *testing.T, out map[string]englishText) {
 	t.Helper()
-	fset, files := goSources(t, filepath.Join("..", "cmd", "vademecum-cli"))
+	for _, dir := range []string{filepath.Join("..", "cmd", "vademecum-cli"), filepath.Join("..", "internal", "words")} {
+		cliDirMessages(t, dir, out)
+	}
+}
+
+func cliDirMessages(t *testing.T, dir string, out map[string]englishText) {
+	t.Helper()
+	fset, files := goSources(t, dir)
 	for _, f := range files {
 		ast.Inspect(f, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)

@@ -6,9 +6,11 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"vademecum/data/privacy"
 	vsync "vademecum/sync"
@@ -138,5 +140,40 @@ func TestPartnerCitiesAndPlaceholdersTranslated(t *testing.T) {
 	UseLanguage("it")
 	if got := redact("Chiamare il 347 123 4567 o scrivere a anna@example.org", nil); got != "Chiamare il [telefono] o scrivere a [email]" {
 		t.Errorf("redacted in Italian: %q", got)
+	}
+}
+
+// Why a file of the hub was set aside is said in the interface language, on
+// the Sync screen's list and in the result of a sync; a reason without a code
+// (a signature check's) keeps its English, escaped.
+func TestRefusalReasonsTranslated(t *testing.T) {
+	defer UseLanguage("en")
+	st := newTestStore(t)
+	st.SetSetting("ui_lang", "pl")
+	hub, _ := conflictHub(t, st)
+	tooBig := "the file is too large (900 KB, at most 512 KB)"
+	older := "an older version (version 2 of 2026-11-01T10:00:00Z) than the one held here (version 5): ignored"
+	other := "signed with an unknown \x1b[2Kkey"
+	hub.quarantined = []HubQuarantined{{Path: "practices/2026/11/a.json", Reason: tooBig, Remote: "hub", Seen: time.Now()},
+		{Path: "orgs/x.json", Reason: other, Remote: "hub", Seen: time.Now()}}
+	hub.result.Refused = []HubQuarantined{{Path: "practices/2026/11/b.json", Reason: older}}
+	u := newTestUI(t, st, hub)
+	u.selectTab(2)
+	u.Wait()
+	label := func(i int) string {
+		item := u.syncs.quarList.CreateItem()
+		u.syncs.quarList.UpdateItem(i, item)
+		return item.(*fyne.Container).Objects[1].(*widget.Label).Text
+	}
+	if got, want := label(0), "Plik jest za duży (900 KB; przyjmujemy najwyżej 512 KB)."; got != want {
+		t.Errorf("set aside, in Polish: %q, want %q", got, want)
+	}
+	if got := label(1); got != `signed with an unknown \x1b[2Kkey` {
+		t.Errorf("a reason without a code: %q", got)
+	}
+	test.Tap(u.syncs.syncBtn)
+	u.Wait()
+	if r := u.syncs.result.Text; !strings.Contains(r, "Starsza wersja (wersja 2 z 2026-11-01T10:00:00Z) niż ta na tym komputerze (wersja 5): odłożona.") || strings.Contains(r, "ignored") {
+		t.Errorf("sync result in Polish: %q", r)
 	}
 }

@@ -78,7 +78,7 @@ func newSyncScreen(u *UI) *syncScreen {
 		q := s.quarantined[id]
 		box := o.(*fyne.Container)
 		box.Objects[0].(*widget.Label).SetText(data.Printable(q.Path))
-		box.Objects[1].(*widget.Label).SetText(data.Printable(q.Reason))
+		box.Objects[1].(*widget.Label).SetText(refusalText(q.Reason))
 		box.Objects[2].(*widget.Label).SetText(lang.X("sync.quarantine.seen", "From {{.Remote}}, {{.When}}",
 			map[string]any{"Remote": q.Remote, "When": formatDateTime(q.Seen, u.lang)}))
 	})
@@ -410,7 +410,7 @@ func (s *syncScreen) syncNow() {
 				}
 				for _, r := range res.Refused {
 					lines = append(lines, lang.X("sync.result.refused", "Refused from the hub: {{.Path}} — {{.Reason}}",
-						map[string]any{"Path": data.Printable(r.Path), "Reason": data.Printable(r.Reason)}))
+						map[string]any{"Path": data.Printable(r.Path), "Reason": refusalText(r.Reason)}))
 				}
 				s.result.SetText(strings.Join(lines, "\n"))
 				if res.Conflicts > 0 {

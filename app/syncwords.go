@@ -8,6 +8,8 @@ import (
 
 	"fyne.io/fyne/v2/lang"
 
+	"vademecum/data"
+	"vademecum/internal/words"
 	vsync "vademecum/sync"
 )
 
@@ -39,6 +41,16 @@ func syncErrorText(err error) string {
 		return lang.X("sync.error.mass_deletion", "The hub would delete many shared practices here at once, so nothing was changed. If your partners really removed them, allow it on the Sync screen.")
 	}
 	return lang.X("sync.error.other", "Something unexpected stopped the sync. Your practices are safe on this computer. The sync log has the details for your coordinator.")
+}
+
+// refusalText words why the sync set a file of the hub aside, in the
+// interface language (internal/words, shared with the CLI); a reason without
+// a code (a signature check's) keeps its English, made printable.
+func refusalText(reason string) string {
+	if t, ok := words.In(currentLanguage()).Refusal(reason); ok {
+		return t
+	}
+	return data.Printable(reason)
 }
 
 // hubFormErrorText words why a hub could not be added.

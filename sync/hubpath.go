@@ -99,11 +99,11 @@ func parseHubPath(p string) (hubFile, error) {
 		if len(parts) == 2 && sha256Re.MatchString(parts[1]) {
 			return hubFile{Skip: true}, nil
 		}
-		return hubFile{}, fmt.Errorf("an attachment must be named by its SHA-256")
+		return hubFile{}, reasonError(ReasonAttachmentName)
 	}
 	typ, ok := typeOfDir[parts[0]]
 	if !ok {
-		return hubFile{}, fmt.Errorf("the path is outside the known folders (orgs, tools, guides, practices, comments, attachments)")
+		return hubFile{}, reasonError(ReasonOutsideFolders)
 	}
 	name := parts[len(parts)-1]
 	id, isJSON := strings.CutSuffix(name, ".json")
@@ -111,16 +111,16 @@ func parseHubPath(p string) (hubFile, error) {
 	switch typ {
 	case data.TypePractice, data.TypeComment:
 		if len(parts) != 4 || !yearRe.MatchString(parts[1]) || !monthRe.MatchString(parts[2]) {
-			return hubFile{}, fmt.Errorf("%s must be in %s/<year>/<month>/", parts[0], parts[0])
+			return hubFile{}, reasonError(ReasonNeedsMonth, parts[0], parts[0])
 		}
 		month = parts[1] + "/" + parts[2]
 	default:
 		if len(parts) != 2 {
-			return hubFile{}, fmt.Errorf("%s holds files only, no sub-folders", parts[0])
+			return hubFile{}, reasonError(ReasonNoSubfolders, parts[0])
 		}
 	}
 	if !isJSON || !idRe.MatchString(id) {
-		return hubFile{}, fmt.Errorf("the file name must be <id>.json")
+		return hubFile{}, reasonError(ReasonFileName)
 	}
 	return hubFile{Type: typ, ID: id, Month: month}, nil
 }

@@ -393,11 +393,11 @@ func entryKind(m filemode.FileMode) string {
 	case filemode.Regular, filemode.Executable, filemode.Deprecated, filemode.Dir:
 		return ""
 	case filemode.Symlink:
-		return "a symbolic link is not a record"
+		return reasonf(ReasonSymlink)
 	case filemode.Submodule:
-		return "a gitlink (a submodule) is not a record"
+		return reasonf(ReasonGitlink)
 	}
-	return fmt.Sprintf("a file of unknown kind (mode %o) is not a record", uint32(m))
+	return reasonf(ReasonOddMode, uint32(m))
 }
 
 func (r *repo) diffInto(a, b plumbing.Hash, prefix string, depth int, out *[]fileChange, budget *int) error {

@@ -223,7 +223,7 @@ func (e *Engine) choose(path string, was, mine, theirs plumbing.Hash, me data.Id
 	if theirs.IsZero() {
 		if !was.IsZero() && !mine.IsZero() {
 			e.logf("%s is missing from the hub: a file removed by hand is not a deletion, it is sent again", path)
-			return decision{keep: mine, refused: &refusal{Path: path, Reason: "removed from the hub without a signed deletion: kept, and sent back to the hub"}}, nil
+			return decision{keep: mine, refused: &refusal{Path: path, Reason: reasonf(ReasonRemoved)}}, nil
 		}
 		return keepMine, nil
 	}
@@ -249,7 +249,7 @@ func (e *Engine) choose(path string, was, mine, theirs plumbing.Hash, me data.Id
 			d.keep = mine
 			if theirs != was && t.rec.Base().Version < o.rec.Base().Version {
 				d.refused = &refusal{Path: path, Blob: theirs,
-					Reason: fmt.Sprintf("an older version (version %d of %s) than the one held here (version %d): ignored", t.rec.Base().Version, fmtTime(t.rec.Base().Updated), o.rec.Base().Version)}
+					Reason: reasonf(ReasonOlder, t.rec.Base().Version, fmtTime(t.rec.Base().Updated), o.rec.Base().Version)}
 			}
 		}
 		if o.rec.Base().Org == me.Org {
@@ -814,17 +814,17 @@ func (e *Engine) withMerged(items []incoming, to plumbing.Hash, merged map[strin
 func (e *Engine) readRecord(blob plumbing.Hash, hf hubFile) (data.Record, []byte, string) {
 	size, err := e.repo.blobSize(blob)
 	if err != nil {
-		return nil, nil, "the file cannot be read from the repository"
+		return nil, nil, reasonf(ReasonUnreadable)
 	}
 	if size > MaxBlob {
-		return nil, nil, fmt.Sprintf("the file is too large (%d KB, at most %d KB)", size>>10, MaxBlob>>10)
+		return nil, nil, reasonf(ReasonTooLarge, size>>10, MaxBlob>>10)
 	}
 	body, err := e.repo.readBlob(blob)
 	if err != nil {
-		return nil, nil, "the file cannot be read from the repository"
+		return nil, nil, reasonf(ReasonUnreadable)
 	}
 	if !utf8.Valid(body) {
-		return nil, nil, "the file is not valid UTF-8 text"
+		return nil, nil, reasonf(ReasonNotText)
 	}
 	rec, err := data.Decode(body)
 	if err != nil {
@@ -833,13 +833,13 @@ func (e *Engine) readRecord(blob plumbing.Hash, hf hubFile) (data.Record, []byte
 	m := rec.Base()
 	switch {
 	case m.ID != hf.ID:
-		return nil, nil, fmt.Sprintf("the record's id %s differs from its file name", m.ID)
+		return nil, nil, reasonf(ReasonIDMismatch, m.ID)
 	case m.Type != hf.Type:
-		return nil, nil, fmt.Sprintf("a %s record in the %s folder", m.Type, folders[hf.Type])
+		return nil, nil, reasonf(ReasonWrongFolder, m.Type, folders[hf.Type])
 	case m.Org == data.ToolkitOrg:
-		return nil, nil, "toolkit content (organisation vademecum) ships with the app, never through a hub"
+		return nil, nil, reasonf(ReasonToolkit)
 	case hf.Month != "" && m.Created.UTC().Format("2006/01") != hf.Month:
-		return nil, nil, fmt.Sprintf("the record was created in %s but sits in the folder of %s", m.Created.UTC().Format("2006/01"), hf.Month)
+		return nil, nil, reasonf(ReasonWrongMonth, m.Created.UTC().Format("2006/01"), hf.Month)
 	}
 	return rec, body, ""
 }
@@ -868,7 +868,7 @@ func (e *Engine) applyOne(tx *data.Tx, it incoming, seen map[string]string, dirt
 	}
 	if err != nil {
 		// A local record that cannot be read is left alone rather than overwritten.
-		return false, fmt.Sprintf("the local copy of %s cannot be read: %v", it.id, err), nil
+		return false, reasonf(ReasonLocalUnreadable, it.id, err), nil
 	}
 	if it.gone {
 		// A file missing from the branch is not a deletion: only a signed
@@ -876,10 +876,10 @@ func (e *Engine) applyOne(tx *data.Tx, it incoming, seen map[string]string, dirt
 		return false, "", nil
 	}
 	if p, dup := seen[it.id]; dup {
-		return false, fmt.Sprintf("the id %s is already used by %s", it.id, p), nil
+		return false, reasonf(ReasonIDTaken, it.id, p), nil
 	}
 	if prev != nil && HubPath(prev) != it.path {
-		return false, fmt.Sprintf("the id %s is already used by %s", it.id, HubPath(prev)), nil
+		return false, reasonf(ReasonIDTaken, it.id, HubPath(prev)), nil
 	}
 	if e.opts.Verify != nil {
 		if err := e.verify(&it, prev); err != nil {
@@ -918,8 +918,7 @@ func (e *Engine) applyOne(tx *data.Tx, it incoming, seen map[string]string, dirt
 			return false, "", nil
 		}
 		if !dirty && !newerBody(it.body, local) {
-			return false, fmt.Sprintf("an older version (version %d of %s) than the one held here (version %d of %s): ignored",
-				it.rec.Base().Version, fmtTime(it.rec.Base().Updated), prev.Base().Version, fmtTime(prev.Base().Updated)), nil
+			return false, reasonf(ReasonOlderThan, it.rec.Base().Version, fmtTime(it.rec.Base().Updated), prev.Base().Version, fmtTime(prev.Base().Updated)), nil
 		}
 	}
 	if !dirty || local == nil {

@@ -181,9 +181,17 @@ type syncErr struct{ err error }
 func (e syncErr) Error() string { return strings.ReplaceAll(e.err.Error(), "\n", "; ") }
 func (e syncErr) Unwrap() error { return e.err }
 
-// refusedReason words why a sync set a file of the hub aside.
+// refusedReason words why a sync set a file of the hub aside: in English the
+// sync's own text, as scripts read it; in the other languages the catalogue's,
+// or the English marked as a technical detail when the reason has no code.
 func (t tr) refusedReason(reason string) said {
-	return said(data.Printable(reason))
+	if t.Lang() == "en" {
+		return said(data.Printable(reason))
+	}
+	if s, ok := t.w.Refusal(reason); ok {
+		return said(s)
+	}
+	return t.X("cli.error.technical", "{{.Detail}}", words.Args{"Detail": reason})
 }
 
 // failN is an error worded from the catalogue for a count (see tr.N).

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"vademecum/internal/words"
 )
 
 // catalogueCalls take a catalogue key and its English text (see tr).
@@ -240,4 +242,21 @@ func cliSources(t *testing.T) (*token.FileSet, []*ast.File) {
 		out = append(out, f)
 	}
 	return fset, out
+}
+
+// TestRefusedReasonInLanguage: 'refused PATH: REASON' gives the reason in the
+// installation's language, English as the sync wrote it, and a reason without
+// a code as a technical detail; text from the hub stays escaped.
+func TestRefusedReasonInLanguage(t *testing.T) {
+	reason := "the record's id \x1b[2Kx differs from its file name"
+	en, it, cs := tr{words.In("en")}, tr{words.In("it")}, tr{words.In("cs")}
+	if got := en.refusedReason(reason); got != `the record's id \x1b[2Kx differs from its file name` {
+		t.Errorf("English: %q", got)
+	}
+	if got, want := it.refusedReason(reason), said(`Il record nel file non corrisponde al nome del file (\x1b[2Kx).`); got != want {
+		t.Errorf("Italian: %q, want %q", got, want)
+	}
+	if got := cs.refusedReason("signed with a revoked key"); got != "chyba (technický detail, anglicky): signed with a revoked key" {
+		t.Errorf("Czech, no code: %q", got)
+	}
 }

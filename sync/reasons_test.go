@@ -1,0 +1,84 @@
+package sync
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// TestExplainReadsEveryReasonBack: every reason the sync words is read back
+// as its code with its values, by that code alone, so front ends can word it.
+func TestExplainReadsEveryReasonBack(t *testing.T) {
+	for code, f := range reasonFormats {
+		var args []any
+		want := map[string]string{}
+		for i, name := range f.names {
+			var v any = fmt.Sprintf("value-%d of %s", i, name) // values may hold spaces
+			if verb := reasonVerb.FindAllString(f.english, -1)[i]; strings.HasSuffix(verb, "d") || strings.HasSuffix(verb, "o") {
+				v = 40 + i
+			}
+			if prev, ok := want[name]; ok { // a name used twice holds the same value
+				v = prev
+			}
+			args = append(args, v)
+			want[name] = fmt.Sprint(v)
+			if strings.HasSuffix(reasonVerb.FindAllString(f.english, -1)[i], "o") {
+				want[name] = fmt.Sprintf("%o", v)
+			}
+		}
+		text := reasonf(code, args...)
+		got, values := Explain(text)
+		if got != code {
+			t.Errorf("%q: code %q, want %q", text, got, code)
+			continue
+		}
+		for name, v := range want {
+			if values[name] != v {
+				t.Errorf("%q: %s = %q, want %q", text, name, values[name], v)
+			}
+		}
+		matches := 0
+		for _, re := range reasonPatterns {
+			if re.MatchString(text) {
+				matches++
+			}
+		}
+		if matches != 1 {
+			t.Errorf("%q matches %d codes", text, matches)
+		}
+	}
+}
+
+// TestExplainLeavesOtherReasons: a reason the sync did not word (a signature
+// check's, a decoding error) has no code, whatever a hub put in it.
+func TestExplainLeavesOtherReasons(t *testing.T) {
+	for _, r := range []string{
+		"signed for shelter-it, whose organisation file (orgs/shelter-it.json) has not been received here yet",
+		"the file is too large (12 KB, at most 512 KB) and more",
+		"xthe file is not valid UTF-8 text",
+		"",
+	} {
+		if code, _ := Explain(r); code != "" {
+			t.Errorf("%q explained as %q", r, code)
+		}
+	}
+}
+
+// TestHubPathErrorsHaveCodes: the reasons a hub path is refused are coded.
+func TestHubPathErrorsHaveCodes(t *testing.T) {
+	for path, want := range map[string]string{
+		"secrets/x.json":         ReasonOutsideFolders,
+		"practices/x.json":       ReasonNeedsMonth,
+		"orgs/a/b.json":          ReasonNoSubfolders,
+		"attachments/not-a-hash": ReasonAttachmentName,
+	} {
+		_, err := parseHubPath(path)
+		if err == nil {
+			t.Errorf("%s: accepted", path)
+			continue
+		}
+		if code, _ := Explain(err.Error()); code != want {
+			t.Errorf("%s: %q explained as %q, want %q", path, err, code, want)
+		}
+	}
+}
