@@ -24,10 +24,24 @@ type journalModel struct {
 	filter data.PracticeFilter
 	total  int
 	pages  map[int][]data.Summary
+	found  []data.Summary // the practices a text search found, best first (pages unused)
+	search bool
 }
 
-func loadJournal(ctx context.Context, st *data.Store, f data.PracticeFilter) (*journalModel, error) {
+// journalSearchLimit is how many practices and comments a text search of the
+// journal reads at most.
+const journalSearchLimit = 500
+
+func loadJournal(ctx context.Context, st *data.Store, f data.PracticeFilter, text, uiLang string) (*journalModel, error) {
 	m := &journalModel{store: st, filter: f, pages: map[int][]data.Summary{}}
+	if data.MatchExpr(text) != "" {
+		found, err := searchJournal(ctx, st, f, text, uiLang)
+		if err != nil {
+			return nil, err
+		}
+		m.found, m.total, m.search = found, len(found), true
+		return m, nil
+	}
 	q := data.Query{Types: []string{data.TypePractice}, Org: f.Org, Country: f.Country, Tag: f.Tag, Tool: f.Tool, Lang: f.Lang,
 		Visibility: f.Visibility}
 	n, err := st.Count(ctx, q)
@@ -57,10 +71,13 @@ func (m *journalModel) page(ctx context.Context, p int) ([]data.Summary, error) 
 	return rows, nil
 }
 
-// get returns the i-th practice, newest first.
+// get returns the i-th practice, newest first (best match first when searching).
 func (m *journalModel) get(i int) (data.Summary, bool) {
 	if m == nil || i < 0 || i >= m.total {
 		return data.Summary{}, false
+	}
+	if m.search {
+		return m.found[i], true
 	}
 	rows, err := m.page(context.Background(), i/journalPage)
 	if err != nil || i%journalPage >= len(rows) {
@@ -82,6 +99,8 @@ type journalScreen struct {
 	u       *UI
 	content fyne.CanvasObject
 
+	search                                        *entry // words to find in the practices and their comments
+	loadTimer                                     *time.Timer
 	org, country, tag, tool, language, visibility *picker
 	count                                         *widget.Label
 	list                                          *widget.List
@@ -103,6 +122,11 @@ type journalScreen struct {
 func newJournalScreen(u *UI) *journalScreen {
 	s := &journalScreen{u: u}
 	changed := func(string) { s.reload("") }
+	s.search = newEntry(u)
+	s.search.SetPlaceHolder(lang.X("journal.search.placeholder", "Search the journal: words from a practice or its comments"))
+	// Search as you type: the search runs after a pause, not at every key.
+	s.search.OnChanged = func(string) { s.load("", 150*time.Millisecond) }
+	s.search.OnSubmitted = func(string) { s.load("", 0) }
 
 	orgs := make([]*data.Organisation, 0, len(u.orgs))
 	for _, o := range u.orgs {
@@ -176,7 +200,8 @@ func newJournalScreen(u *UI) *journalScreen {
 	newBtn := widget.NewButtonWithIcon(lang.X("journal.new", "New practice"), theme.ContentAddIcon(), u.newPractice)
 	newBtn.Importance = widget.HighImportance
 	filters := container.NewGridWithColumns(3, s.org.Select, s.country.Select, s.tag.Select, s.tool.Select, s.language.Select, s.visibility.Select)
-	top := container.NewBorder(nil, nil, nil, container.NewVBox(newBtn), filters)
+	searchRow := container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), nil, s.search)
+	top := container.NewBorder(nil, nil, nil, container.NewVBox(newBtn), container.NewVBox(searchRow, filters))
 	split := container.NewHSplit(container.NewBorder(s.count, nil, nil, nil, s.list), s.scroll)
 	split.Offset = 0.42
 	s.content = container.NewBorder(top, nil, nil, nil, split)
@@ -272,15 +297,19 @@ func (s *journalScreen) filter() data.PracticeFilter {
 }
 
 // reload reads the journal again; selectID, when set, is shown once it is loaded.
-func (s *journalScreen) reload(selectID string) {
+func (s *journalScreen) reload(selectID string) { s.load(selectID, 0) }
+
+// load reads the journal again after delay (a search being typed), replacing
+// a load still waiting.
+func (s *journalScreen) load(selectID string, delay time.Duration) {
 	if s.list == nil {
 		return // still being built
 	}
-	f := s.filter()
+	f, text, uiLang := s.filter(), s.search.Text, s.u.lang
 	s.gen++
 	gen := s.gen
-	s.u.background(func(ctx context.Context) func() {
-		m, err := loadJournal(ctx, s.u.store, f)
+	s.u.later(&s.loadTimer, delay, func(ctx context.Context) func() {
+		m, err := loadJournal(ctx, s.u.store, f, text, uiLang)
 		return func() {
 			if gen != s.gen {
 				return
@@ -292,7 +321,11 @@ func (s *journalScreen) reload(selectID string) {
 			s.model = m
 			s.list.UnselectAll()
 			s.list.Refresh()
-			s.count.SetText(plural("journal.count", "{{.Count}} practice", "{{.Count}} practices", m.total))
+			if m.search {
+				s.count.SetText(plural("journal.search.count", "{{.Count}} practice found", "{{.Count}} practices found", m.total))
+			} else {
+				s.count.SetText(plural("journal.count", "{{.Count}} practice", "{{.Count}} practices", m.total))
+			}
 			if selectID != "" {
 				s.showPractice(selectID)
 			} else if s.selectedID != "" {
@@ -542,4 +575,49 @@ func (u *UI) showPracticesWithTool(id string) {
 	u.selectTab(1)
 	u.journal.tool.setValue(id)
 	u.journal.reload("")
+}
+
+// searchJournal finds the practices whose text, or a comment's, holds the
+// words of text (the store's full-text search, which ignores case and accents),
+// best match first, each once, narrowed by the filters f.
+func searchJournal(ctx context.Context, st *data.Store, f data.PracticeFilter, text, uiLang string) ([]data.Summary, error) {
+	hits, err := st.Search(ctx, data.Query{Text: text, Types: []string{data.TypePractice, data.TypeComment},
+		Limit: journalSearchLimit, UILang: uiLang})
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var out []data.Summary
+	for _, h := range hits {
+		id := h.ID
+		if h.Type == data.TypeComment {
+			id = h.Parent
+		}
+		if id == "" || seen[id] {
+			continue
+		}
+		seen[id] = true
+		p, err := st.GetPractice(id)
+		if err != nil || p.Deleted || !practiceMatches(p, f) {
+			continue
+		}
+		out = append(out, data.Summary{ID: p.ID, Type: p.Type, Org: p.Org, Author: p.Author, Lang: p.Lang, Created: p.Created,
+			Updated: p.Updated, Title: p.Title, Country: p.Country, Visibility: p.Visibility})
+	}
+	return out, nil
+}
+
+// practiceMatches reports whether p passes the journal's filters.
+func practiceMatches(p *data.Practice, f data.PracticeFilter) bool {
+	has := func(list []string, v string, fold bool) bool {
+		for _, x := range list {
+			if x == v || (fold && data.Fold(x) == v) {
+				return true
+			}
+		}
+		return false
+	}
+	return (f.Org == "" || p.Org == f.Org) && (f.Country == "" || p.Country == f.Country) && (f.Lang == "" || p.Lang == f.Lang) &&
+		(f.Visibility == "" || p.Visibility == f.Visibility) && (f.Tag == "" || has(p.Tags, f.Tag, true)) &&
+		(f.Tool == "" || has(p.Tools, f.Tool, false))
 }
