@@ -352,6 +352,10 @@ func (u *UI) focusSearch() {
 		u.editor.requestClose(u.focusSearch)
 		return
 	}
+	if u.tabs.SelectedIndex() == 1 {
+		u.win.Canvas().Focus(u.journal.search) // on the journal, its own search
+		return
+	}
 	u.tabs.SelectIndex(0)
 	u.win.Canvas().Focus(u.toolkit.search)
 }

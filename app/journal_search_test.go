@@ -37,6 +37,12 @@ func TestJournalTextSearch(t *testing.T) {
 	if j.model.len() != 4 {
 		t.Fatalf("journal shows %d", j.model.len())
 	}
+	// Ctrl+F on the journal goes to its search box.
+	u.selectTab(1)
+	u.focusSearch()
+	if u.win.Canvas().Focused() != j.search {
+		t.Errorf("Ctrl+F on the journal focuses %T", u.win.Canvas().Focused())
+	}
 	search := func(text string) []string {
 		t.Helper()
 		j.search.SetText("")
