@@ -151,7 +151,17 @@ type ToolFilter struct {
 }
 
 func (s *Store) decodeAll(ctx context.Context, sqlq string, args ...any) ([]Record, error) {
-	rows, err := s.db.QueryContext(ctx, sqlq, args...)
+	return decodeAllIn(ctx, s.db, sqlq, args...)
+}
+
+func decodeAllIn(ctx context.Context, q Querier, sqlq string, args ...any) ([]Record, error) {
+	var rows *sql.Rows
+	var err error
+	if db, ok := q.(*sql.DB); ok {
+		rows, err = db.QueryContext(ctx, sqlq, args...)
+	} else {
+		rows, err = q.Query(sqlq, args...)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -237,15 +247,7 @@ func (s *Store) ListComments(ctx context.Context, practiceID string) ([]*Comment
 
 // ListOrgs returns the organisations known here, by name.
 func (s *Store) ListOrgs(ctx context.Context) ([]*Organisation, error) {
-	recs, err := s.decodeAll(ctx, "SELECT body FROM records WHERE type = 'org' AND deleted = 0 ORDER BY title COLLATE NOCASE")
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*Organisation, 0, len(recs))
-	for _, r := range recs {
-		out = append(out, r.(*Organisation))
-	}
-	return out, nil
+	return orgsIn(ctx, s.db)
 }
 
 // Tags returns every tag used in the journal, sorted.

@@ -200,14 +200,7 @@ func (s *Store) migrate(ctx context.Context) error {
 }
 
 // Setting returns the value of key, or "" when unset.
-func (s *Store) Setting(key string) (string, error) {
-	var v string
-	err := s.db.QueryRow("SELECT value FROM settings WHERE key = ?", key).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
-	}
-	return v, err
-}
+func (s *Store) Setting(key string) (string, error) { return SettingIn(s.db, key) }
 
 // SetSetting stores value under key (and in the local copy, see LocalCopyFile).
 func (s *Store) SetSetting(key, value string) error {

@@ -173,7 +173,7 @@ func (w *world) converged(name string, extra ...*node) {
 		if got := recordBody(w.t, n, w.pid); got != want {
 			w.t.Errorf("%s: %s (%s) holds\n%s\nwant the owner's\n%s", name, n.org, n.kr.Installation().ID(), got, want)
 		}
-		if err := newcomer.kr.Verify(mustDecode(w.t, want), []byte(want), nil); err != nil {
+		if err := newcomer.kr.Verify(nil, mustDecode(w.t, want), []byte(want), nil); err != nil {
 			w.t.Errorf("%s: the owner's version does not verify: %v", name, err)
 		}
 	}

@@ -27,8 +27,11 @@ type Options struct {
 	Sign func(r data.Record) error
 	// Verify checks a record arriving from a hub: nil, or the reason to
 	// quarantine it. prev is the version already here, or nil. A reason that
-	// may pass later (see Temporary) is checked again at every sync.
-	Verify func(r data.Record, body []byte, prev data.Record) error
+	// may pass later (see Temporary) is checked again at every sync. q is
+	// where it reads and writes: the import's transaction when the check runs
+	// inside it, else the database. It must not use another connection while
+	// it is given a transaction (that connection would wait for this one).
+	Verify func(q data.Querier, r data.Record, body []byte, prev data.Record) error
 	// Lists reports whether the organisation file o (body: its bytes) of this
 	// installation's organisation lists this installation's key, not revoked,
 	// and is signed by a key trusted here (nil: not checked). See Engine.listed.

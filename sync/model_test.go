@@ -135,7 +135,6 @@ func (in *install) close() {
 
 func (in *install) sync() (Result, error) {
 	res, err := in.eng.Sync(context.Background(), "", nil)
-	in.kr.Wait()
 	modelStats.syncs.Add(1)
 	modelStats.conflicts.Add(int64(res.Conflicts))
 	return res, err

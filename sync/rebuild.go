@@ -173,7 +173,6 @@ func Rebuild(dataDir string, progress func(Progress)) (*RebuildReport, error) {
 	}); err != nil {
 		return rep, err
 	}
-	kr.Wait()
 	if err := db.QueryRow("SELECT count(*) FROM record_index").Scan(&rep.FromRepo); err != nil {
 		return rep, err
 	}

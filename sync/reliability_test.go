@@ -162,7 +162,7 @@ func TestMergedRecordIsSignedAgain(t *testing.T) {
 		}
 		n.noQuarantine()
 		// The signature matches the record, as anyone can check.
-		if err := b.kr.Verify(p, nil, nil); err != nil {
+		if err := b.kr.Verify(nil, p, nil, nil); err != nil {
 			t.Errorf("%s: the merged record does not verify: %v", n.org, err)
 		}
 	}
@@ -301,7 +301,7 @@ func TestPartnerCarriesOwnersVersionsBetweenHubs(t *testing.T) {
 			t.Fatalf("%s (%s, %s): summary %q lessons %q", n.org, n.kr.Installation().ID(), n.dir, p.Summary, p.Lessons)
 		}
 		// In the end the owner's laptops signed the merged record again.
-		if err := c.kr.Verify(p, nil, nil); err != nil {
+		if err := c.kr.Verify(nil, p, nil, nil); err != nil {
 			t.Errorf("%s holds a practice whose signature does not match: %v", n.org, err)
 		}
 	}

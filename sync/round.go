@@ -177,7 +177,7 @@ func (e *Engine) check(path string, hf hubFile, blob plumbing.Hash, prev data.Re
 		return v
 	}
 	if e.opts.Verify != nil {
-		if err := e.opts.Verify(v.rec, v.body, prev); err != nil {
+		if err := e.opts.Verify(e.store.DB(), v.rec, v.body, prev); err != nil {
 			var tmp Temporary
 			v.reason, v.temporary = err.Error(), errors.As(err, &tmp) && tmp.Temporary()
 		} else if e.verified != nil {
@@ -882,7 +882,7 @@ func (e *Engine) applyOne(tx *data.Tx, it incoming, seen map[string]string, dirt
 		return false, reasonf(ReasonIDTaken, it.id, HubPath(prev)), nil
 	}
 	if e.opts.Verify != nil {
-		if err := e.verify(&it, prev); err != nil {
+		if err := e.verify(tx, &it, prev); err != nil {
 			var tmp Temporary
 			*retry = errors.As(err, &tmp) && tmp.Temporary()
 			return false, err.Error(), nil
@@ -982,11 +982,11 @@ func (e *Engine) applyOne(tx *data.Tx, it incoming, seen map[string]string, dirt
 // verify checks a file with the Verify hook, unless the merge of this round
 // verified the same file against the same record already (a first import of a
 // whole hub then checks each signature once).
-func (e *Engine) verify(it *incoming, prev data.Record) error {
+func (e *Engine) verify(tx *data.Tx, it *incoming, prev data.Record) error {
 	if e.verified[it.blob] {
 		return nil
 	}
-	return e.opts.Verify(it.rec, it.body, prev)
+	return e.opts.Verify(tx, it.rec, it.body, prev)
 }
 
 func insertConflict(tx *data.Tx, c recordConflict, now string) error {

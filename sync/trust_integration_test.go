@@ -73,7 +73,6 @@ func (n *node) sync() vsync.Result {
 	if err != nil {
 		n.t.Fatalf("%s: sync: %v", n.org, err)
 	}
-	n.kr.Wait()
 	return res
 }
 

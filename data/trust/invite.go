@@ -105,8 +105,10 @@ func Pin(store *data.Store, orgs []InvitedOrg) error {
 }
 
 // Invited returns the keys invitations pinned, by organisation.
-func Invited(store *data.Store) (map[string]InvitedOrg, error) {
-	v, err := store.Setting(SettingInvited)
+func Invited(store *data.Store) (map[string]InvitedOrg, error) { return invitedIn(store.DB()) }
+
+func invitedIn(q data.Querier) (map[string]InvitedOrg, error) {
+	v, err := data.SettingIn(q, SettingInvited)
 	if err != nil {
 		return nil, err
 	}
@@ -163,8 +165,8 @@ func (e *ContradictsInvitation) Error() string {
 // invitedSigner checks the first file seen of an organisation against the keys
 // an invitation pinned for it: nil when none did, or when signer is one of
 // them, not revoked at the file's time.
-func (k *Keyring) invitedSigner(o *data.Organisation, signer *data.Key) error {
-	inv, err := Invited(k.store)
+func (k *Keyring) invitedSigner(q data.Querier, o *data.Organisation, signer *data.Key) error {
+	inv, err := invitedIn(q)
 	if err != nil {
 		return err
 	}

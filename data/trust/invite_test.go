@@ -36,14 +36,12 @@ func TestInvitedKeysWinOverFirstSight(t *testing.T) {
 	if _, err := newcomer.st.Get("cepaim-es"); err == nil {
 		t.Fatal("the forged file was stored")
 	}
-	newcomer.kr.Wait()
 	if p, _ := Pending(newcomer.st); len(p) != 1 || p[0].Signer.ID != forger.kr.Installation().ID() {
 		t.Errorf("the forged file is not held for a person to look at: %+v", p)
 	}
 	newcomer.mustReceive(t, genuine)
 	newcomer.mustReceive(t, coord.publish(t, "opengroup-it"))
 	// A practice of the forger is refused as not Cepaim's.
-	forger.kr.Wait()
 	newcomer.refuses(t, forger.publish(t, forger.practice(t, "forged")), "not one of the keys of cepaim-es")
 
 	// Without an invitation, first sight believes the hub (and the CLI and

@@ -2,7 +2,6 @@ package trust
 
 import (
 	"bytes"
-	"context"
 	"crypto/ed25519"
 	"database/sql"
 	"encoding/base64"
@@ -36,7 +35,6 @@ type Keyring struct {
 	// hold yet: the sync engine imports them in the same round as the records
 	// they sign, possibly in one transaction that commits after every Verify.
 	seen map[string]*data.Organisation
-	wg   gosync.WaitGroup
 }
 
 type cachedOrg struct {
@@ -52,10 +50,10 @@ func New(store *data.Store) (*Keyring, error) {
 		return nil, err
 	}
 	k := &Keyring{store: store, me: me, cache: map[string]cachedOrg{}, seen: map[string]*data.Organisation{}}
-	if k.orgStmt, err = store.DB().Prepare("SELECT body FROM records WHERE id = ? AND type = 'org'"); err != nil {
+	if k.orgStmt, err = store.DB().Prepare(orgQuery); err != nil {
 		return nil, err
 	}
-	if k.ownerStmt, err = store.DB().Prepare("SELECT org, type FROM records WHERE id = ?"); err != nil {
+	if k.ownerStmt, err = store.DB().Prepare(ownerQuery); err != nil {
 		k.orgStmt.Close()
 		return nil, err
 	}
@@ -65,12 +63,23 @@ func New(store *data.Store) (*Keyring, error) {
 // Installation is this installation's key.
 func (k *Keyring) Installation() *Installation { return k.me }
 
-// Wait returns once the key changes Verify held for approval are saved.
-func (k *Keyring) Wait() { k.wg.Wait() }
+const (
+	orgQuery   = "SELECT body FROM records WHERE id = ? AND type = 'org'"
+	ownerQuery = "SELECT org, type FROM records WHERE id = ?"
+)
 
-// Close waits for pending saves and releases the keyring's statements.
+// queryRow runs one of the keyring's queries through q: the statement prepared
+// on the database when q is the database, q's own otherwise (a transaction's
+// work stays on its connection).
+func (k *Keyring) queryRow(q data.Querier, st *sql.Stmt, query string, args ...any) *sql.Row {
+	if q == nil || q == data.Querier(k.store.DB()) {
+		return st.QueryRow(args...)
+	}
+	return q.QueryRow(query, args...)
+}
+
+// Close releases the keyring's statements.
 func (k *Keyring) Close() error {
-	k.wg.Wait()
 	k.orgStmt.Close()
 	return k.ownerStmt.Close()
 }
@@ -81,28 +90,31 @@ func (k *Keyring) logf(format string, args ...any) {
 	}
 }
 
-func (k *Keyring) identity() (string, error) {
+func (k *Keyring) identity(q data.Querier) (string, error) {
 	k.mu.Lock()
 	org := k.myOrg
 	k.mu.Unlock()
 	if org != "" {
 		return org, nil
 	}
-	id, err := k.store.Identity()
+	org, err := data.SettingIn(q, data.SettingOrg)
 	if err != nil {
 		return "", err
 	}
+	if org == "" {
+		return "", errors.New("this installation has no organisation yet: run 'vademecum-cli init' (or the app's first start)")
+	}
 	k.mu.Lock()
-	k.myOrg = id.Org
+	k.myOrg = org
 	k.mu.Unlock()
-	return id.Org, nil
+	return org, nil
 }
 
 // Sign signs a record of this installation's organisation before it leaves the
 // device: it sets Sig to "<key id>:<signature>" over the canonical encoding.
 func (k *Keyring) Sign(r data.Record) error {
 	m := r.Base()
-	mine, err := k.identity()
+	mine, err := k.identity(k.store.DB())
 	if err != nil {
 		return err
 	}
@@ -117,7 +129,7 @@ func (k *Keyring) Sign(r data.Record) error {
 	if o, ok := r.(*data.Organisation); ok {
 		keys = o.Keys // the version being published is the one partners check
 	} else {
-		o, err := k.org(mine)
+		o, err := k.org(k.store.DB(), mine)
 		if err != nil {
 			return err
 		}
@@ -171,8 +183,12 @@ func parseSig(s string) (keyID string, sig []byte, err error) {
 // Verify decides whether a record received from a hub may be imported: nil, or
 // the reason to quarantine it. body is the file as it is in the hub (nil to check
 // r's canonical encoding) and r its decoded form; prev is the version already
-// here, or nil.
-func (k *Keyring) Verify(r data.Record, body []byte, prev data.Record) error {
+// here, or nil. q is where Verify reads (and keeps a key change for approval):
+// the import's transaction when it runs inside one, else the database.
+func (k *Keyring) Verify(q data.Querier, r data.Record, body []byte, prev data.Record) error {
+	if q == nil {
+		q = k.store.DB()
+	}
 	if r == nil {
 		return errors.New("no record")
 	}
@@ -193,7 +209,7 @@ func (k *Keyring) Verify(r data.Record, body []byte, prev data.Record) error {
 		prevOrg, prevType = prev.Base().Org, prev.Base().Type
 	} else {
 		// The engine found no earlier version; make sure by id, whatever the path.
-		err := k.ownerStmt.QueryRow(m.ID).Scan(&prevOrg, &prevType)
+		err := k.queryRow(q, k.ownerStmt, ownerQuery, m.ID).Scan(&prevOrg, &prevType)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("cannot check the record against the local database: %v", err)
 		}
@@ -213,9 +229,9 @@ func (k *Keyring) Verify(r data.Record, body []byte, prev data.Record) error {
 		return err
 	}
 	if o, ok := r.(*data.Organisation); ok {
-		return k.verifyOrg(o, keyID, sig, body)
+		return k.verifyOrg(q, o, keyID, sig, body)
 	}
-	owner, err := k.org(m.Org)
+	owner, err := k.org(q, m.Org)
 	if err != nil {
 		return err
 	}
@@ -224,7 +240,7 @@ func (k *Keyring) Verify(r data.Record, body []byte, prev data.Record) error {
 	}
 	key := findKey(owner.Keys, keyID)
 	if key == nil {
-		return k.unknownKey(m, keyID)
+		return k.unknownKey(q, m, keyID)
 	}
 	pub, err := keyPublic(key)
 	if err != nil {
@@ -255,8 +271,8 @@ func deviceOf(k *data.Key) string {
 
 // unknownKey explains a key that the owner does not list, naming the partner it
 // belongs to when it is one: that is a non-owner's change.
-func (k *Keyring) unknownKey(m *data.Meta, keyID string) error {
-	orgs, err := k.store.ListOrgs(context.Background())
+func (k *Keyring) unknownKey(q data.Querier, m *data.Meta, keyID string) error {
+	orgs, err := data.OrgsIn(q)
 	if err == nil {
 		k.mu.Lock()
 		for _, o := range k.seen {
@@ -270,7 +286,7 @@ func (k *Keyring) unknownKey(m *data.Meta, keyID string) error {
 			}
 		}
 	}
-	if mine, err := k.identity(); err == nil && mine == m.Org {
+	if mine, err := k.identity(q); err == nil && mine == m.Org {
 		// This installation knows its own organisation's keys: no later file
 		// will list this one before a laptop here does.
 		return fmt.Errorf("signed with the key %s, which is not one of the keys of %s (this organisation): refused", keyID, m.Org)
@@ -287,11 +303,11 @@ func (k *Keyring) Lists(o *data.Organisation, body []byte) bool {
 	if key := findKey(o.Keys, k.me.ID()); key == nil || !key.Revoked.IsZero() {
 		return false
 	}
-	mine, err := k.identity()
+	mine, err := k.identity(k.store.DB())
 	if err != nil || o.ID != mine {
 		return false
 	}
-	held, err := k.org(mine)
+	held, err := k.org(k.store.DB(), mine)
 	if err != nil || held == nil {
 		return false
 	}
@@ -320,11 +336,11 @@ func notYet(err error) error { return pending{err} }
 // verifyOrg applies the rules of organisation files: trust on first sight if
 // self-signed, later versions signed by a key already pinned, other key changes
 // held for approval.
-func (k *Keyring) verifyOrg(o *data.Organisation, keyID string, sig, body []byte) error {
+func (k *Keyring) verifyOrg(q data.Querier, o *data.Organisation, keyID string, sig, body []byte) error {
 	if err := checkKeys(o); err != nil {
 		return err
 	}
-	pinned, err := k.org(o.ID)
+	pinned, err := k.org(q, o.ID)
 	if err != nil {
 		return err
 	}
@@ -368,18 +384,18 @@ func (k *Keyring) verifyOrg(o *data.Organisation, keyID string, sig, body []byte
 	}
 	if pinned == nil || len(pinned.Keys) == 0 {
 		// An invitation may have pinned other keys for it (invite.go).
-		if err := k.invitedSigner(o, key); err != nil {
-			k.hold(o, body, key)
+		if err := k.invitedSigner(q, o, key); err != nil {
+			k.hold(q, o, body, key)
 			return notYet(err)
 		}
 		// First sight: pin. Never for this installation's own organisation,
 		// whose file here lists this installation's key once EnsureListed ran.
-		if mine, err := k.identity(); err != nil || o.ID != mine {
+		if mine, err := k.identity(q); err != nil || o.ID != mine {
 			k.remember(o)
 			return nil
 		}
 	}
-	k.hold(o, body, key)
+	k.hold(q, o, body, key)
 	return approvalError(o.ID, key)
 }
 
@@ -519,9 +535,9 @@ func stripSig(b []byte, sig string) ([]byte, bool) {
 
 // org returns the newest version known here of an organisation file: the
 // store's, or one Verify accepted this session that is not stored yet.
-func (k *Keyring) org(id string) (*data.Organisation, error) {
+func (k *Keyring) org(q data.Querier, id string) (*data.Organisation, error) {
 	var body string
-	err := k.orgStmt.QueryRow(id).Scan(&body)
+	err := k.queryRow(q, k.orgStmt, orgQuery, id).Scan(&body)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("cannot read the organisation file of %s: %v", id, err)
 	}
@@ -554,10 +570,11 @@ func (k *Keyring) remember(o *data.Organisation) {
 	}
 }
 
-// hold saves a key change for approval. It saves in the background: Verify may
-// run inside the sync engine's import transaction, which holds the database's
-// write lock until it commits.
-func (k *Keyring) hold(o *data.Organisation, body []byte, signer *data.Key) {
+// hold keeps a key change for approval, through q: inside the sync engine's
+// import transaction it lands with the import (or, rolled back, is held again
+// at the next sync); a second connection would wait for that transaction's
+// write lock, which waits for Verify.
+func (k *Keyring) hold(q data.Querier, o *data.Organisation, body []byte, signer *data.Key) {
 	if body == nil {
 		b, err := data.Encode(o)
 		if err != nil {
@@ -567,27 +584,9 @@ func (k *Keyring) hold(o *data.Organisation, body []byte, signer *data.Key) {
 		body = b
 	}
 	p := pendingRow{org: o.ID, updated: fmtTime(o.Updated), signer: signer.ID, body: string(body), seen: fmtTime(data.Now())}
-	k.wg.Add(1)
-	go func() {
-		defer k.wg.Done()
-		deadline := time.Now().Add(2 * time.Minute)
-		for {
-			err := savePending(k.store.DB(), p)
-			if err == nil {
-				return
-			}
-			if !busy(err) || time.Now().After(deadline) {
-				k.logf("trust: cannot keep the key change of %s for approval: %v", p.org, err)
-				return
-			}
-			time.Sleep(200 * time.Millisecond)
-		}
-	}()
-}
-
-func busy(err error) bool {
-	s := err.Error()
-	return strings.Contains(s, "SQLITE_BUSY") || strings.Contains(s, "database is locked") || strings.Contains(s, "SQLITE_LOCKED")
+	if err := savePending(q, p); err != nil {
+		k.logf("trust: cannot keep the key change of %s for approval: %v", p.org, err)
+	}
 }
 
 // fmtTime writes times as the store does, so that text order is time order.

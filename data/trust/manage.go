@@ -191,8 +191,8 @@ func Revoke(store *data.Store, keyID string) (data.Key, error) {
 type pendingRow struct{ org, updated, signer, body, seen string }
 
 // savePending keeps the newest waiting version of each organisation.
-func savePending(db *sql.DB, p pendingRow) error {
-	_, err := db.Exec(`INSERT INTO trust_pending(org, updated, signer, body, seen) VALUES(?, ?, ?, ?, ?)
+func savePending(q data.Querier, p pendingRow) error {
+	_, err := q.Exec(`INSERT INTO trust_pending(org, updated, signer, body, seen) VALUES(?, ?, ?, ?, ?)
 		ON CONFLICT(org) DO UPDATE SET updated = excluded.updated, signer = excluded.signer, body = excluded.body, seen = excluded.seen
 		WHERE excluded.updated >= trust_pending.updated`, p.org, p.updated, p.signer, p.body, p.seen)
 	return err
