@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/base64"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -409,14 +410,27 @@ func TestLaptopsJoinInAnyOrder(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	joined(t, "streetwork-pl", []string{fromFirst, fromSecond}, first, second, partner)
+	for _, n := range []*node{first, second} {
+		if cs, _ := n.eng.Conflicts(context.Background()); len(cs) != 0 {
+			t.Errorf("conflicts on %s: %+v", n.kr.Installation().ID(), cs)
+		}
+	}
+}
+
+// joined syncs every node twice over, then checks that each holds the
+// practices ids, nothing set aside or waiting for approval, and the same file
+// of org as the first node.
+func joined(t *testing.T, org string, ids []string, nodes ...*node) {
+	t.Helper()
 	for range 2 {
-		for _, n := range []*node{first, second, partner} {
+		for _, n := range nodes {
 			n.sync()
 		}
 	}
-	for _, n := range []*node{first, second, partner} {
+	for _, n := range nodes {
 		n.noQuarantine()
-		for _, id := range []string{fromFirst, fromSecond} {
+		for _, id := range ids {
 			if n.title(id) == "" {
 				t.Errorf("%s (%s) lacks %s", n.org, n.kr.Installation().ID(), id)
 			}
@@ -424,14 +438,9 @@ func TestLaptopsJoinInAnyOrder(t *testing.T) {
 		if pend, _ := trust.Pending(n.st); len(pend) != 0 {
 			t.Errorf("%s (%s) is asked to approve %+v", n.org, n.kr.Installation().ID(), pend)
 		}
-	}
-	for _, n := range []*node{first, second} {
-		if cs, _ := n.eng.Conflicts(context.Background()); len(cs) != 0 {
-			t.Errorf("conflicts on %s: %+v", n.kr.Installation().ID(), cs)
+		if a, b := recordBody(t, nodes[0], org), recordBody(t, n, org); a != b {
+			t.Errorf("the organisation file differs:\n%s\n%s", a, b)
 		}
-	}
-	if a, b := recordBody(t, first, "streetwork-pl"), recordBody(t, partner, "streetwork-pl"); a != b {
-		t.Errorf("the organisation file differs:\n%s\n%s", a, b)
 	}
 }
 
@@ -512,4 +521,64 @@ func signWithKeyOf(t *testing.T, dir string, msg []byte) string {
 	t.Helper()
 	priv := keyOf(t, dir)
 	return trust.KeyID(priv.Public().(ed25519.PublicKey)) + ":" + base64.StdEncoding.EncodeToString(ed25519.Sign(priv, msg))
+}
+
+// Two laptops of one organisation publish its first file at the same moment:
+// the push of one (the loser) is refused because the other's went through
+// between its fetch and its push. The loser keeps the file on the hub rather
+// than replacing it with its own (the partner pinned it already) and sends
+// nothing until that file lists it: then everything. At the end there is one
+// organisation file, accepted by the partner, and nothing is held anywhere.
+func TestLaptopsPublishFirstFileAtOnce(t *testing.T) {
+	for _, coordinatorWins := range []bool{true, false} {
+		t.Run(fmt.Sprintf("coordinator-wins=%v", coordinatorWins), func(t *testing.T) {
+			hub := bareHub(t)
+			partner := newNode(t, "caritas-cz", "van", hub)
+			partner.sync()
+			var winner, loser *node
+			fired := false
+			race := func(o *vsync.Options) {
+				o.Fault = func(point string) error {
+					if point == "before-push" && !fired && loser != nil && winner != nil {
+						fired = true
+						winner.sync()
+						partner.sync()
+					}
+					return nil
+				}
+			}
+			first := newNodeWith(t, "streetwork-pl", "coordinator", hub, vsync.Auth{}, race)
+			second := newNodeWith(t, "streetwork-pl", "outreach laptop", hub, vsync.Auth{}, race)
+			if _, err := trust.AddKey(first.st, second.kr.Installation().Public(), "outreach laptop"); err != nil {
+				t.Fatal(err)
+			}
+			fromFirst := first.practice("Written by the coordinator")
+			fromSecond := second.practice("Written on the outreach laptop")
+			winner, loser = first, second
+			if !coordinatorWins {
+				winner, loser = second, first
+			}
+			res := loser.sync()
+			winner, loser = nil, nil
+			if !res.Unlisted {
+				t.Fatalf("the laptop that lost the race published over the other's file: %+v", res)
+			}
+			if pend, _ := trust.Pending(partner.st); len(pend) != 0 {
+				t.Fatalf("the partner is asked to approve %+v", pend)
+			}
+			if coordinatorWins {
+				// The outreach laptop approves the file the coordinator signed.
+				if _, err := trust.Approve(second.st, "streetwork-pl"); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				// The outreach laptop's file does not list the coordinator: it
+				// adds it, as the coordinator's sync asks.
+				if _, err := trust.AddKey(second.st, first.kr.Installation().Public(), "coordinator"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			joined(t, "streetwork-pl", []string{fromFirst, fromSecond}, second, first, partner)
+		})
+	}
 }

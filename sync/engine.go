@@ -68,11 +68,17 @@ type Engine struct {
 	// hubSeen and hubHead: the hub of the round, once fetched (under syncMu).
 	hubSeen bool
 	hubHead plumbing.Hash
+	// orgOnHub: the hub as this installation last saw it, before the round,
+	// held a file of its organisation (under syncMu; see choose).
+	orgOnHub bool
 
 	stMu   gosync.Mutex
 	status Status
 	notify func(Status)
 	kick   chan struct{}
+	// startDelay is how long Run waits before its first sync (spreadStart;
+	// tests that watch the first sync set none).
+	startDelay func(u float64) time.Duration
 }
 
 // RepoDir is the local repository's folder name inside the data directory.
@@ -94,7 +100,7 @@ func Open(store *data.Store, opts Options) (*Engine, error) {
 	if creds == nil {
 		creds = DefaultCredentials()
 	}
-	e := &Engine{store: store, opts: opts, creds: creds, repo: r, kick: make(chan struct{}, 1)}
+	e := &Engine{store: store, opts: opts, creds: creds, repo: r, kick: make(chan struct{}, 1), startDelay: spreadStart}
 	if err := e.moveURLTokens(context.Background()); err != nil {
 		e.logf("%v", err)
 	}
@@ -408,9 +414,35 @@ func (e *Engine) recordOutcome(remote string, err error) {
 	}
 }
 
-// maxPushTries bounds the fetch-merge-push loop when other organisations keep
-// pushing at the same moment.
-const maxPushTries = 5
+// The fetch-merge-push loop when other installations push at the same moment
+// (sync/README.md, "Many installations at once"). A push is refused only when
+// the hub's branch moved since the fetch: another installation's push went
+// through. So with N installations pushing together at least one gets through
+// per round, and each is through within N rounds; the loop keeps trying while
+// that holds, for up to pushBudget, sleeping a random time (full jitter) up to
+// a doubling bound between tries so the contenders' next pushes spread out.
+var (
+	// pushBudget bounds the tries against a hub that never stops moving.
+	pushBudget = 5 * time.Minute
+	// retryBase and retryCap bound the wait before try n: a random time in
+	// [0, min(retryCap, retryBase·2^n)).
+	retryBase = 100 * time.Millisecond
+	retryCap  = 4 * time.Second
+)
+
+// diskLockTry is the try from which a sync through a hub folder holds the
+// folder's lock from fetch to push: it then cannot be refused.
+const diskLockTry = 3
+
+// retryWait is the wait before try attempt+1 after attempt refused pushes:
+// uniform in [0, min(retryCap, retryBase·2^attempt)) ("full jitter").
+func retryWait(attempt int, rnd func(n int64) int64) time.Duration {
+	bound := retryCap
+	if attempt < 16 && retryBase<<attempt < retryCap {
+		bound = retryBase << attempt
+	}
+	return time.Duration(rnd(int64(bound)))
+}
 
 func (e *Engine) syncRemote(ctx context.Context, rm Remote, progress func(Progress)) (Result, error) {
 	var res Result
@@ -419,7 +451,8 @@ func (e *Engine) syncRemote(ctx context.Context, rm Remote, progress func(Progre
 		return res, err
 	}
 	e.hubSeen, e.hubHead, e.report = false, plumbing.ZeroHash, nil
-	defer func() { e.hubSeen, e.refusals, e.report, e.verified = false, nil, nil, nil }()
+	e.orgOnHub = e.sawOwnOrg(rm.Name, me)
+	defer func() { e.hubSeen, e.orgOnHub, e.refusals, e.report, e.verified = false, false, nil, nil, nil }()
 	h, err := e.dial(rm)
 	if err != nil {
 		return res, err
@@ -442,8 +475,9 @@ func (e *Engine) syncRemote(ctx context.Context, rm Remote, progress func(Progre
 	if err := e.fault("after-commit"); err != nil {
 		return res, err
 	}
+	started := time.Now()
 	for attempt := 1; ; attempt++ {
-		if h.disk != nil && attempt == maxPushTries-1 {
+		if h.disk != nil && attempt == diskLockTry {
 			// Partners keep pushing first: the last tries hold the hub
 			// folder's lock from fetch to push, so this one gets through.
 			unlock, err := h.disk.hold(ctx, h.ep.Path)
@@ -547,16 +581,20 @@ func (e *Engine) syncRemote(ctx context.Context, rm Remote, progress func(Progre
 		}
 		bytes, err := e.pushHub(ctx, h, hubHead, head)
 		if errors.Is(err, errRejected) {
-			if attempt >= maxPushTries {
-				return res, hubErr(ErrHubBusy, err, "the hub at %s kept changing while syncing (%d tries): sync again in a moment, nothing was lost", h.display, attempt)
+			// Someone else's push went through meanwhile: fetch their work,
+			// merge, try again.
+			backoff := retryWait(attempt, rand.Int64N)
+			if time.Since(started)+backoff > pushBudget {
+				return res, hubErr(ErrHubBusy, err, "the hub at %s kept changing while syncing (%d tries in %v: many installations are sending at once): sync again in a few minutes, nothing was lost",
+					h.display, attempt, time.Since(started).Round(time.Second))
 			}
-			// Someone pushed meanwhile: fetch their work, merge, try again.
-			backoff := time.Duration(50<<attempt)*time.Millisecond + time.Duration(rand.IntN(100))*time.Millisecond
-			e.logf("the hub at %s moved during the sync: merging again in %v", h.display, backoff)
+			e.logf("the hub at %s moved during the sync (try %d): merging again in %v", h.display, attempt, backoff.Round(time.Millisecond))
+			t := time.NewTimer(backoff)
 			select {
 			case <-ctx.Done():
+				t.Stop()
 				return res, ctx.Err()
-			case <-time.After(backoff):
+			case <-t.C:
 			}
 			continue
 		}
@@ -578,6 +616,23 @@ func (e *Engine) syncRemote(ctx context.Context, rm Remote, progress func(Progre
 		e.logf("tidying the local repository: %v", err)
 	}
 	return res, nil
+}
+
+// sawOwnOrg reports whether the hub, as this installation last fetched it,
+// held a file of its organisation.
+func (e *Engine) sawOwnOrg(remote string, me data.Identity) bool {
+	e.repo.mu.Lock()
+	defer e.repo.mu.Unlock()
+	last, err := e.repo.ref(trackingRef(remote))
+	if err != nil || last.IsZero() || !e.repo.has(last) {
+		return false
+	}
+	t, err := e.repo.commitTree(last)
+	if err != nil {
+		return false
+	}
+	f, err := e.repo.fileAt(t, "orgs/"+me.Org+".json")
+	return err == nil && !f.IsZero()
 }
 
 // wentBack reports whether the hub lost history this installation saw there

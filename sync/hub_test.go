@@ -292,6 +292,7 @@ func TestSchedulerSyncsAtStartAndOnKick(t *testing.T) {
 	a, b := newReplica(t, "shelter-it", Options{}), newReplica(t, "street-cz", Options{})
 	a.addRemote("hub", h.url, Auth{})
 	b.addRemote("hub", h.url, Auth{})
+	a.eng.startDelay = func(float64) time.Duration { return 0 }
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	states := make(chan Status, 100)

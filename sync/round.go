@@ -243,6 +243,16 @@ func (e *Engine) choose(path string, was, mine, theirs plumbing.Hash, me data.Id
 	}
 	o := e.check(path, hf, mine, prev)
 	switch {
+	case (t.valid() || t.temporary) && was.IsZero() && !e.orgOnHub && hf.Type == data.TypeOrg && hf.ID == me.Org:
+		// This organisation's first file, published by another of its laptops
+		// while this one's push of its own first file lost the race (several
+		// laptops joining the same day). The file on the hub stands, as
+		// partners may have pinned it already, as when this laptop syncs after
+		// the other: until it lists this laptop (added there, and approved
+		// here if it is signed by a key not listed here) nothing of this
+		// laptop is sent. An organisation whose file this installation saw on
+		// the hub before keeps restoring its own version over one it refuses.
+		return decision{keep: theirs}, nil
 	case t.valid() && o.valid():
 		d := decision{keep: theirs}
 		if keyOf(o.body).greater(keyOf(t.body)) {

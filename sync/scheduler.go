@@ -3,6 +3,7 @@ package sync
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
 	"time"
 )
 
@@ -99,10 +100,30 @@ func (e *Engine) Kick() {
 // Maximum wait between attempts while no hub answers.
 const maxOfflineWait = time.Hour
 
-// Run syncs every `every` (15 minutes when 0) while a hub answers, right away at
-// start, and whenever Kick is called; while offline it waits twice as long each
-// time, up to an hour. notify is called, from this goroutine, on each change of
-// state (the UI wraps it in fyne.Do). Run returns when ctx ends.
+// The background syncs of offices that open at the same moment (or of laptops
+// woken by the same network coming back) are spread so that they do not all
+// reach the hub together (sync/README.md, "Many installations at once"): the
+// first sync waits a random time up to startSpread, and every later wait is
+// drawn uniformly within ±waitSpread of its nominal length.
+const (
+	startSpread = 30 * time.Second
+	waitSpread  = 0.25
+)
+
+// spread is the schedule's randomness, a function of a uniform draw u in [0, 1)
+// so that tests can check the spread without sleeping: the first sync after
+// start, and the wait d made irregular.
+func spreadStart(u float64) time.Duration { return time.Duration(u * float64(startSpread)) }
+
+func spreadWait(d time.Duration, u float64) time.Duration {
+	return time.Duration(float64(d) * (1 - waitSpread + 2*waitSpread*u))
+}
+
+// Run syncs every `every` (15 minutes when 0) while a hub answers, within
+// startSpread of the start, and whenever Kick is called; while offline it
+// waits twice as long each time, up to an hour. Each wait is spread by
+// ±waitSpread. notify is called, from this goroutine, on each change of state
+// (the UI wraps it in fyne.Do). Run returns when ctx ends.
 func (e *Engine) Run(ctx context.Context, every time.Duration, notify func(Status)) {
 	if every <= 0 {
 		every = 15 * time.Minute
@@ -122,6 +143,9 @@ func (e *Engine) Run(ctx context.Context, every time.Duration, notify func(Statu
 	wait := every
 	firstOfflineWait := min(time.Minute, every)
 	offlineWait := firstOfflineWait
+	if !e.sleep(ctx, e.startDelay(rand.Float64())) {
+		return
+	}
 	for {
 		_, err := e.Sync(ctx, "", nil)
 		if ctx.Err() != nil {
@@ -136,14 +160,24 @@ func (e *Engine) Run(ctx context.Context, every time.Duration, notify func(Statu
 		} else {
 			wait, offlineWait = every, firstOfflineWait
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if !e.sleep(ctx, spreadWait(wait, rand.Float64())) {
 			return
-		case <-e.kick:
-			t.Stop()
-		case <-t.C:
 		}
 	}
+}
+
+// sleep waits d, or less when Kick is called; false when ctx ended.
+func (e *Engine) sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-e.kick:
+	case <-t.C:
+	}
+	return true
 }

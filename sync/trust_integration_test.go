@@ -37,14 +37,21 @@ func newNode(t *testing.T, org, device, hub string) *node {
 // newNodeAuth is newNode with a hub that needs credentials (an HTTP hub).
 func newNodeAuth(t *testing.T, org, device, hub string, auth vsync.Auth) *node {
 	t.Helper()
+	return newNodeWith(t, org, device, hub, auth, nil)
+}
+
+// newNodeWith is newNodeAuth with a hook that may change the engine's options
+// (fault points).
+func newNodeWith(t *testing.T, org, device, hub string, auth vsync.Auth, opts func(*vsync.Options)) *node {
+	t.Helper()
 	dir := t.TempDir()
 	st, err := data.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	o := &data.Organisation{Meta: data.Meta{ID: org, Lang: "en"}, Name: "Org " + org, Country: "IT", Languages: []string{"en"}}
-	if err := st.Init(o, "Staff of "+org); err != nil {
+	org0 := &data.Organisation{Meta: data.Meta{ID: org, Lang: "en"}, Name: "Org " + org, Country: "IT", Languages: []string{"en"}}
+	if err := st.Init(org0, "Staff of "+org); err != nil {
 		t.Fatal(err)
 	}
 	if err := trust.EnsureListed(st, device); err != nil {
@@ -55,8 +62,12 @@ func newNodeAuth(t *testing.T, org, device, hub string, auth vsync.Auth) *node {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { kr.Close() })
-	eng, err := vsync.Open(st, vsync.Options{Credentials: &vsync.MemoryCredentials{}, Sign: kr.Sign, Verify: kr.Verify, Lists: kr.Lists,
-		Logf: func(f string, a ...any) { t.Logf(org+" ("+device+"): "+f, a...) }})
+	o := vsync.Options{Credentials: &vsync.MemoryCredentials{}, Sign: kr.Sign, Verify: kr.Verify, Lists: kr.Lists,
+		Logf: func(f string, a ...any) { t.Logf(org+" ("+device+"): "+f, a...) }}
+	if opts != nil {
+		opts(&o)
+	}
+	eng, err := vsync.Open(st, o)
 	if err != nil {
 		t.Fatal(err)
 	}
