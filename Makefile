@@ -81,7 +81,9 @@ package: deps
 # malicious partner pushing forged, replayed and removed files), the real crash
 # test, 60 SIGKILLs of 'vademecum-cli sync' while partners write, and three
 # installations syncing through one folder for two minutes while one is killed
-# at random (about 40 minutes on 2 cores). SOAK_SEEDS=N for more or fewer seeds.
+# at random, and 50 installations (one, then three laptops per organisation)
+# writing and syncing through git http-backend at the same moment, 3 rounds
+# (about an hour on 2 cores). SOAK_SEEDS=N for more or fewer seeds.
 SOAK_SEEDS ?= 5000
 .PHONY: soak
 soak: deps-test
@@ -89,6 +91,8 @@ soak: deps-test
 	  | grep -v -e '^=== ' -e '--- PASS: TestModelConvergence/seed='
 	VADEMECUM_SOAK=1 CGO_ENABLED=0 $(GO) test -count=1 -timeout 2h -v -run '^TestSyncSurvivesSIGKILL$$' ./cmd/vademecum-cli/
 	VADEMECUM_STRESS=2m CGO_ENABLED=0 $(GO) test -count=1 -timeout 30m -v -run '^TestThreeInstallationsStress$$' ./cmd/vademecum-cli/
+	set -o pipefail; VADEMECUM_LOAD=50x3 CGO_ENABLED=0 $(GO) test -count=1 -timeout 2h -v -run '^TestManyInstallationsSyncAtOnce$$' ./cmd/vademecum-cli/ \
+	  | grep -v -e '^=== '
 
 # Each fuzz target in turn for FUZZTIME (default 10 minutes): the record decoder,
 # search queries, the three-way merge, crafted hub trees, downloaded packs and the privacy scanner. New crashers land in

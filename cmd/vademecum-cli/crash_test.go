@@ -249,13 +249,20 @@ func checkRepo(t *testing.T, dir, when string) {
 	}
 }
 
-// checkDB runs PRAGMA integrity_check on a data directory's database.
-func checkDB(t *testing.T, dir, when string) {
+// openReadOnly opens a data directory's database for reading only.
+func openReadOnly(t *testing.T, dir string) *sql.DB {
 	t.Helper()
 	db, err := sql.Open("sqlite", data.ReadOnlyDSN(filepath.Join(dir, data.DBFile)))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return db
+}
+
+// checkDB runs PRAGMA integrity_check on a data directory's database.
+func checkDB(t *testing.T, dir, when string) {
+	t.Helper()
+	db := openReadOnly(t, dir)
 	defer db.Close()
 	var res string
 	if err := db.QueryRow("PRAGMA integrity_check").Scan(&res); err != nil || res != "ok" {
@@ -265,10 +272,7 @@ func checkDB(t *testing.T, dir, when string) {
 
 func practiceIDs(t *testing.T, dir string) map[string]bool {
 	t.Helper()
-	db, err := sql.Open("sqlite", data.ReadOnlyDSN(filepath.Join(dir, data.DBFile)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openReadOnly(t, dir)
 	defer db.Close()
 	rows, err := db.Query("SELECT id FROM record_index WHERE type = 'practice' AND deleted = 0")
 	if err != nil {
