@@ -87,8 +87,8 @@ func TestPushBudgetExhausted(t *testing.T) {
 // Cancelling the sync while it waits to try again ends it at once, whatever
 // the wait drawn.
 func TestPushRetryStopsOnCancel(t *testing.T) {
-	defer func(b, c time.Duration) { retryBase, retryCap = b, c }(retryBase, retryCap)
-	retryBase, retryCap = time.Hour, time.Hour
+	defer func(b, c, p time.Duration) { retryBase, retryCap, pushBudget = b, c, p }(retryBase, retryCap, pushBudget)
+	retryBase, retryCap, pushBudget = time.Hour, time.Hour, 10*time.Hour
 	h := httpHub(t)
 	other := newReplica(t, "street-cz", Options{})
 	other.addRemote("hub", h.url, h.auth)
