@@ -152,6 +152,8 @@ func (u *UI) onUI(f func()) {
 	fyne.Do(func() {
 		u.uiMu.Lock()
 		defer u.uiMu.Unlock()
+		langMu.RLock()
+		defer langMu.RUnlock()
 		f()
 	})
 }
@@ -161,6 +163,8 @@ func (u *UI) onUIWait(f func()) {
 	fyne.DoAndWait(func() {
 		u.uiMu.Lock()
 		defer u.uiMu.Unlock()
+		langMu.RLock()
+		defer langMu.RUnlock()
 		f()
 	})
 }

@@ -66,11 +66,18 @@ func UseLanguage(code string) error {
 	}
 	os.Setenv("LANGUAGE", code)
 	current.Store(code)
+	langMu.Lock()
+	defer langMu.Unlock()
 	if err := lang.AddTranslationsFS(assets.Translations, assets.TranslationsDir); err != nil {
 		return err
 	}
 	return pinLanguage(code) // locale_windows.go: Fyne reads the language from Windows, not LANGUAGE
 }
+
+// langMu keeps Fyne's catalogue from being read while UseLanguage loads it
+// again: results of background work (onUI, onUIWait) read it under RLock. The
+// real driver runs both on its one goroutine; the test driver does not.
+var langMu sync.RWMutex
 
 // current is the interface language, for the formatting of numbers in texts
 // that may be built off the UI goroutine.
