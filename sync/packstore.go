@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -24,6 +25,7 @@ type boundedStore struct {
 	path   string
 	packs  []*inPlacePack
 	listed bool
+	names  []string   // the pack files listed
 	made   []*os.File // large objects made from deltas for readers
 	depth  int        // bases found in other packs, being read
 }
@@ -40,16 +42,20 @@ func newBoundedStore(st *filesystem.Storage, path string) *boundedStore {
 // release closes the packs and removes what was made for readers; the storage
 // stays open.
 func (b *boundedStore) release() {
-	for _, p := range b.packs {
-		p.r.close()
-		p.r.f.Close()
-	}
-	b.packs, b.listed = nil, false
+	b.closePacks()
 	for _, f := range b.made {
 		f.Close()
 		os.Remove(f.Name())
 	}
 	b.made = nil
+}
+
+func (b *boundedStore) closePacks() {
+	for _, p := range b.packs {
+		p.r.close()
+		p.r.f.Close()
+	}
+	b.packs, b.names, b.listed = nil, nil, false
 }
 
 // Close releases the packs and closes the storage.
@@ -58,15 +64,19 @@ func (b *boundedStore) Close() error {
 	return b.Storage.Close()
 }
 
-// list opens the index of every pack present.
+// packNames are the pack files of the repository now.
+func (b *boundedStore) packNames() ([]string, error) {
+	return filepath.Glob(filepath.Join(b.path, "objects", "pack", "pack-*.pack"))
+}
+
+// list opens the index of every pack present. Objects made for readers stay.
 func (b *boundedStore) list() error {
-	b.release()
-	b.listed = true
-	dir := filepath.Join(b.path, "objects", "pack")
-	names, err := filepath.Glob(filepath.Join(dir, "pack-*.pack"))
+	b.closePacks()
+	names, err := b.packNames()
 	if err != nil {
 		return err
 	}
+	b.listed, b.names = true, names
 	for _, name := range names {
 		base := strings.TrimSuffix(name, ".pack")
 		idx, err := readIndex(base + ".idx")
@@ -117,6 +127,13 @@ func readIndex(path string) (*idxfile.MemoryIndex, error) {
 // (a push or a compaction may have added one).
 func (b *boundedStore) find(h plumbing.Hash) (*inPlacePack, *packEntry, error) {
 	for try := 0; try < 2; try++ {
+		if try == 1 {
+			// Listed again only when the packs changed: a hub lacks many of
+			// the objects asked for (the other side's new commits).
+			if names, err := b.packNames(); err != nil || slices.Equal(names, b.names) {
+				break
+			}
+		}
 		if !b.listed || try == 1 {
 			if err := b.list(); err != nil {
 				return nil, nil, err
