@@ -215,7 +215,7 @@ func (s *selfCheckScreen) resultView() []fyne.CanvasObject {
 		if rec.Type == data.TypeGuide {
 			kind = lang.X("selfcheck.kind.guide", "Guide")
 		}
-		objs = append(objs, container.NewBorder(nil, nil, nil, widget.NewLabel(kind+" · "+levelText(rec.ItemLevel)), l),
+		objs = append(objs, container.NewBorder(nil, nil, nil, widget.NewLabel(kind+" · "+factText(assets.FactLevel, rec.ItemLevel)), l),
 			hint(s.why(rec)))
 	}
 	for _, code := range r.Uncovered {
@@ -232,7 +232,7 @@ func (s *selfCheckScreen) resultView() []fyne.CanvasObject {
 func (s *selfCheckScreen) why(r selfcheck.Recommendation) string {
 	c, _ := s.u.kit.DigComp.Competence(r.Competence)
 	name, _ := c.Name.In(s.u.lang)
-	vars := map[string]any{"Competence": r.Competence, "Name": name, "Level": levelName(s.u.kit, r.Level, s.u.lang), "ItemLevel": levelText(r.ItemLevel)}
+	vars := map[string]any{"Competence": r.Competence, "Name": name, "Level": levelName(s.u.kit, r.Level, s.u.lang), "ItemLevel": factText(assets.FactLevel, r.ItemLevel)}
 	if r.Type == data.TypeGuide {
 		return lang.X("selfcheck.why.guide", "Trains {{.Competence}} {{.Name}}, where your level is lowest ({{.Level}}). Level of this guide: {{.ItemLevel}}.", vars)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"vademecum/assets"
 	"vademecum/data"
+	"vademecum/internal/words"
 )
 
 // What the toolkit list shows.
@@ -626,21 +627,21 @@ func (s *toolkitScreen) showTool(id string) {
 		facts.Append(lang.X("tool.category", "Category"), widget.NewLabel(n))
 	}
 	if t.Licence != "" {
-		lic := t.Licence
+		lic := factText(assets.FactLicence, t.Licence)
 		if t.OpenSource {
 			lic += " · " + lang.X("tool.open_source", "open source")
 		}
 		facts.Append(lang.X("tool.licence", "Licence"), wrapLabel(lic))
 	}
 	if t.Cost != "" {
-		facts.Append(lang.X("tool.cost", "Cost"), wrapLabel(costText(t.Cost)))
+		facts.Append(lang.X("tool.cost", "Cost"), wrapLabel(factText(assets.FactCost, t.Cost)))
 	}
 	if len(t.Platforms) > 0 {
-		facts.Append(lang.X("tool.platforms", "Works on"), wrapLabel(strings.Join(t.Platforms, ", ")))
+		facts.Append(lang.X("tool.platforms", "Works on"), wrapLabel(platformsText(t.Platforms)))
 	}
-	facts.Append(lang.X("tool.offline", "Works offline"), widget.NewLabel(offlineText(t.Offline)))
+	facts.Append(lang.X("tool.offline", "Works offline"), widget.NewLabel(factText(assets.FactOffline, t.Offline)))
 	if t.Level != "" {
-		facts.Append(lang.X("tool.level", "Level"), widget.NewLabel(levelText(t.Level)))
+		facts.Append(lang.X("tool.level", "Level"), widget.NewLabel(factText(assets.FactLevel, t.Level)))
 	}
 	if u, err := url.Parse(t.Website); err == nil && t.Website != "" {
 		h := widget.NewHyperlink(t.Website, u)
@@ -755,7 +756,7 @@ func (s *toolkitScreen) showGuide(id string) {
 	}
 	if g.Level != "" {
 		facts := widget.NewForm()
-		facts.Append(lang.X("tool.level", "Level"), widget.NewLabel(levelText(g.Level)))
+		facts.Append(lang.X("tool.level", "Level"), widget.NewLabel(factText(assets.FactLevel, g.Level)))
 		objs = append(objs, facts)
 	}
 	if steps := s.markdown(g.Steps); len(steps) > 0 {
@@ -794,45 +795,19 @@ func wrapLabel(text string) *widget.Label {
 	return l
 }
 
-func offlineText(v string) string {
-	switch v {
-	case data.OfflineYes:
-		return lang.X("tool.offline.yes", "Yes")
-	case data.OfflinePartly:
-		return lang.X("tool.offline.partly", "Partly")
-	case data.OfflineNo:
-		return lang.X("tool.offline.no", "No, it needs the internet")
-	}
-	return v
+// factText words a fact of a tool or guide (its cost, licence, platforms,
+// offline use, level) in the interface language.
+func factText(kind assets.Fact, v string) string {
+	return assets.FactText(kind, v, words.In(currentLanguage()).U)
 }
 
-func levelText(v string) string {
-	switch v {
-	case "foundation":
-		return lang.X("tool.level.foundation", "Foundation")
-	case "intermediate":
-		return lang.X("tool.level.intermediate", "Intermediate")
-	case "advanced":
-		return lang.X("tool.level.advanced", "Advanced")
+// platformsText words a tool's platforms, names kept as they are.
+func platformsText(ps []string) string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = factText(assets.FactPlatform, p)
 	}
-	return v
-}
-
-// costText translates the common cost words; anything more specific stays as written.
-func costText(v string) string {
-	switch strings.ToLower(v) {
-	case "free":
-		return lang.X("tool.cost.free", "Free")
-	case "free / paid", "free / paid plans", "free tier / paid":
-		return lang.X("tool.cost.free_paid", "Free, with paid plans")
-	case "free / hosted plans":
-		return lang.X("tool.cost.free_hosted", "Free; hosting by the makers is paid")
-	case "free for eligible non-profits", "free tier / free for non-profits", "free tier / non-profit offers":
-		return lang.X("tool.cost.nonprofit", "Free or discounted for non-profits")
-	case "free for humanitarian organisations":
-		return lang.X("tool.cost.humanitarian", "Free for humanitarian organisations")
-	}
-	return v
+	return strings.Join(out, ", ")
 }
 
 // showTool opens a tool in the toolkit.

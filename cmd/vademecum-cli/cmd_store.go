@@ -239,7 +239,7 @@ func runTools(c *ctx) error {
 	for _, t := range tools {
 		name, _ := t.Name.In(lang)
 		sum, _ := t.Summary.In(lang)
-		fprintf(w, "%s\t%s\t%s\t%s\t%s\n", t.ID, name, t.Category, t.Offline, clip(sum, 70))
+		fprintf(w, "%s\t%s\t%s\t%s\t%s\n", t.ID, name, t.Category, c.offlineShort(t.Offline), clip(sum, 70))
 	}
 	return w.Flush()
 }
@@ -280,12 +280,47 @@ func runToolShow(c *ctx) error {
 	fprintf(c.stdout, "%s\n%s\n\n", in(t.Name), paragraph(in(t.Summary)))
 	w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
 	fprintln(w, c.X("cli.tool.facts", "Category\t{{.Category}}\nLicence\t{{.Licence}}\nCost\t{{.Cost}}\nPlatforms\t{{.Platforms}}\nWorks offline\t{{.Offline}}\nCompetences\t{{.Competences}}\nLevel\t{{.Level}}\nWebsite\t{{.Website}}\nAlternatives\t{{.Alternatives}}",
-		words.Args{"Category": t.Category, "Licence": t.Licence, "Cost": t.Cost, "Platforms": strings.Join(t.Platforms, ", "), "Offline": t.Offline,
-			"Competences": strings.Join(t.Competences, ", "), "Level": t.Level, "Website": t.Website, "Alternatives": strings.Join(t.Alternatives, ", ")}))
+		words.Args{"Category": c.categoryName(t.Category, lang), "Licence": assets.FactText(assets.FactLicence, t.Licence, c.U),
+			"Cost": assets.FactText(assets.FactCost, t.Cost, c.U), "Platforms": c.platforms(t.Platforms), "Offline": assets.FactText(assets.FactOffline, t.Offline, c.U),
+			"Competences": strings.Join(t.Competences, ", "), "Level": assets.FactText(assets.FactLevel, t.Level, c.U), "Website": t.Website, "Alternatives": strings.Join(t.Alternatives, ", ")}))
 	w.Flush()
 	fprintf(c.stdout, "\n%s\n\n%s\n%s\n\n%s\n%s\n", paragraph(in(t.Description)), c.X("cli.tool.use_cases", "Use cases"), paragraph(in(t.UseCases)),
 		c.X("cli.tool.data_protection", "Data protection"), paragraph(in(t.DataProtection)))
 	return nil
+}
+
+// categoryName is the name of a toolkit category in lang (its id if the
+// toolkit does not know it).
+func (c *ctx) categoryName(id, lang string) string {
+	if kit, err := assets.Toolkit(); err == nil {
+		if cat, ok := kit.Category(id); ok {
+			n, _ := cat.Name.In(lang)
+			return n
+		}
+	}
+	return id
+}
+
+// platforms words a tool's platforms, names kept as they are.
+func (c *ctx) platforms(ps []string) string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = assets.FactText(assets.FactPlatform, p, c.U)
+	}
+	return strings.Join(out, ", ")
+}
+
+// offlineShort is a tool's offline use in one word, for the tools table.
+func (c *ctx) offlineShort(v string) string {
+	switch v {
+	case data.OfflineYes:
+		return string(c.X("cli.offline.yes", "yes"))
+	case data.OfflinePartly:
+		return string(c.X("cli.offline.partly", "partly"))
+	case data.OfflineNo:
+		return string(c.X("cli.offline.no", "no"))
+	}
+	return v
 }
 
 func runGuides(c *ctx) error {
@@ -312,7 +347,7 @@ func runGuides(c *ctx) error {
 	fprintln(w, c.X("cli.guides.header", "ID\tTITLE\tLEVEL\tCOMPETENCES"))
 	for _, g := range guides {
 		title, _ := g.Title.In(lang)
-		fprintf(w, "%s\t%s\t%s\t%s\n", g.ID, title, g.Level, strings.Join(g.Competences, ", "))
+		fprintf(w, "%s\t%s\t%s\t%s\n", g.ID, title, assets.FactText(assets.FactLevel, g.Level, c.U), strings.Join(g.Competences, ", "))
 	}
 	return w.Flush()
 }
