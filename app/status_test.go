@@ -85,6 +85,7 @@ func TestConflictNamesColleague(t *testing.T) {
 	st := newTestStore(t)
 	hub, _ := conflictHub(t, st)
 	hub.conflicts[0].Found = time.Date(2026, 11, 27, 9, 30, 0, 0, time.Local)
+	hub.conflicts[0].By = "Marco Bianchi"
 	u := newTestUI(t, st, hub)
 	u.selectTab(2)
 	u.Wait()
@@ -92,7 +93,7 @@ func TestConflictNamesColleague(t *testing.T) {
 	find(u.syncs.conflictBox, func(l *widget.Label) bool { texts = append(texts, l.Text); return false })
 	find(u.syncs.conflictBox, func(c *widget.Card) bool { texts = append(texts, c.Title, c.Subtitle); return false })
 	all := strings.Join(texts, "\n")
-	for _, want := range []string{"Version from another computer of Open Group", "a colleague", "Written by Giulia Rossi", "27 Nov 2026 09:30"} {
+	for _, want := range []string{"Version from another computer of Open Group", "a colleague", "Written by Giulia Rossi", "27 Nov 2026 09:30", "Written by Marco Bianchi, not in use now"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("the conflict does not say %q:\n%s", want, all)
 		}

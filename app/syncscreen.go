@@ -314,6 +314,10 @@ func (s *syncScreen) conflictCard(c HubConflict) fyne.CanvasObject {
 					map[string]any{"Author": keptAuthor, "When": formatDateTime(keptWhen, s.u.lang)})))
 			}
 		}
+		if c.Kept != keep && c.By != "" {
+			// The value not kept: whose it was travels in the merged record.
+			body.Add(note(lang.X("sync.conflict.other_by", "Written by {{.Author}}, not in use now", map[string]any{"Author": c.By})))
+		}
 		body.Add(paragraph(value(v)))
 		btnText := lang.X("sync.conflict.keep_mine", "Keep mine")
 		if keep == "theirs" {
