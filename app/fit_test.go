@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"vademecum/data"
 )
@@ -59,6 +60,48 @@ func TestFitsNetbookAtEveryTextSize(t *testing.T) {
 			u.journal.showPractice(p.ID)
 			for _, problem := range screenFits(t, u, fmt.Sprintf("%s %d%%", code, size)) {
 				t.Error(problem)
+			}
+			u.Close()
+			u.Wait()
+		}
+	}
+}
+
+// TestCompetenceNamesWhole: in "Browse by competence" on a netbook screen, at
+// every text size, each competence's name and count is read whole: the
+// wrapped text fits its row, never cut with an ellipsis.
+func TestCompetenceNamesWhole(t *testing.T) {
+	defer UseLanguage("en")
+	for _, code := range []string{"en", "it", "pl"} {
+		for _, size := range textSizes {
+			st := newTestStore(t)
+			st.SetSetting(data.SettingUILang, code)
+			st.SetSetting(SettingTextSize, strconv.Itoa(size))
+			a := test.NewTempApp(t)
+			u := New(a, Options{Store: st, Hub: &fakeHub{store: st, status: HubStatus{State: HubNotSetUp}}})
+			u.Wait()
+			resize(u, firstWindow)
+			u.selectTab(0)
+			u.toolkit.left.SelectIndex(1)
+			u.Wait()
+			u.win.Content().Refresh()
+			rows := 0
+			find(u.toolkit.tree, func(l *widget.Label) bool {
+				if l.Text == "" || !l.Visible() {
+					return false
+				}
+				rows++
+				probe := widget.NewLabel(l.Text)
+				probe.Wrapping = fyne.TextWrapWord
+				probe.TextStyle = l.TextStyle
+				probe.Resize(fyne.NewSize(l.Size().Width, 0))
+				if need := probe.MinSize().Height; need > l.Size().Height+1 {
+					t.Errorf("%s %d%%: %q needs %.0f px, its row gives %.0f px (%.0f wide): it is cut", code, size, l.Text, need, l.Size().Height, l.Size().Width)
+				}
+				return false
+			})
+			if rows < 2 {
+				t.Errorf("%s %d%%: only %d competence rows shown", code, size, rows)
 			}
 			u.Close()
 			u.Wait()

@@ -470,17 +470,19 @@ func (s *toolkitScreen) newCompetenceTree() *widget.Tree {
 		},
 		func(id widget.TreeNodeID) bool { return id == "" || strings.HasPrefix(id, "area:") },
 		func(branch bool) fyne.CanvasObject {
-			// Two lines per row, so competence names are read whole in the narrow pane.
-			l := widget.NewLabel("\n")
+			// An area's row is two lines high and a competence's three, so names are
+			// read whole in the narrow pane of a netbook at the largest text.
+			l := widget.NewLabel("")
 			l.Wrapping = fyne.TextWrapWord
 			l.Truncation = fyne.TextTruncateEllipsis
 			if branch {
 				l.TextStyle.Bold = true
+				return newLinesHigh(l, 2)
 			}
-			return l
+			return newLinesHigh(l, 3)
 		},
 		func(id widget.TreeNodeID, branch bool, o fyne.CanvasObject) {
-			l := o.(*widget.Label)
+			l := o.(*fyne.Container).Objects[0].(*widget.Label)
 			if area, ok := strings.CutPrefix(id, "area:"); ok {
 				for _, a := range dc.Areas {
 					if a.Code == area {

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
@@ -491,4 +493,37 @@ func (w *wheelTo) Scrolled(ev *fyne.ScrollEvent) {
 
 func (w *wheelTo) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(layout.NewSpacer())
+}
+
+// linesHigh holds one wrapping label at the height of a number of lines of
+// its text, whatever the text size: the rows of a tree are as high as its
+// template, so a long competence name is read whole in a narrow pane (a
+// netbook's) instead of cut at its edge.
+type linesHigh struct{ probe *widget.Label }
+
+func newLinesHigh(l *widget.Label, lines int) *fyne.Container {
+	probe := widget.NewLabel(strings.Repeat("\n", lines-1))
+	probe.TextStyle = l.TextStyle
+	return container.New(&linesHigh{probe: probe}, l)
+}
+
+func (t *linesHigh) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	return t.probe.MinSize()
+}
+
+// Layout centres the label's lines in the row.
+func (t *linesHigh) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		h := size.Height
+		if l, ok := o.(*widget.Label); ok {
+			// The height of its text wrapped at this width (the label itself
+			// truncates, so its own MinSize is one line).
+			wrapped := widget.NewLabel(l.Text)
+			wrapped.Wrapping, wrapped.TextStyle = fyne.TextWrapWord, l.TextStyle
+			wrapped.Resize(fyne.NewSize(size.Width, 0))
+			h = fyne.Min(wrapped.MinSize().Height, size.Height)
+		}
+		o.Resize(fyne.NewSize(size.Width, h))
+		o.Move(fyne.NewPos(0, (size.Height-h)/2))
+	}
 }
