@@ -185,13 +185,18 @@ func (e syncErr) Unwrap() error { return e.err }
 // sync's own text, as scripts read it; in the other languages the catalogue's,
 // or the English marked as a technical detail when the reason has no code.
 func (t tr) refusedReason(reason string) said {
+	s := t.X("cli.error.technical", "{{.Detail}}", words.Args{"Detail": reason})
 	if t.Lang() == "en" {
-		return said(data.Printable(reason))
+		s = said(data.Printable(reason))
+	} else if w, ok := t.w.Refusal(reason); ok {
+		s = said(w)
 	}
-	if s, ok := t.w.Refusal(reason); ok {
-		return said(s)
+	// The way out of a key change is a command of the CLI: the layer below
+	// does not name it.
+	if code, v := trust.Explain(reason); code == trust.ReasonNeedsApproval || code == trust.ReasonNotInvitedKey {
+		s += " " + t.X("cli.refusal.approve", "Run 'vademecum-cli keys approve {{.Org}}' once the fingerprint matches.", words.Args{"Org": v["Org"]})
 	}
-	return t.X("cli.error.technical", "{{.Detail}}", words.Args{"Detail": reason})
+	return s
 }
 
 // failN is an error worded from the catalogue for a count (see tr.N).

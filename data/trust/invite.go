@@ -158,8 +158,7 @@ type ContradictsInvitation struct {
 }
 
 func (e *ContradictsInvitation) Error() string {
-	return fmt.Sprintf("the organisation file of %s is signed with the key %s (fingerprint %s), which is not one of the keys your invitation pinned for %s: set aside; if %s really changed its keys, compare the fingerprint by phone, then run 'vademecum-cli keys approve %s'",
-		e.Org, e.KeyID, e.Fingerprint, e.Org, e.Org, e.Org)
+	return reasons.Text(ReasonNotInvitedKey, e.Org, e.KeyID, e.Fingerprint, e.Org, e.Org)
 }
 
 // invitedSigner checks the first file seen of an organisation against the keys

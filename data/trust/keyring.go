@@ -170,12 +170,12 @@ var (
 // parseSig splits "<key id>:<base64 signature>".
 func parseSig(s string) (keyID string, sig []byte, err error) {
 	if s == "" {
-		return "", nil, errors.New("not signed: every shared record must be signed by an installation of its organisation")
+		return "", nil, refuse(ReasonNotSigned)
 	}
 	id, b64, ok := strings.Cut(s, ":")
 	sig, err = base64.StdEncoding.DecodeString(b64)
 	if !ok || !keyIDRe.MatchString(id) || err != nil || len(sig) != ed25519.SignatureSize {
-		return "", nil, errors.New("the signature is malformed (the file was changed by hand?)")
+		return "", nil, refuse(ReasonBadSignature)
 	}
 	return id, sig, nil
 }
@@ -190,19 +190,19 @@ func (k *Keyring) Verify(q data.Querier, r data.Record, body []byte, prev data.R
 		q = k.store.DB()
 	}
 	if r == nil {
-		return errors.New("no record")
+		return refuse(ReasonNoRecord)
 	}
 	m := r.Base()
 	switch {
 	case m.Org == "":
-		return errors.New("the record names no owning organisation")
+		return refuse(ReasonNoOwner)
 	case m.Org == data.ToolkitOrg:
-		return errors.New("the record claims to be toolkit content shipped with the app, which never comes from a hub")
+		return refuse(ReasonClaimsToolkit)
 	case m.Type == data.TypeOrg && m.ID != m.Org:
-		return fmt.Errorf("the organisation file %s claims to belong to %s", m.ID, m.Org)
+		return refuse(ReasonOrgClaims, m.ID, m.Org)
 	case m.Type != data.TypeOrg && !uuidRe.MatchString(m.ID):
 		// Only organisation files have names for ids: nobody may take one.
-		return fmt.Errorf("%q is not a record id", m.ID)
+		return refuse(ReasonNotRecordID, m.ID)
 	}
 	prevOrg, prevType := "", ""
 	if prev != nil {
@@ -211,18 +211,18 @@ func (k *Keyring) Verify(q data.Querier, r data.Record, body []byte, prev data.R
 		// The engine found no earlier version; make sure by id, whatever the path.
 		err := k.queryRow(q, k.ownerStmt, ownerQuery, m.ID).Scan(&prevOrg, &prevType)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("cannot check the record against the local database: %v", err)
+			return refuse(ReasonLocalCheck, err)
 		}
 	}
 	if prevOrg != "" && prevOrg != m.Org {
-		return fmt.Errorf("changed by a non-owner: this %s belongs to %s, and this version claims %s", prevType, prevOrg, m.Org)
+		return refuse(ReasonNonOwner, prevType, prevOrg, m.Org)
 	}
 	if prevType != "" && prevType != m.Type {
-		return fmt.Errorf("the record is a %s here and this version makes it a %s", prevType, m.Type)
+		return refuse(ReasonTypeChanged, prevType, m.Type)
 	}
 	if m.Type != data.TypeOrg && data.BoundID(m.ID) && !data.IDBelongsTo(m.ID, m.Org, m.Claim) {
 		// Ids of hub format 2 carry their organisation: nobody else can take one.
-		return fmt.Errorf("the id %s does not belong to %s: it was made for another organisation's record", m.ID, m.Org)
+		return refuse(ReasonForeignID, m.ID, m.Org)
 	}
 	keyID, sig, err := parseSig(m.Sig)
 	if err != nil {
@@ -236,7 +236,7 @@ func (k *Keyring) Verify(q data.Querier, r data.Record, body []byte, prev data.R
 		return err
 	}
 	if owner == nil || len(owner.Keys) == 0 {
-		return notYet(fmt.Errorf("signed for %s, whose organisation file (orgs/%s.json) has not been received here yet", m.Org, m.Org))
+		return notYet(refuse(ReasonOrgNotReceived, m.Org, m.Org))
 	}
 	key := findKey(owner.Keys, keyID)
 	if key == nil {
@@ -244,7 +244,7 @@ func (k *Keyring) Verify(q data.Querier, r data.Record, body []byte, prev data.R
 	}
 	pub, err := keyPublic(key)
 	if err != nil {
-		return fmt.Errorf("the organisation file of %s lists a malformed key %s", m.Org, key.ID)
+		return refuse(ReasonMalformedKey, m.Org, key.ID)
 	}
 	if revokedAt(key, m.Updated) {
 		return revokedError(m.Org, key)
@@ -255,11 +255,10 @@ func (k *Keyring) Verify(q data.Querier, r data.Record, body []byte, prev data.R
 	return nil
 }
 
-var errTampered = errors.New("the signature does not match the content: the file was changed after it was signed")
+var errTampered = refuse(ReasonTampered)
 
 func revokedError(org string, key *data.Key) error {
-	return fmt.Errorf("signed with the key %s%s of %s, revoked on %s: what it signed after that is refused",
-		key.ID, deviceOf(key), org, key.Revoked.UTC().Format(time.RFC3339))
+	return refuse(ReasonRevoked, org, key.ID+deviceOf(key), key.Revoked.UTC().Format(time.RFC3339))
 }
 
 func deviceOf(k *data.Key) string {
@@ -281,17 +280,16 @@ func (k *Keyring) unknownKey(q data.Querier, m *data.Meta, keyID string) error {
 		k.mu.Unlock()
 		for _, o := range orgs {
 			if o.ID != m.Org && findKey(o.Keys, keyID) != nil {
-				return fmt.Errorf("changed by a non-owner: signed with a key of %s, but the record belongs to %s (only %s can change it)",
-					o.ID, m.Org, m.Org)
+				return refuse(ReasonNonOwnerKey, o.ID, m.Org, m.Org)
 			}
 		}
 	}
 	if mine, err := k.identity(q); err == nil && mine == m.Org {
 		// This installation knows its own organisation's keys: no later file
 		// will list this one before a laptop here does.
-		return fmt.Errorf("signed with the key %s, which is not one of the keys of %s (this organisation): refused", keyID, m.Org)
+		return refuse(ReasonUnknownOwnKey, keyID, m.Org)
 	}
-	return notYet(fmt.Errorf("signed with the key %s, which is not one of the keys of %s", keyID, m.Org))
+	return notYet(refuse(ReasonUnknownKey, keyID, m.Org))
 }
 
 // Lists reports whether o, a version of this installation's organisation file
@@ -355,7 +353,7 @@ func (k *Keyring) verifyOrg(q data.Querier, o *data.Organisation, keyID string, 
 		if key != nil {
 			pub, err := keyPublic(key)
 			if err != nil {
-				return fmt.Errorf("the organisation file of %s here lists a malformed key %s", o.ID, key.ID)
+				return refuse(ReasonMalformedKey, o.ID, key.ID)
 			}
 			if revokedAt(key, o.Updated) {
 				return revokedError(o.ID, key)
@@ -373,7 +371,7 @@ func (k *Keyring) verifyOrg(q data.Querier, o *data.Organisation, keyID string, 
 	// Signed by none of the pinned keys: it must at least be signed by one of its own.
 	key := findKey(o.Keys, keyID)
 	if key == nil {
-		return fmt.Errorf("the organisation file of %s is signed with the key %s, which it does not list", o.ID, keyID)
+		return refuse(ReasonUnlistedSigner, o.ID, keyID)
 	}
 	pub, _ := keyPublic(key) // checkKeys vouched for it
 	if revokedAt(key, o.Updated) {
@@ -400,8 +398,7 @@ func (k *Keyring) verifyOrg(q data.Querier, o *data.Organisation, keyID string, 
 }
 
 func approvalError(org string, key *data.Key) error {
-	return notYet(fmt.Errorf("key change for %s needs approval: compare the fingerprint by phone, then run 'vademecum-cli keys approve %s' (signed by the key %s%s, fingerprint %s)",
-		org, org, key.ID, deviceOf(key), FingerprintOf(key.Public)))
+	return notYet(refuse(ReasonNeedsApproval, org, key.ID+deviceOf(key), FingerprintOf(key.Public)))
 }
 
 // checkKeys refuses an organisation file whose key list is malformed: an ID
@@ -412,10 +409,10 @@ func checkKeys(o *data.Organisation) error {
 		key := &o.Keys[i]
 		pub, err := keyPublic(key)
 		if err != nil || KeyID(pub) != key.ID {
-			return fmt.Errorf("the organisation file of %s lists a malformed key %q", o.ID, key.ID)
+			return refuse(ReasonMalformedKey, o.ID, key.ID)
 		}
 		if ids[key.ID] {
-			return fmt.Errorf("the organisation file of %s lists the key %s twice", o.ID, key.ID)
+			return refuse(ReasonKeyTwice, o.ID, key.ID)
 		}
 		ids[key.ID] = true
 	}
@@ -473,7 +470,7 @@ func keepsRevocations(pinned, o *data.Organisation) error {
 		}
 		nk := findKey(o.Keys, pk.ID)
 		if nk != nil && (nk.Revoked.IsZero() || nk.Revoked.After(pk.Revoked)) {
-			return fmt.Errorf("this version of the organisation file of %s would undo the revocation of the key %s%s: refused", o.ID, pk.ID, deviceOf(pk))
+			return refuse(ReasonUndoesRevocation, o.ID, pk.ID+deviceOf(pk))
 		}
 	}
 	return nil
@@ -539,7 +536,7 @@ func (k *Keyring) org(q data.Querier, id string) (*data.Organisation, error) {
 	var body string
 	err := k.queryRow(q, k.orgStmt, orgQuery, id).Scan(&body)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("cannot read the organisation file of %s: %v", id, err)
+		return nil, refuse(ReasonOrgUnreadable, id, err)
 	}
 	var stored *data.Organisation
 	k.mu.Lock()
@@ -550,7 +547,7 @@ func (k *Keyring) org(q data.Querier, id string) (*data.Organisation, error) {
 		} else {
 			r, err := data.Decode([]byte(body))
 			if err != nil {
-				return nil, fmt.Errorf("the organisation file of %s here is damaged: %v", id, err)
+				return nil, refuse(ReasonOrgDamaged, id, err)
 			}
 			stored, _ = r.(*data.Organisation)
 			k.cache[id] = cachedOrg{body, stored}

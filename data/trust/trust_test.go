@@ -438,7 +438,12 @@ func TestKeyChangeHeldForApproval(t *testing.T) {
 	// Opengroup's laptop is reinstalled: a new key, a file signed only by it.
 	reinstalled := newInstallation(t, "opengroup-it", "reinstalled")
 	orgBody := reinstalled.publish(t, "opengroup-it")
-	b.refuses(t, orgBody, "key change for opengroup-it needs approval: compare the fingerprint by phone, then run 'vademecum-cli keys approve opengroup-it'")
+	b.refuses(t, orgBody, "key change for opengroup-it needs approval: compare the fingerprint by phone")
+	// The front ends word the way out (the CLI: 'vademecum-cli keys approve
+	// opengroup-it') from the code and its values.
+	if code, v := Explain(b.receive(t, orgBody).Error()); code != ReasonNeedsApproval || v["Org"] != "opengroup-it" || v["Fingerprint"] != reinstalled.kr.me.Fingerprint() {
+		t.Errorf("the approval reason reads back as %q %v", code, v)
+	}
 	b.refuses(t, orgBody, reinstalled.kr.me.Fingerprint())
 	newer := reinstalled.practice(t, "Signed by the new key")
 	b.refuses(t, reinstalled.publish(t, newer), "not one of the keys of opengroup-it")

@@ -2,6 +2,7 @@ package words
 
 import (
 	"vademecum/data"
+	"vademecum/data/trust"
 	vsync "vademecum/sync"
 )
 
@@ -11,12 +12,9 @@ import (
 func (w *Words) Refusal(reason string) (text string, ok bool) {
 	code, values := vsync.Explain(reason)
 	if code == "" {
-		return "", false
+		return w.signatureRefusal(reason)
 	}
-	a := Args{}
-	for k, v := range values {
-		a[k] = data.Printable(v)
-	}
+	a := printableValues(values)
 	switch code {
 	case vsync.ReasonUnreadable:
 		return w.X("sync.reason.unreadable", "The file could not be read from the hub."), true
@@ -60,4 +58,76 @@ func (w *Words) Refusal(reason string) (text string, ok bool) {
 		return w.X("sync.reason.file_name", "A file whose name is not a record's."), true
 	}
 	return "", false
+}
+
+// signatureRefusal words why a signature check refused a record of a hub
+// (trust.Explain's codes).
+func (w *Words) signatureRefusal(reason string) (text string, ok bool) {
+	code, values := trust.Explain(reason)
+	if code == "" {
+		return "", false
+	}
+	a := printableValues(values)
+	switch code {
+	case trust.ReasonNoRecord:
+		return w.X("trust.reason.no_record", "The file holds no record."), true
+	case trust.ReasonNoOwner:
+		return w.X("trust.reason.no_owner", "The record does not say which organisation it belongs to."), true
+	case trust.ReasonClaimsToolkit:
+		return w.X("trust.reason.claims_toolkit", "The record claims to be toolkit content, which comes with the app, never from a hub."), true
+	case trust.ReasonOrgClaims:
+		return w.X("trust.reason.org_claims", "The organisation file {{.ID}} claims to belong to {{.Org}}.", a), true
+	case trust.ReasonNotRecordID:
+		return w.X("trust.reason.not_record_id", "{{.ID}} is not a record number.", a), true
+	case trust.ReasonLocalCheck:
+		return w.X("trust.reason.local_check", "The record could not be checked against this computer's database ({{.Error}}).", a), true
+	case trust.ReasonNonOwner:
+		return w.X("trust.reason.non_owner", "Changed by someone who does not own it: this {{.Type}} belongs to {{.Owner}}, but this version says it belongs to {{.Claimed}}.", a), true
+	case trust.ReasonTypeChanged:
+		return w.X("trust.reason.type_changed", "The record is a {{.Type}} here, and this version makes it a {{.NewType}}.", a), true
+	case trust.ReasonForeignID:
+		return w.X("trust.reason.foreign_id", "The record number {{.ID}} was made for another organisation, not for {{.Org}}.", a), true
+	case trust.ReasonNotSigned:
+		return w.X("trust.reason.not_signed", "The record is not signed: every shared record must be signed by a computer of its organisation."), true
+	case trust.ReasonBadSignature:
+		return w.X("trust.reason.bad_signature", "The signature is damaged (was the file changed by hand?)."), true
+	case trust.ReasonOrgNotReceived:
+		return w.X("trust.reason.org_not_received", "Signed for {{.Org}}, whose organisation file has not arrived here yet: it is tried again at the next sync.", a), true
+	case trust.ReasonMalformedKey:
+		return w.X("trust.reason.malformed_key", "The organisation file of {{.Org}} lists a damaged key ({{.Key}}).", a), true
+	case trust.ReasonTampered:
+		return w.X("trust.reason.tampered", "The signature does not match the content: the file was changed after it was signed."), true
+	case trust.ReasonRevoked:
+		return w.X("trust.reason.revoked", "Signed by {{.Org}} with the key {{.Key}}, which was revoked on {{.Revoked}}: what it signed after that is refused.", a), true
+	case trust.ReasonNonOwnerKey:
+		return w.X("trust.reason.non_owner_key", "Changed by someone who does not own it: signed with a key of {{.Signer}}, but the record belongs to {{.Owner}}.", a), true
+	case trust.ReasonUnknownOwnKey:
+		return w.X("trust.reason.unknown_own_key", "Signed with the key {{.Key}}, which is not one of your organisation's ({{.Org}}) keys: refused.", a), true
+	case trust.ReasonUnknownKey:
+		return w.X("trust.reason.unknown_key", "Signed with the key {{.Key}}, which is not one of the keys of {{.Org}} known here: it is tried again at the next sync.", a), true
+	case trust.ReasonUnlistedSigner:
+		return w.X("trust.reason.unlisted_signer", "The organisation file of {{.Org}} is signed with a key it does not list ({{.Key}}).", a), true
+	case trust.ReasonNeedsApproval:
+		return w.X("trust.reason.needs_approval", "{{.Org}} changed its keys: call them and compare the fingerprint {{.Fingerprint}}, then approve the change (key {{.Key}}).", a), true
+	case trust.ReasonKeyTwice:
+		return w.X("trust.reason.key_twice", "The organisation file of {{.Org}} lists the key {{.Key}} twice.", a), true
+	case trust.ReasonUndoesRevocation:
+		return w.X("trust.reason.undoes_revocation", "This version of the organisation file of {{.Org}} would bring back the revoked key {{.Key}}: refused.", a), true
+	case trust.ReasonOrgUnreadable:
+		return w.X("trust.reason.org_unreadable", "The organisation file of {{.Org}} cannot be read here ({{.Error}}).", a), true
+	case trust.ReasonOrgDamaged:
+		return w.X("trust.reason.org_damaged", "The organisation file of {{.Org}} on this computer is damaged ({{.Error}}).", a), true
+	case trust.ReasonNotInvitedKey:
+		return w.X("trust.reason.not_invited_key", "The organisation file of {{.Org}} is signed with a key ({{.Key}}, fingerprint {{.Fingerprint}}) that your invitation did not name: set aside. If {{.Org}} really changed its keys, call them, compare the fingerprint, then approve the change.", a), true
+	}
+	return "", false
+}
+
+// printableValues are a reason's values from a hub, made printable.
+func printableValues(values map[string]string) Args {
+	a := Args{}
+	for k, v := range values {
+		a[k] = data.Printable(v)
+	}
+	return a
 }

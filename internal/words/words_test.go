@@ -1,6 +1,12 @@
 package words
 
-import "testing"
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"strings"
+	"testing"
+)
 
 func TestFromLocales(t *testing.T) {
 	for in, want := range map[string]string{"it_IT.UTF-8": "it", "pl-PL": "pl", "cs_CZ@euro": "cs", "de_DE.UTF-8": "en", "C": "en", "": "en"} {
@@ -57,5 +63,63 @@ func TestRefusal(t *testing.T) {
 	}
 	if _, ok := In("it").Refusal("signed with a revoked key"); ok {
 		t.Error("a reason without a code was worded")
+	}
+}
+
+// TestSignatureRefusal: a signature check's reason is worded in each
+// language, its values filled in, and the way out named there.
+func TestSignatureRefusal(t *testing.T) {
+	reason := "key change for opengroup-it needs approval: compare the fingerprint by phone (signed by the key 0123456789abcdef (\"laptop\"), fingerprint AB12 CD34)"
+	for _, l := range Codes {
+		got, ok := In(l).Refusal(reason)
+		if !ok || !strings.Contains(got, "opengroup-it") || !strings.Contains(got, "AB12 CD34") {
+			t.Errorf("%s: %q %v", l, got, ok)
+		}
+		if l != "en" && got == In("en").X("trust.reason.needs_approval", "") {
+			t.Errorf("%s: English text", l)
+		}
+	}
+}
+
+// TestEveryReasonCodeWorded: each refusal code of sync and data/trust has its
+// case in Refusal, so no reason stays English in another language.
+func TestEveryReasonCodeWorded(t *testing.T) {
+	worded := map[string]bool{}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "reasons.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		if sel, ok := n.(*ast.SelectorExpr); ok {
+			if x, ok := sel.X.(*ast.Ident); ok {
+				worded[x.Name+"."+sel.Sel.Name] = true
+			}
+		}
+		return true
+	})
+	for pkg, file := range map[string]string{"vsync": "../../sync/reasons.go", "trust": "../../data/trust/reasons.go"} {
+		f, err := parser.ParseFile(fset, file, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, d := range f.Decls {
+			gd, ok := d.(*ast.GenDecl)
+			if !ok || gd.Tok != token.CONST {
+				continue
+			}
+			for _, s := range gd.Specs {
+				for _, name := range s.(*ast.ValueSpec).Names {
+					n++
+					if !worded[pkg+"."+name.Name] {
+						t.Errorf("%s.%s is not worded by Refusal", pkg, name.Name)
+					}
+				}
+			}
+		}
+		if n < 10 {
+			t.Errorf("%s: only %d codes found", file, n)
+		}
 	}
 }
