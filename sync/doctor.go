@@ -21,21 +21,93 @@ import (
 	"vademecum/data/trust"
 )
 
-// Finding is one thing the doctor looked at, in words.
+// Finding is one thing the doctor looked at: a code with its values, worded
+// by each front end (the CLI's doctor) from the catalogue.
 type Finding struct {
-	Check string `json:"check"`
+	Check string // what was looked at: "database", "repository"... (doctor --json's "check")
 	// Problem: something is wrong and needs the user (the doctor exits 1).
 	// Warning: worth knowing, nothing is broken.
-	Problem bool   `json:"problem"`
-	Warning bool   `json:"warning"`
-	What    string `json:"what"`
-	Fix     string `json:"fix,omitempty"`
+	Problem bool
+	Warning bool
+	Code    string         // what was found (Found...)
+	Values  map[string]any // its values by name: counts are ints, the rest strings
+	Fix     string         // the way out (Fix...), "" when there is nothing to do
 }
+
+// What the doctor can find, in Finding.Code, with the names of its values.
+const (
+	FoundNoDataDir        = "no_data_dir"        // Dir
+	FoundDBMissing        = "db_missing"         // File
+	FoundNoDB             = "no_db"              // Dir
+	FoundDBUnreadable     = "db_unreadable"      // File, Error
+	FoundDBUnopenable     = "db_unopenable"      // File, Error
+	FoundDBQuickCheck     = "db_quick_check"     // File, Error: SQLite's quick check failed
+	FoundDBIntegrityCheck = "db_integrity_check" // File, Error: SQLite's full integrity check failed
+	FoundDBOK             = "db_ok"              // File, KB
+	FoundSchemaUnreadable = "schema_unreadable"  // Error
+	FoundSchemaNewer      = "schema_newer"       // Version, Known
+	FoundSchemaOlder      = "schema_older"       // Version, Known
+	FoundSchemaOK         = "schema_ok"          // Version
+	FoundNoIdentity       = "no_identity"
+	FoundIdentity         = "identity"       // Org
+	FoundRecordsUnread    = "records_unread" // Error
+	FoundRecordsBad       = "records_bad"    // Count (that cannot be read), Total, Examples
+	FoundRecordsOK        = "records_ok"     // Count
+	FoundNoRepo           = "no_repo"
+	FoundRepoMissing      = "repo_missing"    // Dir
+	FoundRepoUnopenable   = "repo_unopenable" // Dir, Error
+	FoundRepoDamaged      = "repo_damaged"    // Dir, Problems
+	FoundRepoOK           = "repo_ok"         // Dir, Count (objects)
+	FoundRepoBehind       = "repo_behind"     // Commit
+	FoundRepoLeftovers    = "repo_leftovers"  // Count, Files
+	FoundFsck             = "fsck"            // Output
+	FoundFsckOK           = "fsck_ok"
+	FoundPending          = "pending" // Count
+	FoundNothingPending   = "nothing_pending"
+	FoundHeldBack         = "held_back"  // Count, Type, ID, Title, Field, Kind, Text
+	FoundQuarantine       = "quarantine" // Count, Path, Reason (the sync's English reason)
+	FoundNoQuarantine     = "no_quarantine"
+	FoundConflicts        = "conflicts"      // Count
+	FoundKeyChanges       = "key_changes"    // Count
+	FoundSyncFailed       = "sync_failed"    // Remote, Error
+	FoundNoKey            = "no_key"         // File
+	FoundKeyUnreadable    = "key_unreadable" // File, Error
+	FoundKeyExposed       = "key_exposed"    // File, Mode
+	FoundKeyDamaged       = "key_damaged"    // File
+	FoundKeyOK            = "key_ok"
+	FoundCopyUnreadable   = "copy_unreadable" // File, Error
+	FoundCopySkipped      = "copy_skipped"    // Count
+	FoundCopyOK           = "copy_ok"         // Records, Settings
+)
+
+// The ways out of what the doctor finds, in Finding.Fix: each front end words
+// them with its own commands.
+const (
+	FixDataDir      = "data_dir"       // point at the right data directory, or set up a new installation
+	FixInit         = "init"           // set up this installation
+	FixPermissions  = "permissions"    // check the data directory's permissions
+	FixRebuild      = "rebuild"        // recreate the database from the repository and the local copy
+	FixRebuildForce = "rebuild_force"  // the same, although SQLite's checks pass
+	FixUpdate       = "update"         // update the app and the CLI
+	FixSyncAgain    = "sync_again"     // sync: the repository is made anew from the hub
+	FixMoveRepo     = "move_repo"      // move the repository aside and sync again
+	FixMoveRepoLost = "move_repo_lost" // the same; records never sent are not in it
+	FixNextSync     = "next_sync"      // nothing to do: the next sync compares again
+	FixTidied       = "tidied"         // nothing to do: the next sync tidies
+	FixPersonal     = "personal"       // replace each finding or mark it as not personal
+	FixQuarantine   = "quarantine"     // not imported; a partner may need to fix them
+	FixConflicts    = "conflicts"      // decide the conflicts
+	FixKeyChanges   = "key_changes"    // compare the fingerprints by phone, then approve
+	FixRestoreKey   = "restore_key"    // restore the key from a backup first, if there was one
+	FixChmodKey     = "chmod_key"      // make the key (File) readable by its user only
+	FixDamagedKey   = "damaged_key"    // restore it, or move it away to make a new key
+	FixRewritten    = "rewritten"      // nothing to do: the local copy is rewritten as it grows
+)
 
 // Diagnosis is what the doctor found in a data directory.
 type Diagnosis struct {
-	Dir      string    `json:"dir"`
-	Findings []Finding `json:"findings"`
+	Dir      string
+	Findings []Finding
 }
 
 // Healthy reports whether nothing needs the user.
@@ -48,19 +120,26 @@ func (d *Diagnosis) Healthy() bool {
 	return true
 }
 
-func (d *Diagnosis) ok(check, format string, args ...any) {
-	d.Findings = append(d.Findings, Finding{Check: check, What: fmt.Sprintf(format, args...)})
+// v is a finding's values from names and values in turn.
+func v(kv ...any) map[string]any {
+	m := map[string]any{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i].(string)] = kv[i+1]
+	}
+	return m
 }
 
-func (d *Diagnosis) warn(check, what, fix string) {
-	d.Findings = append(d.Findings, Finding{Check: check, Warning: true, What: what, Fix: fix})
+func (d *Diagnosis) ok(check, code string, values map[string]any) {
+	d.Findings = append(d.Findings, Finding{Check: check, Code: code, Values: values})
 }
 
-func (d *Diagnosis) problem(check, what, fix string) {
-	d.Findings = append(d.Findings, Finding{Check: check, Problem: true, What: what, Fix: fix})
+func (d *Diagnosis) warn(check, code string, values map[string]any, fix string) {
+	d.Findings = append(d.Findings, Finding{Check: check, Warning: true, Code: code, Values: values, Fix: fix})
 }
 
-const rebuildFix = "run 'vademecum-cli rebuild': it recreates the database from the local repository and the local copy, and keeps the damaged file aside"
+func (d *Diagnosis) problem(check, code string, values map[string]any, fix string) {
+	d.Findings = append(d.Findings, Finding{Check: check, Problem: true, Code: code, Values: values, Fix: fix})
+}
 
 // Diagnose checks the data directory dataDir without changing anything: the
 // database (integrity, schema version), the local repository (every object
@@ -72,8 +151,7 @@ func Diagnose(ctx context.Context, dataDir string) *Diagnosis {
 	d := &Diagnosis{Dir: dataDir}
 	fi, err := os.Stat(dataDir)
 	if err != nil || !fi.IsDir() {
-		d.problem("data directory", fmt.Sprintf("%s does not exist or is not a folder", dataDir),
-			"check --data (or VADEMECUM_DATA), or run 'vademecum-cli init' to start a new installation")
+		d.problem("data directory", FoundNoDataDir, v("Dir", dataDir), FixDataDir)
 		return d
 	}
 	db := d.database(ctx, dataDir)
@@ -101,54 +179,54 @@ func (d *Diagnosis) database(ctx context.Context, dataDir string) *sql.DB {
 		_, repoErr := os.Stat(filepath.Join(dataDir, RepoDir, "objects"))
 		_, copyErr := os.Stat(filepath.Join(dataDir, data.LocalCopyFile))
 		if repoErr == nil || copyErr == nil {
-			d.problem("database", fmt.Sprintf("the database %s is missing, but this data directory was in use", path), rebuildFix)
+			d.problem("database", FoundDBMissing, v("File", path), FixRebuild)
 		} else {
-			d.problem("database", fmt.Sprintf("there is no database in %s yet", dataDir), "run 'vademecum-cli init' (or start the app) to set up this installation")
+			d.problem("database", FoundNoDB, v("Dir", dataDir), FixInit)
 		}
 		return nil
 	}
 	if err != nil {
-		d.problem("database", fmt.Sprintf("the database %s cannot be read: %s", path, rootMessage(err)), "check the permissions of the data directory")
+		d.problem("database", FoundDBUnreadable, v("File", path, "Error", rootMessage(err)), FixPermissions)
 		return nil
 	}
 	db, err := sql.Open("sqlite", data.ReadOnlyDSN(path))
 	if err != nil {
-		d.problem("database", fmt.Sprintf("the database %s cannot be opened: %s", path, rootMessage(err)), rebuildFix)
+		d.problem("database", FoundDBUnopenable, v("File", path, "Error", rootMessage(err)), FixRebuild)
 		return nil
 	}
 	db.SetMaxOpenConns(1)
-	for _, check := range []string{"quick_check", "integrity_check"} {
+	for _, check := range []struct{ pragma, code string }{{"quick_check", FoundDBQuickCheck}, {"integrity_check", FoundDBIntegrityCheck}} {
 		var res string
-		err := db.QueryRowContext(ctx, "PRAGMA "+check).Scan(&res)
+		err := db.QueryRowContext(ctx, "PRAGMA "+check.pragma).Scan(&res)
 		if err == nil && res != "ok" {
 			err = errors.New(firstLine(res))
 		}
 		if err != nil {
-			d.problem("database", fmt.Sprintf("the database %s is damaged (%s found: %s)", path, strings.ReplaceAll(check, "_", " "), rootMessage(err)), rebuildFix)
+			d.problem("database", check.code, v("File", path, "Error", rootMessage(err)), FixRebuild)
 			db.Close()
 			return nil
 		}
 	}
-	d.ok("database", "%s passed the quick and the full integrity checks (%d KB)", path, fi.Size()>>10)
+	d.ok("database", FoundDBOK, v("File", path, "KB", int(fi.Size()>>10)))
 	var version int
 	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
-		d.problem("schema", "the database's schema version cannot be read: "+rootMessage(err), rebuildFix)
+		d.problem("schema", FoundSchemaUnreadable, v("Error", rootMessage(err)), FixRebuild)
 		return db
 	}
 	switch want := data.SchemaVersion(); {
 	case version > want:
-		d.problem("schema", fmt.Sprintf("the database was written by a newer Vademecum (schema %d, this version knows %d)", version, want), "update the app and the CLI")
+		d.problem("schema", FoundSchemaNewer, v("Version", version, "Known", want), FixUpdate)
 	case version < want:
-		d.warn("schema", fmt.Sprintf("the database has schema %d; this version upgrades it to %d when it next opens it", version, want), "")
+		d.warn("schema", FoundSchemaOlder, v("Version", version, "Known", want), "")
 	default:
-		d.ok("schema", "schema version %d, as this version expects", version)
+		d.ok("schema", FoundSchemaOK, v("Version", version))
 	}
 	var org string
 	db.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = ?", data.SettingOrg).Scan(&org)
 	if org == "" {
-		d.problem("identity", "this installation has no organisation yet", "run 'vademecum-cli init' (or the app's first start)")
+		d.problem("identity", FoundNoIdentity, nil, FixInit)
 	} else {
-		d.ok("identity", "this installation belongs to %s", org)
+		d.ok("identity", FoundIdentity, v("Org", org))
 	}
 	return db
 }
@@ -160,7 +238,7 @@ func (d *Diagnosis) records(ctx context.Context, db *sql.DB) {
 	rows, err := db.QueryContext(ctx, `SELECT i.id, i.type, i.title, b.body FROM record_index i
 		LEFT JOIN record_bodies b ON b.rid = i.rid ORDER BY i.rid`)
 	if err != nil {
-		d.problem("records", "the records cannot be listed: "+rootMessage(err), rebuildForceFix)
+		d.problem("records", FoundRecordsUnread, v("Error", rootMessage(err)), FixRebuildForce)
 		return
 	}
 	defer rows.Close()
@@ -170,7 +248,7 @@ func (d *Diagnosis) records(ctx context.Context, db *sql.DB) {
 		var id, typ, title string
 		var body sql.NullString
 		if err := rows.Scan(&id, &typ, &title, &body); err != nil {
-			d.problem("records", "the records cannot be read: "+rootMessage(err), rebuildForceFix)
+			d.problem("records", FoundRecordsUnread, v("Error", rootMessage(err)), FixRebuildForce)
 			return
 		}
 		n++
@@ -188,19 +266,15 @@ func (d *Diagnosis) records(ctx context.Context, db *sql.DB) {
 		}
 	}
 	if err := rows.Err(); err != nil {
-		d.problem("records", "the records cannot be read: "+rootMessage(err), rebuildForceFix)
+		d.problem("records", FoundRecordsUnread, v("Error", rootMessage(err)), FixRebuildForce)
 		return
 	}
 	if len(bad) > 0 {
-		d.problem("records", fmt.Sprintf("%d of the %d records cannot be read: %s", len(bad), n, strings.Join(bad[:min(3, len(bad))], "; ")), rebuildForceFix)
+		d.problem("records", FoundRecordsBad, v("Count", len(bad), "Total", n, "Examples", strings.Join(bad[:min(3, len(bad))], "; ")), FixRebuildForce)
 		return
 	}
-	d.ok("records", "every one of the %d records can be read", n)
+	d.ok("records", FoundRecordsOK, v("Count", n))
 }
-
-// rebuildForceFix is the way out when the database passes SQLite's checks but
-// its content does not.
-const rebuildForceFix = "run 'vademecum-cli rebuild --force': it recreates the database from the local repository and the local copy, and keeps the old file aside"
 
 // oneLine keeps a text to one line of at most max bytes, for a finding.
 func oneLine(s string, max int) string {
@@ -223,44 +297,39 @@ func (d *Diagnosis) repository(ctx context.Context, dataDir string, db *sql.DB) 
 	}
 	if _, err := os.Stat(filepath.Join(path, "objects")); err != nil {
 		if imported.IsZero() {
-			d.ok("repository", "no local repository yet (it is made at the first sync)")
+			d.ok("repository", FoundNoRepo, nil)
 		} else {
-			d.problem("repository", fmt.Sprintf("the local repository %s is missing", path),
-				"sync again: the records already here are kept, and the repository is made anew from the hub")
+			d.problem("repository", FoundRepoMissing, v("Dir", path), FixSyncAgain)
 		}
 		return imported
 	}
 	r, err := openBareRepo(path)
 	if err != nil {
-		d.problem("repository", fmt.Sprintf("the local repository %s cannot be opened: %s", path, rootMessage(err)), "move it aside and sync again: it is made anew from the hub")
+		d.problem("repository", FoundRepoUnopenable, v("Dir", path, "Error", rootMessage(err)), FixMoveRepo)
 		return imported
 	}
 	defer r.st.Close()
 	n, bad := r.checkObjects()
 	switch {
 	case len(bad) > 0:
-		d.problem("repository", fmt.Sprintf("the local repository %s is damaged: %s", path, strings.Join(bad[:min(3, len(bad))], "; ")),
-			"move the folder aside and sync again: it is made anew from the hub (records that never left this computer are not in it)")
+		d.problem("repository", FoundRepoDamaged, v("Dir", path, "Problems", strings.Join(bad[:min(3, len(bad))], "; ")), FixMoveRepoLost)
 	default:
-		d.ok("repository", "%s: %d objects read back and checked, references valid", path, n)
+		d.ok("repository", FoundRepoOK, v("Dir", path, "Count", n))
 	}
 	if !imported.IsZero() && !r.has(imported) {
-		d.warn("repository", fmt.Sprintf("the database holds commit %s, which the local repository lacks", describe(imported)),
-			"nothing to do: the next sync compares the database with the repository again")
+		d.warn("repository", FoundRepoBehind, v("Commit", describe(imported)), FixNextSync)
 	}
 	if leftovers := interrupted(path); len(leftovers) > 0 {
-		d.warn("repository", fmt.Sprintf("an interrupted sync left %d temporary files (%s)", len(leftovers), strings.Join(leftovers[:min(3, len(leftovers))], ", ")),
-			"nothing to do: the next sync tidies them")
+		d.warn("repository", FoundRepoLeftovers, v("Count", len(leftovers), "Files", strings.Join(leftovers[:min(3, len(leftovers))], ", ")), FixTidied)
 	}
 	if gitPath, err := exec.LookPath("git"); err == nil {
 		cmd := exec.CommandContext(ctx, gitPath, "--git-dir="+path, "fsck", "--no-dangling", "--no-progress")
 		cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1")
 		out, err := cmd.CombinedOutput()
 		if err != nil {
-			d.problem("repository", "git fsck reports: "+firstLine(strings.TrimSpace(string(out))),
-				"move the folder aside and sync again: it is made anew from the hub")
+			d.problem("repository", FoundFsck, v("Output", firstLine(strings.TrimSpace(string(out)))), FixMoveRepo)
 		} else {
-			d.ok("repository", "git fsck finds nothing wrong")
+			d.ok("repository", FoundFsckOK, nil)
 		}
 	}
 	return imported
@@ -383,34 +452,32 @@ func (d *Diagnosis) exchange(ctx context.Context, db *sql.DB, imported plumbing.
 		return n
 	}
 	if n := count("SELECT count(*) FROM record_index WHERE dirty = 1 AND visibility = 'shared' AND org != ?", data.ToolkitOrg); n > 0 {
-		d.ok("pending", "%d shared records wait for the next sync", n)
+		d.ok("pending", FoundPending, v("Count", n))
 	} else {
-		d.ok("pending", "nothing waits to be sent")
+		d.ok("pending", FoundNothingPending, nil)
 	}
 	if held, err := data.HeldBack(ctx, db); err == nil && len(held) > 0 {
 		h, f := held[0], held[0].Findings[0]
-		d.warn("privacy", fmt.Sprintf("%d shared records are not sent because they still contain personal data, e.g. %s %s (%s): %s: %s %q",
-			len(held), h.Type, h.ID, oneLine(h.Title, 60), f.Field, f.Kind, f.Text),
-			"replace each finding or mark it as not personal (in the app, or 'vademecum-cli practice edit ID --pseudonymise'); 'vademecum-cli sync' lists them all")
+		d.warn("privacy", FoundHeldBack, v("Count", len(held), "Type", h.Type, "ID", h.ID, "Title", oneLine(h.Title, 60),
+			"Field", f.Field, "Kind", f.Kind, "Text", f.Text), FixPersonal)
 	}
 	if n := count("SELECT count(*) FROM sync_quarantine"); n > 0 {
 		var path, reason string
 		db.QueryRowContext(ctx, "SELECT path, reason FROM sync_quarantine ORDER BY seen DESC LIMIT 1").Scan(&path, &reason)
-		d.warn("quarantine", fmt.Sprintf("%d files from hubs are held in quarantine, e.g. %s: %s", n, path, reason),
-			"they were not imported; 'vademecum-cli sync' lists them all, and a partner may need to fix them")
+		d.warn("quarantine", FoundQuarantine, v("Count", n, "Path", path, "Reason", reason), FixQuarantine)
 	} else {
-		d.ok("quarantine", "no file from a hub is held in quarantine")
+		d.ok("quarantine", FoundNoQuarantine, nil)
 	}
 	if n := count("SELECT count(*) FROM sync_conflicts WHERE resolved = ''"); n > 0 {
-		d.warn("conflicts", fmt.Sprintf("%d fields were edited in two places and wait for a decision", n), "see 'vademecum-cli conflicts'")
+		d.warn("conflicts", FoundConflicts, v("Count", n), FixConflicts)
 	}
 	if n := count("SELECT count(*) FROM trust_pending"); n > 0 {
-		d.warn("keys", fmt.Sprintf("%d key changes of partners wait for approval", n), "compare the fingerprints by phone, then see 'vademecum-cli keys'")
+		d.warn("keys", FoundKeyChanges, v("Count", n), FixKeyChanges)
 	}
 	var lastErr, remote string
 	db.QueryRowContext(ctx, "SELECT remote, last_error FROM sync_state WHERE remote != '' AND last_error != '' LIMIT 1").Scan(&remote, &lastErr)
 	if lastErr != "" {
-		d.warn("sync", fmt.Sprintf("the last sync with %s failed: %s", remote, lastErr), "")
+		d.warn("sync", FoundSyncFailed, v("Remote", remote, "Error", lastErr), "")
 	}
 }
 
@@ -419,37 +486,33 @@ func (d *Diagnosis) key(dataDir string) {
 	path := filepath.Join(dataDir, trust.KeyFile)
 	fi, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		d.warn("key", fmt.Sprintf("there is no installation key %s: a new one is made at the next start, and partners will have to approve it", path),
-			"if this installation had a key before, restore installation.key from a backup first")
+		d.warn("key", FoundNoKey, v("File", path), FixRestoreKey)
 		return
 	}
 	if err != nil {
-		d.problem("key", fmt.Sprintf("the installation key %s cannot be read: %s", path, rootMessage(err)), "check the permissions of the data directory")
+		d.problem("key", FoundKeyUnreadable, v("File", path, "Error", rootMessage(err)), FixPermissions)
 		return
 	}
 	if runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0 {
-		d.problem("key", fmt.Sprintf("the installation's private key %s can be read by other users of this computer (mode %04o)", path, fi.Mode().Perm()),
-			fmt.Sprintf("run 'chmod 600 %s' (the app also fixes it when it starts)", path))
+		d.problem("key", FoundKeyExposed, v("File", path, "Mode", fmt.Sprintf("%04o", fi.Mode().Perm())), FixChmodKey)
 		return
 	}
 	b, err := os.ReadFile(path)
 	if err != nil || !bytes.Contains(b, []byte("-----BEGIN PRIVATE KEY-----")) {
-		d.problem("key", fmt.Sprintf("the installation key %s is damaged", path),
-			"restore it from a backup; or move it away to make a new key that partners will have to approve")
+		d.problem("key", FoundKeyDamaged, v("File", path), FixDamagedKey)
 		return
 	}
-	d.ok("key", "the installation key is readable by its user only")
+	d.ok("key", FoundKeyOK, nil)
 }
 
 func (d *Diagnosis) localCopy(dataDir string) {
 	lc, err := data.ReadLocalCopy(dataDir)
 	if err != nil {
-		d.problem("local copy", fmt.Sprintf("the local copy %s cannot be read: %s", filepath.Join(dataDir, data.LocalCopyFile), rootMessage(err)),
-			"check the permissions of the data directory")
+		d.problem("local copy", FoundCopyUnreadable, v("File", filepath.Join(dataDir, data.LocalCopyFile), "Error", rootMessage(err)), FixPermissions)
 		return
 	}
 	if lc.Skipped > 0 {
-		d.warn("local copy", fmt.Sprintf("%d lines of the local copy cannot be read (a write cut short)", lc.Skipped), "nothing to do: it is rewritten as it grows")
+		d.warn("local copy", FoundCopySkipped, v("Count", lc.Skipped), FixRewritten)
 	}
-	d.ok("local copy", "%d records and %d settings can be restored from the local copy", len(lc.Records), len(lc.Settings))
+	d.ok("local copy", FoundCopyOK, v("Records", len(lc.Records), "Settings", len(lc.Settings)))
 }

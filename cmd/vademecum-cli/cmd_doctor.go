@@ -31,7 +31,7 @@ func runDoctor(c *ctx) error {
 	}
 	d := vsync.Diagnose(c, c.dataDir)
 	if on(c.fs, "json") {
-		if err := c.jsonOut(d); err != nil {
+		if err := c.jsonOut(tr{words.In("en")}.diagnosisJSON(d)); err != nil {
 			return err
 		}
 	} else {
@@ -43,9 +43,10 @@ func runDoctor(c *ctx) error {
 			case f.Warning:
 				label = c.X("cli.doctor.note", "note")
 			}
-			fprintf(c.stdout, "%-8s %s: %s\n", label, f.Check, f.What)
-			if f.Fix != "" {
-				fprintf(c.stdout, "%-8s %s\n", "", c.X("cli.doctor.fix", "what to do: {{.Fix}}", words.Args{"Fix": f.Fix}))
+			what, fix := c.finding(f)
+			fprintf(c.stdout, "%-8s %s: %s\n", label, c.doctorCheck(f.Check), what)
+			if fix != "" {
+				fprintf(c.stdout, "%-8s %s\n", "", c.X("cli.doctor.fix", "what to do: {{.Fix}}", words.Args{"Fix": fix}))
 			}
 		}
 	}

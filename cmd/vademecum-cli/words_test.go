@@ -260,3 +260,46 @@ func TestRefusedReasonInLanguage(t *testing.T) {
 		t.Errorf("Czech, no code: %q", got)
 	}
 }
+
+// TestEveryFindingWorded: each code and way out the doctor can report has its
+// case in the CLI's wording, so none prints as a bare code.
+func TestEveryFindingWorded(t *testing.T) {
+	worded := map[string]bool{}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "doctorwords.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		if sel, ok := n.(*ast.SelectorExpr); ok {
+			if x, ok := sel.X.(*ast.Ident); ok && x.Name == "vsync" {
+				worded[sel.Sel.Name] = true
+			}
+		}
+		return true
+	})
+	doc, err := parser.ParseFile(fset, filepath.Join("..", "..", "sync", "doctor.go"), nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, d := range doc.Decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok || gd.Tok != token.CONST {
+			continue
+		}
+		for _, s := range gd.Specs {
+			for _, name := range s.(*ast.ValueSpec).Names {
+				if strings.HasPrefix(name.Name, "Found") || strings.HasPrefix(name.Name, "Fix") {
+					n++
+					if !worded[name.Name] {
+						t.Errorf("sync.%s is not worded in doctorwords.go", name.Name)
+					}
+				}
+			}
+		}
+	}
+	if n < 40 {
+		t.Errorf("only %d codes found in sync/doctor.go", n)
+	}
+}
