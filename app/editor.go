@@ -491,15 +491,15 @@ func (e *editorScreen) showErrors(err error) {
 // plainMessage words a validation problem for the person who typed the field.
 func plainMessage(fe data.FieldError) string {
 	switch {
-	case fe.Msg == "is required" && fe.Field == "title":
+	case fe.Code == data.ProblemRequired && fe.Field == "title":
 		return lang.X("editor.error.title_required", "Please give the practice a title. It is the only field you must fill in.")
-	case fe.Msg == "is required":
+	case fe.Code == data.ProblemRequired:
 		return lang.X("editor.error.required", "Please fill this in.")
-	case strings.HasPrefix(fe.Msg, "is too long"):
+	case fe.Code == data.ProblemTooLong:
 		return lang.X("editor.error.too_long", "This text is too long: please shorten it.")
-	case strings.HasPrefix(fe.Msg, "may contain personal data"):
+	case fe.Code == data.ProblemPersonal:
 		return lang.X("editor.error.personal", "This may contain personal data: replace it or mark it as not personal before sharing.")
-	case strings.Contains(fe.Msg, "invalid UTF-8"):
+	case fe.Code == data.ProblemNotText:
 		return lang.X("editor.error.not_text", "This contains characters that are not text: please type it again.")
 	}
 	switch fe.Field {

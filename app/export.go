@@ -15,7 +15,9 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"vademecum/data"
 	"vademecum/data/export"
+	"vademecum/internal/words"
 )
 
 // settingExportDir remembers the folder of the last export, offered next time.
@@ -340,6 +342,8 @@ func (u *UI) runImport(path string) {
 			switch {
 			case errors.As(err, &ie):
 				u.showImportErrors(filepath.Base(path), ie)
+			case err != nil && fileProblem(err) != "":
+				u.showError(lang.X("import.failed", "The practices could not be imported. Nothing was imported.")+"\n\n"+fileProblem(err), nil)
 			case err != nil:
 				u.showError(lang.X("import.failed", "The practices could not be imported. Nothing was imported."), err)
 			default:
@@ -365,7 +369,7 @@ func (u *UI) showImportErrors(name string, ie *export.ImportError) {
 			rows = append(rows, note(plural("import.errors.more", "…and {{.Count}} more row.", "…and {{.Count}} more rows.", len(ie.Rows)-i)))
 			break
 		}
-		rows = append(rows, paragraph(lang.X("import.row", "Line {{.Line}}: {{.Problem}}", map[string]any{"Line": formatNumber(r.Line), "Problem": r.Msg})))
+		rows = append(rows, paragraph(lang.X("import.row", "Line {{.Line}}: {{.Problem}}", map[string]any{"Line": formatNumber(r.Line), "Problem": words.In(currentLanguage()).ImportProblems(r.Problems)})))
 	}
 	intro := paragraph(plural("import.errors", "{{.Count}} row of {{.Name}} cannot be imported, so nothing was imported. Correct it in the spreadsheet and import the file again.",
 		"{{.Count}} rows of {{.Name}} cannot be imported, so nothing was imported. Correct them in the spreadsheet and import the file again.",
@@ -374,4 +378,13 @@ func (u *UI) showImportErrors(name string, ie *export.ImportError) {
 	d := dialog.NewCustom(lang.X("import.errors.title", "Nothing was imported"), lang.X("dialog.close", "Close"), body, u.win)
 	d.Resize(fyne.NewSize(720, 460))
 	u.showDialog(d)
+}
+
+// fileProblem words what is wrong with a whole CSV file (too large, not
+// UTF-8, empty), or "" for another error.
+func fileProblem(err error) string {
+	if p, ok := export.FileProblem(err); ok {
+		return words.In(currentLanguage()).ImportProblems([]data.FieldError{p})
+	}
+	return ""
 }

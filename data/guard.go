@@ -3,7 +3,6 @@ package data
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"strings"
 
 	"vademecum/data/privacy"
@@ -128,8 +127,7 @@ func checkShareable(r Record, visibility string) error {
 	}
 	var ve ValidationError
 	for _, f := range fs {
-		ve = append(ve, FieldError{f.Field, fmt.Sprintf("may contain personal data (%s %q): replace it with %s or mark it as not personal before sharing",
-			f.Kind, f.Text, privacy.Placeholder(f.Kind))})
+		ve = append(ve, Problem(f.Field, ProblemPersonal, f.Kind, f.Text, privacy.Placeholder(f.Kind)))
 	}
 	return ve
 }

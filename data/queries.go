@@ -312,7 +312,7 @@ func (s *Store) SavePractice(ctx context.Context, p *Practice) error {
 		for _, id := range p.Tools {
 			r, err := tx.Get(id)
 			if t, ok := r.(*Tool); err != nil || !ok || t.Deleted {
-				fe = append(fe, FieldError{"tools", fmt.Sprintf("no tool has the id %q (see 'vademecum-cli tools')", id)})
+				fe = append(fe, Problem("tools", ProblemUnknownTool, id))
 			}
 		}
 		if len(fe) > 0 {
@@ -417,7 +417,7 @@ func (s *Store) SaveTool(ctx context.Context, t *Tool) error {
 	return s.Tx(ctx, func(tx *Tx) error {
 		for _, id := range t.Alternatives {
 			if r, err := tx.Get(id); err != nil || r.Base().Type != TypeTool {
-				return ValidationError{{"alternatives", fmt.Sprintf("no tool has the id %q", id)}}
+				return ValidationError{Problem("alternatives", ProblemUnknownTool, id)}
 			}
 		}
 		if t.ID == "" {

@@ -11,8 +11,10 @@ import (
 
 // FieldError is a problem with one field, worded for the person who typed it.
 type FieldError struct {
-	Field string `json:"field"`
-	Msg   string `json:"message"`
+	Field  string            `json:"field"`
+	Msg    string            `json:"message"`          // in English
+	Code   string            `json:"code,omitempty"`   // what is wrong (Problem...), for front ends to word
+	Values map[string]string `json:"values,omitempty"` // the code's values by name
 }
 
 // ValidationError lists every problem found, so a form can show each next to its field.
@@ -71,29 +73,29 @@ var (
 
 type checker struct{ errs ValidationError }
 
-func (c *checker) add(field, format string, args ...any) {
-	c.errs = append(c.errs, FieldError{field, fmt.Sprintf(format, args...)})
+func (c *checker) add(field, code string, args ...any) {
+	c.errs = append(c.errs, Problem(field, code, args...))
 }
 
 func (c *checker) text(field, v string, required bool, max int) {
 	switch {
 	case !utf8.ValidString(v):
-		c.add(field, "contains bytes that are not text (invalid UTF-8)")
+		c.add(field, ProblemNotText)
 	case required && strings.TrimSpace(v) == "":
-		c.add(field, "is required")
+		c.add(field, ProblemRequired)
 	case len(v) > max:
-		c.add(field, "is too long (%d KB, at most %d KB)", len(v)>>10, max>>10)
+		c.add(field, ProblemTooLong, len(v)>>10, max>>10)
 	}
 }
 
-func (c *checker) list(field string, vs []string, ok func(string) bool, what string) {
+func (c *checker) list(field string, vs []string, ok func(string) bool, code string) {
 	if len(vs) > MaxList {
-		c.add(field, "has more than %d entries", MaxList)
+		c.add(field, ProblemTooMany, MaxList)
 		return
 	}
 	for _, v := range vs {
 		if !ok(v) {
-			c.add(field, "%q is not %s", v, what)
+			c.add(field, code, v)
 			return
 		}
 	}
@@ -119,18 +121,18 @@ func ValidatePractice(p *Practice) error {
 		c.text(f.name, f.v, false, MaxField)
 	}
 	if !langRe.MatchString(p.Lang) {
-		c.add("lang", "must be a two-letter language code such as en, it, es, pl, cs, fr")
+		c.add("lang", ProblemLang)
 	}
 	if p.Country != "" && !countryRe.MatchString(p.Country) {
-		c.add("country", "must be a two-letter country code such as IT, ES, PL, CZ, BE")
+		c.add("country", ProblemCountry)
 	}
 	switch p.Visibility {
 	case Draft, OrgVis, Shared:
 	default:
-		c.add("visibility", "must be draft, org or shared")
+		c.add("visibility", ProblemVisibility)
 	}
-	c.list("tags", p.Tags, tagRe.MatchString, "a tag (letters, digits, spaces or dashes, up to 60)")
-	c.list("tools", p.Tools, func(s string) bool { return s != "" && utf8.ValidString(s) }, "a tool id")
+	c.list("tags", p.Tags, tagRe.MatchString, ProblemNotTag)
+	c.list("tools", p.Tools, func(s string) bool { return s != "" && utf8.ValidString(s) }, ProblemNotToolID)
 	return c.result()
 }
 
@@ -139,12 +141,12 @@ func ValidateComment(cm *Comment) error {
 	var c checker
 	c.text("text", cm.Text, true, MaxField)
 	if cm.Practice == "" {
-		c.add("practice", "is required")
+		c.add("practice", ProblemRequired)
 	}
 	switch cm.Visibility {
 	case Draft, OrgVis, Shared:
 	default:
-		c.add("visibility", "must be draft, org or shared")
+		c.add("visibility", ProblemVisibility)
 	}
 	return c.result()
 }
@@ -153,13 +155,13 @@ func ValidateComment(cm *Comment) error {
 func ValidateOrg(o *Organisation) error {
 	var c checker
 	if !slugRe.MatchString(o.ID) {
-		c.add("id", "must be a short name of lower-case letters, digits and dashes, such as opengroup-it")
+		c.add("id", ProblemOrgID)
 	}
 	c.text("name", o.Name, true, MaxTitle)
 	if !countryRe.MatchString(o.Country) {
-		c.add("country", "must be a two-letter country code such as IT, ES, PL, CZ, BE")
+		c.add("country", ProblemCountry)
 	}
-	c.list("languages", o.Languages, langRe.MatchString, "a two-letter language code")
+	c.list("languages", o.Languages, langRe.MatchString, ProblemNotLangCode)
 	return c.result()
 }
 
@@ -182,11 +184,11 @@ func isHTTPS(s string) bool {
 
 func (c *checker) texts(field string, t Text, required bool, max int) {
 	if required && strings.TrimSpace(t["en"]) == "" {
-		c.add(field, "needs an English text")
+		c.add(field, ProblemNeedsEnglish)
 	}
 	for l, v := range t {
 		if !langRe.MatchString(l) {
-			c.add(field, "has a variant for %q, which is not a language code", l)
+			c.add(field, ProblemVariant, l)
 		}
 		c.text(field+"."+l, v, false, max)
 	}
@@ -201,29 +203,29 @@ func ValidateTool(t *Tool) error {
 	c.texts("use_cases", t.UseCases, false, MaxField)
 	c.texts("data_protection", t.DataProtection, false, MaxField)
 	if t.Category == "" {
-		c.add("category", "is required")
+		c.add("category", ProblemRequired)
 	}
 	switch t.Offline {
 	case OfflineYes, OfflinePartly, OfflineNo:
 	default:
-		c.add("offline", "must be yes, partly or no")
+		c.add("offline", ProblemOffline)
 	}
 	if t.Level != "" && !isLevel(t.Level) {
-		c.add("level", "must be foundation, intermediate or advanced")
+		c.add("level", ProblemLevel)
 	}
 	if t.Website != "" && !isHTTPS(t.Website) {
-		c.add("website", "must be an https:// address")
+		c.add("website", ProblemWebsite)
 	}
-	c.list("competences", t.Competences, IsCompetence, "a DigComp 2.2 competence code (1.1 to 5.4)")
-	c.list("countries", t.Countries, countryRe.MatchString, "a two-letter country code such as IT, ES, PL, CZ, BE")
+	c.list("competences", t.Competences, IsCompetence, ProblemNotCompetence)
+	c.list("countries", t.Countries, countryRe.MatchString, ProblemNotCountryCode)
 	if t.Verified != "" {
 		if _, err := time.Parse(time.DateOnly, t.Verified); err != nil {
-			c.add("verified", "must be a date such as 2026-11-28")
+			c.add("verified", ProblemVerified)
 		}
 	}
 	if t.Retired != "" {
 		if _, err := time.Parse("2006-01", t.Retired); err != nil {
-			c.add("retired", "must be a month such as 2025-05")
+			c.add("retired", ProblemRetired)
 		}
 	}
 	c.text("review", t.Review, false, MaxField)
@@ -237,9 +239,9 @@ func ValidateGuide(g *Guide) error {
 	c.texts("summary", g.Summary, false, MaxField)
 	c.texts("steps", g.Steps, true, MaxField)
 	if g.Level != "" && !isLevel(g.Level) {
-		c.add("level", "must be foundation, intermediate or advanced")
+		c.add("level", ProblemLevel)
 	}
-	c.list("competences", g.Competences, IsCompetence, "a DigComp 2.2 competence code (1.1 to 5.4)")
+	c.list("competences", g.Competences, IsCompetence, ProblemNotCompetence)
 	return c.result()
 }
 

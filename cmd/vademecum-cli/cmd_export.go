@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"vademecum/assets"
+	"vademecum/data"
 	"vademecum/data/export"
 	"vademecum/internal/words"
 )
@@ -126,10 +127,17 @@ func runPracticeImport(c *ctx) error {
 	var ie *export.ImportError
 	if errors.As(err, &ie) {
 		for _, row := range ie.Rows {
-			fprintf(c.stderr, "%s: %s\n", src, row)
+			problem := row.Msg // English as scripts read it
+			if c.Lang() != "en" {
+				problem = c.w.ImportProblems(row.Problems)
+			}
+			fprintln(c.stderr, c.X("cli.import.row", "{{.File}}: line {{.Line}}: {{.Problem}}", words.Args{"File": src, "Line": row.Line, "Problem": problem}))
 		}
 		return c.failN("cli.import.rows", "{{.Count}} row cannot be imported (see above): nothing was imported",
 			"{{.Count}} rows cannot be imported (see above): nothing was imported", len(ie.Rows))
+	}
+	if p, ok := export.FileProblem(err); ok && c.Lang() != "en" {
+		return saidError{said(data.Printable(c.w.ImportProblems([]data.FieldError{p})))}
 	}
 	if err != nil {
 		return err

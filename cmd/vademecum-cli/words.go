@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"vademecum/data"
@@ -130,18 +131,19 @@ func (t tr) errorText(err error) said {
 // fieldProblem words a problem of one field of a practice or comment.
 func (t tr) fieldProblem(fe data.FieldError) said {
 	switch {
-	case fe.Msg == "is required" && fe.Field == "title":
+	case fe.Code == data.ProblemRequired && fe.Field == "title":
 		return t.X("editor.error.title_required", "Please give the practice a title. It is the only field you must fill in.")
-	case fe.Msg == "is required":
+	case fe.Code == data.ProblemRequired:
 		return t.X("editor.error.required", "Please fill this in.")
-	case strings.HasPrefix(fe.Msg, "is too long"):
+	case fe.Code == data.ProblemTooLong:
 		return t.X("editor.error.too_long", "This text is too long: please shorten it.")
-	case strings.HasPrefix(fe.Msg, "may contain personal data"):
-		detail, _, _ := strings.Cut(strings.TrimPrefix(fe.Msg, "may contain personal data ("), "): ")
+	case fe.Code == data.ProblemPersonal:
 		return t.X("cli.error.personal", "This may contain personal data ({{.Detail}}): replace it, or mark it as not personal with --not-personal, or use --pseudonymise.",
-			words.Args{"Detail": detail})
-	case strings.Contains(fe.Msg, "invalid UTF-8"):
+			words.Args{"Detail": fe.Values["Kind"] + " " + strconv.Quote(fe.Values["Text"])})
+	case fe.Code == data.ProblemNotText:
 		return t.X("editor.error.not_text", "This contains characters that are not text: please type it again.")
+	case fe.Code == data.ProblemUnknownTool:
+		return t.X("cli.error.unknown_tool", "No tool has the id {{.ID}} (see 'vademecum-cli tools').", words.Args{"ID": fe.Values["ID"]})
 	}
 	switch fe.Field {
 	case "lang":

@@ -148,7 +148,10 @@ func WriteCSV(ctx context.Context, s *data.Store, w io.Writer, o Options) error 
 // RowError is one row of a CSV file that cannot be imported.
 type RowError struct {
 	Line int    // line of the file where the row starts; the header is line 1
-	Msg  string // what is wrong, for the person who filled in the spreadsheet
+	Msg  string // what is wrong, in English
+	// The same for front ends to word: each a code with its values (CSV...,
+	// data.Problem...); Field is the column, "" for the row as a whole.
+	Problems []data.FieldError
 }
 
 func (e RowError) String() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
@@ -218,11 +221,11 @@ func ImportCSV(ctx context.Context, s *data.Store, r io.Reader) (int, error) {
 		return 0, fmt.Errorf("cannot read the CSV file: %w", err)
 	}
 	if len(raw) > MaxImportSize {
-		return 0, fmt.Errorf("the CSV file is larger than %d MB: split it into smaller files", MaxImportSize>>20)
+		return 0, problems.Error(CSVTooLarge, MaxImportSize>>20)
 	}
 	raw = bytes.TrimPrefix(raw, []byte(bom))
 	if !utf8.Valid(raw) {
-		return 0, errors.New("the CSV file is not UTF-8 text: in your spreadsheet, save it as \"CSV UTF-8\" (or choose the UTF-8 character set) and try again")
+		return 0, problems.Error(CSVNotUTF8)
 	}
 	rows, header, bad := readRows(raw)
 	if bad != nil {
@@ -237,10 +240,10 @@ func ImportCSV(ctx context.Context, s *data.Store, r io.Reader) (int, error) {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			p, msg := def.practice(tx, me, header, row, seen)
+			p, bad := def.practice(tx, me, header, row, seen)
 			switch {
-			case msg != "":
-				errs = append(errs, RowError{row.line, msg})
+			case len(bad) > 0:
+				errs = append(errs, rowError(row.line, bad...))
 			case p != nil:
 				save = append(save, p)
 			}
@@ -314,10 +317,10 @@ func readRows(raw []byte) ([]csvRow, map[string]int, error) {
 	rd.FieldsPerRecord = -1
 	head, err := rd.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, nil, errors.New("the CSV file is empty: it needs a header row naming the columns, such as title,summary,tags")
+		return nil, nil, problems.Error(CSVEmpty)
 	}
 	if err != nil {
-		return nil, nil, &ImportError{Rows: []RowError{{1, "the header row cannot be read: " + csvProblem(err)}}}
+		return nil, nil, &ImportError{Rows: []RowError{rowError(1, problem("", CSVHeaderUnread, csvProblem(err).Msg))}}
 	}
 	header := map[string]int{}
 	var errs []RowError
@@ -332,17 +335,17 @@ func readRows(raw []byte) ([]csvRow, map[string]int, error) {
 		name := columnName(h)
 		switch {
 		case name == "":
-			errs = append(errs, RowError{1, fmt.Sprintf("column %d has no name in the header", i+1)})
+			errs = append(errs, rowError(1, problem("", CSVNoColumnName, i+1)))
 		case !known[name]:
-			errs = append(errs, RowError{1, fmt.Sprintf("the header names a column %q, which is not a practice field (the columns are %s)", h, columnList())})
+			errs = append(errs, rowError(1, problem("", CSVUnknownColumn, h, columnList())))
 		case header[name] > 0:
-			errs = append(errs, RowError{1, fmt.Sprintf("the header names the column %q twice", name)})
+			errs = append(errs, rowError(1, problem("", CSVColumnTwice, name)))
 		default:
 			header[name] = i + 1 // +1 so that 0 means absent
 		}
 	}
 	if len(errs) == 0 && header["title"] == 0 && header["id"] == 0 {
-		errs = append(errs, RowError{1, "the header has no title column (and no id column to update practices by)"})
+		errs = append(errs, rowError(1, problem("", CSVNoTitleColumn)))
 	}
 	if len(errs) > 0 {
 		return nil, nil, &ImportError{Rows: errs}
@@ -355,7 +358,7 @@ func readRows(raw []byte) ([]csvRow, map[string]int, error) {
 		}
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			errs = append(errs, RowError{pe.StartLine, csvProblem(err)})
+			errs = append(errs, rowError(pe.StartLine, csvProblem(err)))
 			continue
 		}
 		if err != nil {
@@ -369,7 +372,7 @@ func readRows(raw []byte) ([]csvRow, map[string]int, error) {
 			rec = rec[:len(head)]
 		}
 		if len(rec) != len(head) {
-			errs = append(errs, RowError{line, fmt.Sprintf("has %d cells but the header has %d columns (a missing or extra separator, or a quote not closed?)", len(rec), len(head))})
+			errs = append(errs, rowError(line, problem("", CSVCells, len(rec), len(head))))
 			continue
 		}
 		rows = append(rows, csvRow{line, rec})
@@ -380,18 +383,18 @@ func readRows(raw []byte) ([]csvRow, map[string]int, error) {
 	return rows, header, nil
 }
 
-func csvProblem(err error) string {
+func csvProblem(err error) data.FieldError {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		switch {
 		case errors.Is(pe.Err, csv.ErrBareQuote):
-			return `has a " inside a cell that does not start with one (put the cell in quotes and write the inner quote twice: "")`
+			return problem("", CSVBareQuote)
 		case errors.Is(pe.Err, csv.ErrQuote):
-			return `has a quoted cell whose closing " is missing or followed by other text`
+			return problem("", CSVOpenQuote)
 		}
-		return pe.Err.Error()
+		err = pe.Err
 	}
-	return err.Error()
+	return problem("", CSVUnparsed, err)
 }
 
 // columnName accepts "Target group", "target-group" and "target_group" alike.
@@ -461,7 +464,7 @@ type importDefaults struct {
 // practice builds the practice a row describes, checks it, and stamps it for
 // saving. It returns nil and "" for a row that changes nothing, and a message
 // for a row that cannot be imported.
-func (d importDefaults) practice(tx *data.Tx, me data.Identity, header map[string]int, row csvRow, seen map[string]int) (*data.Practice, string) {
+func (d importDefaults) practice(tx *data.Tx, me data.Identity, header map[string]int, row csvRow, seen map[string]int) (*data.Practice, []data.FieldError) {
 	cell := func(name string) (string, bool) {
 		i := header[name]
 		if i == 0 {
@@ -474,28 +477,28 @@ func (d importDefaults) practice(tx *data.Tx, me data.Identity, header map[strin
 	if id, _ := cell("id"); strings.TrimSpace(id) != "" {
 		id = strings.TrimSpace(id)
 		if line, ok := seen[id]; ok {
-			return nil, fmt.Sprintf("the id %s is already on line %d", id, line)
+			return nil, []data.FieldError{problem("", CSVIDTwice, id, line)}
 		}
 		seen[id] = row.line
 		r, err := tx.Get(id)
 		if errors.Is(err, data.ErrNotFound) {
-			return nil, fmt.Sprintf("no practice has the id %s here (leave the id empty to add the row as a new practice)", id)
+			return nil, []data.FieldError{problem("", CSVNoSuchID, id)}
 		} else if err != nil {
-			return nil, err.Error()
+			return nil, []data.FieldError{problem("", CSVCannotRead, id, err)}
 		}
 		op, ok := r.(*data.Practice)
 		if !ok {
-			return nil, fmt.Sprintf("%s is a %s, not a practice", id, r.Base().Type)
+			return nil, []data.FieldError{problem("", CSVNotPractice, id, r.Base().Type)}
 		}
 		if op.Deleted {
-			return nil, fmt.Sprintf("the practice %s was deleted here (leave the id empty to add it again)", id)
+			return nil, []data.FieldError{problem("", CSVDeleted, id)}
 		}
 		old = op
 		cp := *op
 		cp.Tags, cp.Tools = cleanList(op.Tags), cleanList(op.Tools)
 		p = &cp
 	} else if _, ok := cell("title"); !ok {
-		return nil, "has no id, and the file has no title column: a new practice needs a title"
+		return nil, []data.FieldError{problem("", CSVNeedsTitle)}
 	}
 	for _, c := range columns {
 		v, ok := cell(c.name)
@@ -523,9 +526,13 @@ func (d importDefaults) practice(tx *data.Tx, me data.Identity, header map[strin
 		}
 	}
 	p.Lang, p.Country, p.Visibility = strings.ToLower(p.Lang), strings.ToUpper(p.Country), strings.ToLower(p.Visibility)
-	var problems []string
+	var bad []data.FieldError
 	if err := data.CheckPractice(p); err != nil {
-		problems = append(problems, err.Error())
+		var ve data.ValidationError
+		if !errors.As(err, &ve) {
+			return nil, []data.FieldError{problem("", CSVUnparsed, err)}
+		}
+		bad = append(bad, ve...)
 	}
 	for i, t := range p.Tools {
 		r, err := tx.Get(t)
@@ -536,18 +543,18 @@ func (d importDefaults) practice(tx *data.Tx, me data.Identity, header map[strin
 			p.Tools[i] = id
 			continue
 		}
-		problems = append(problems, fmt.Sprintf("tools: no tool has the id or name %q (see 'vademecum-cli tools')", t))
+		bad = append(bad, problem("tools", CSVUnknownTool, t))
 	}
-	if len(problems) > 0 {
-		return nil, strings.Join(problems, "; ")
+	if len(bad) > 0 {
+		return nil, bad
 	}
 	p.Tools = cleanList(p.Tools)
 	if old != nil {
 		if sameContent(old, p) {
-			return nil, ""
+			return nil, nil
 		}
 		if old.Org != me.Org {
-			return nil, fmt.Sprintf("the practice %s belongs to %s: only they can change it (a comment can be added instead)", old.ID, old.Org)
+			return nil, []data.FieldError{problem("", CSVNotYours, old.ID, old.Org)}
 		}
 		p.Sig = ""
 		p.Version, p.Claim = old.Version, old.Claim
@@ -562,7 +569,7 @@ func (d importDefaults) practice(tx *data.Tx, me data.Identity, header map[strin
 		p.Updated = p.Created
 	}
 	p.Type, p.Deleted = data.TypePractice, false
-	return p, ""
+	return p, nil
 }
 
 // sameContent reports whether p says what old says.

@@ -76,8 +76,20 @@ func (s *Set) Text(code string, args ...any) string {
 }
 
 // Error is code with its values as an error, its text the English.
-func (s *Set) Error(code string, args ...any) error {
-	return &Error{Code: code, text: s.Text(code, args...)}
+func (s *Set) Error(code string, args ...any) *Error {
+	f := s.formats[code]
+	values := map[string]string{}
+	verbs := verb.FindAllString(f.English, -1)
+	for i, name := range f.Names {
+		if i < len(args) && i < len(verbs) {
+			v := verbs[i]
+			if v == "%q" {
+				v = "%s" // the value, not its quoted form
+			}
+			values[name] = fmt.Sprintf(v, args[i])
+		}
+	}
+	return &Error{Code: code, Values: values, text: s.Text(code, args...)}
 }
 
 // Explain returns the code of an English text of the set, with its values
@@ -107,10 +119,11 @@ func (s *Set) Codes() []string {
 	return out
 }
 
-// Error is a refusal with its code; its text is the English.
+// Error is a refusal with its code and values; its text is the English.
 type Error struct {
-	Code string
-	text string
+	Code   string
+	Values map[string]string
+	text   string
 }
 
 func (e *Error) Error() string { return e.text }

@@ -34,3 +34,16 @@ func TestExplainPrefersTheMoreSpecific(t *testing.T) {
 		t.Errorf("an unknown text explained as %q", code)
 	}
 }
+
+// TestErrorValues: an error carries its code and its values by name, as
+// Explain would read them back from its text.
+func TestErrorValues(t *testing.T) {
+	s := NewSet(map[string]Format{"big": F("%q is too large (%d KB, mode %o)", "Name", "Size", "Mode")})
+	e := s.Error("big", `a "b"`, 12, 0o644)
+	if e.Code != "big" || e.Values["Name"] != `a "b"` || e.Values["Size"] != "12" || e.Values["Mode"] != "644" {
+		t.Errorf("%q: %v", e.Code, e.Values)
+	}
+	if _, v := s.Explain(e.Error()); v["Name"] != e.Values["Name"] || v["Mode"] != e.Values["Mode"] {
+		t.Errorf("read back %v, made %v", v, e.Values)
+	}
+}

@@ -82,23 +82,28 @@ func TestSignatureRefusal(t *testing.T) {
 }
 
 // TestEveryReasonCodeWorded: each refusal code of sync and data/trust has its
-// case in Refusal, so no reason stays English in another language.
+// case in Refusal, and each problem of a CSV import (data/export's, data's
+// but the toolkit's own) its case in ImportProblems, so none stays English in
+// another language.
 func TestEveryReasonCodeWorded(t *testing.T) {
 	worded := map[string]bool{}
 	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "reasons.go", nil, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ast.Inspect(f, func(n ast.Node) bool {
-		if sel, ok := n.(*ast.SelectorExpr); ok {
-			if x, ok := sel.X.(*ast.Ident); ok {
-				worded[x.Name+"."+sel.Sel.Name] = true
-			}
+	for _, name := range []string{"reasons.go", "problems.go"} {
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
 		}
-		return true
-	})
-	for pkg, file := range map[string]string{"vsync": "../../sync/reasons.go", "trust": "../../data/trust/reasons.go"} {
+		ast.Inspect(f, func(n ast.Node) bool {
+			if sel, ok := n.(*ast.SelectorExpr); ok {
+				if x, ok := sel.X.(*ast.Ident); ok {
+					worded[x.Name+"."+sel.Sel.Name] = true
+				}
+			}
+			return true
+		})
+	}
+	for pkg, file := range map[string]string{"vsync": "../../sync/reasons.go", "trust": "../../data/trust/reasons.go",
+		"export": "../../data/export/problems.go", "data": "../../data/problems.go"} {
 		f, err := parser.ParseFile(fset, file, nil, 0)
 		if err != nil {
 			t.Fatal(err)
@@ -113,7 +118,7 @@ func TestEveryReasonCodeWorded(t *testing.T) {
 				for _, name := range s.(*ast.ValueSpec).Names {
 					n++
 					if !worded[pkg+"."+name.Name] {
-						t.Errorf("%s.%s is not worded by Refusal", pkg, name.Name)
+						t.Errorf("%s.%s is not worded", pkg, name.Name)
 					}
 				}
 			}
