@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -42,7 +41,7 @@ type startupProblem struct {
 // damagedDatabase reports whether err says the database itself is damaged
 // (rather than, say, a folder that cannot be written).
 func damagedDatabase(err error) bool {
-	return errors.Is(err, data.ErrDamaged) || strings.Contains(err.Error(), "rebuild")
+	return errors.Is(err, data.ErrDamaged)
 }
 
 func newStartupProblem(a fyne.App, dir string, err error, restart func() error) *startupProblem {

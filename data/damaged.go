@@ -1,11 +1,34 @@
 package data
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+
+	"vademecum/internal/reason"
+)
 
 // ErrDamaged marks errors about a database file that is damaged or is not a
-// database at all (errors.Is): the app offers to rebuild it (sync.Rebuild,
-// 'vademecum-cli rebuild').
+// database at all (errors.Is): the front ends offer to rebuild it.
 var ErrDamaged = errors.New("the database is damaged")
+
+// ErrNoDataDir is the code (reason.Error's, value Dir) of a data directory
+// that does not exist: the front ends say how to set one up.
+const ErrNoDataDir = "data.no_data_dir"
+
+var errs = reason.NewSet(map[string]reason.Format{
+	ErrNoDataDir: reason.F("data directory %s does not exist", "Dir"),
+})
+
+// ErrNoIdentity is the error of an installation that has no organisation
+// yet: the front ends say how to set it up.
+var ErrNoIdentity = errors.New("this installation has no organisation yet")
+
+// Damaged is an error about the database file (errors.Is ErrDamaged), in
+// English; cause, when not nil, is what found the damage. Every layer that
+// finds a damaged database says so through it.
+func Damaged(cause error, format string, args ...any) error {
+	return &damagedError{fmt.Sprintf(format, args...), cause}
+}
 
 type damagedError struct {
 	msg   string

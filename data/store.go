@@ -38,7 +38,7 @@ func Open(dir string) (*Store, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("data directory %s does not exist: run 'vademecum-cli init' or pass --data", dir)
+			return nil, errs.Error(ErrNoDataDir, dir)
 		}
 		return nil, fmt.Errorf("cannot open data directory %s: %w", dir, err)
 	}
@@ -108,9 +108,9 @@ func explainOpenError(path string, err error) error {
 	if errors.As(err, &se) {
 		switch se.Code() & 0xff {
 		case sqlite3.SQLITE_NOTADB:
-			return &damagedError{fmt.Sprintf("%s is not a Vademecum database (not an SQLite file): move it away or pass another --data, or run 'vademecum-cli rebuild' to recreate it", path), err}
+			return Damaged(err, "%s is not a Vademecum database (not an SQLite file): move it away, or rebuild it", path)
 		case sqlite3.SQLITE_CORRUPT:
-			return &damagedError{fmt.Sprintf("the database %s is damaged: run 'vademecum-cli rebuild' to recreate it from the local repository", path), err}
+			return Damaged(err, "the database %s is damaged: rebuild it from the local repository", path)
 		case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM:
 			return fmt.Errorf("cannot write the database %s: check the permissions of the data directory", path)
 		case sqlite3.SQLITE_FULL:
@@ -238,7 +238,7 @@ func (s *Store) Identity() (Identity, error) {
 		return Identity{}, err
 	}
 	if org == "" {
-		return Identity{}, errors.New("this installation has no organisation yet: run 'vademecum-cli init' (or the app's first start)")
+		return Identity{}, ErrNoIdentity
 	}
 	return Identity{Org: org, User: user}, nil
 }

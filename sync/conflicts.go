@@ -72,7 +72,7 @@ func (e *Engine) Resolve(ctx context.Context, conflictID, keep string) error {
 			FROM sync_conflicts WHERE id = ?`, conflictID).
 			Scan(&c.ID, &c.RecordID, &c.RecordType, &c.Title, &c.Field, &c.Mine, &c.Theirs, &c.MineJSON, &c.TheirsJSON, &c.Kept, &c.Kind, &c.Created, &c.Resolved)
 		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("no conflict has the id %s (see 'vademecum-cli conflicts')", conflictID)
+			return errs.Error(ErrNoSuchConflict, conflictID)
 		}
 		if err != nil {
 			return err

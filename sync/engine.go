@@ -292,7 +292,7 @@ func (e *Engine) remote(name string) (Remote, error) {
 			return rm, nil
 		}
 	}
-	return Remote{}, fmt.Errorf("no hub is named %q (see 'vademecum-cli remote list')", name)
+	return Remote{}, errs.Error(ErrNoSuchHub, name)
 }
 
 // Progress tells how far a round is. Stage: "commit", "fetch", "merge", "import", "push".
@@ -342,7 +342,7 @@ func (e *Engine) Sync(ctx context.Context, remote string, progress func(Progress
 	}
 	if len(rms) == 0 {
 		e.setStatus(func(s *Status) { s.State, s.LastError = NotSetUp, "" })
-		return Result{}, hubErr(ErrNoRemote, nil, "no hub is set up: add one with 'vademecum-cli remote add NAME URL'")
+		return Result{}, hubErr(ErrNoRemote, nil, "no hub is set up: add one first")
 	}
 	if progress == nil {
 		progress = func(Progress) {}
@@ -564,7 +564,7 @@ func (e *Engine) syncRemote(ctx context.Context, rm Remote, progress func(Progre
 		if !e.listed(me) {
 			// Nothing of this laptop goes out before its organisation lists it
 			// (DESIGN.md, guarantee 5): a file others would reject is never sent.
-			e.logf("this laptop's key is not listed in the organisation file of %s on the hub yet: nothing is sent until a listed laptop adds it ('vademecum-cli keys add') and it is approved here ('vademecum-cli keys approve %s')", me.Org, me.Org)
+			e.logf("this laptop's key is not listed in the organisation file of %s on the hub yet: nothing is sent until a listed laptop adds its key and the change is approved here", me.Org)
 			res.Unlisted = true
 			break
 		}

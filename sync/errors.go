@@ -44,6 +44,10 @@ type HubError struct {
 	cause error
 }
 
+// ErrTokenNeeded is the cause of an ErrAuth from a hub that asks for a token
+// when none is set (errors.Is): front ends say how to give one.
+var ErrTokenNeeded = errors.New("the hub asks for a token")
+
 func (e *HubError) Error() string { return e.msg }
 func (e *HubError) Is(target error) bool {
 	return target == e.Kind || (e.Kind == ErrNotConnected && target == ErrUnreachable)
@@ -142,7 +146,7 @@ func explain(err error, h *hub) error {
 	case errors.Is(err, transport.ErrAuthenticationRequired), errors.Is(err, transport.ErrAuthorizationFailed),
 		errors.As(err, &herr) && (herr.StatusCode() == 401 || herr.StatusCode() == 403):
 		if h.token == "" {
-			return hubErr(ErrAuth, err, "the hub at %s asks for a token: add one with 'vademecum-cli remote add %s %s --token-env VAR'", where, h.name, where)
+			return hubErr(ErrAuth, errors.Join(ErrTokenNeeded, err), "the hub at %s asks for a token: add the hub again with one", where)
 		}
 		return hubErr(ErrAuth, err, "the hub refused the token for %s: check it with your hub administrator", where)
 	case errors.Is(err, transport.ErrRepositoryNotFound):

@@ -53,7 +53,8 @@ func TestMassDeletionGuard(t *testing.T) {
 	if !errors.Is(err, ErrMassDeletion) {
 		t.Fatalf("err = %v, want the mass-deletion guard", err)
 	}
-	if want := "this sync would delete 30 of the "; !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "--allow-deletions") {
+	if want := "this sync would delete 30 of the "; !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "allow the deletions") {
+		// The CLI names its flag (--allow-deletions), the app its button.
 		t.Fatalf("sentence %q", err)
 	}
 	for _, id := range ids[5:35] {

@@ -103,7 +103,7 @@ func Rebuild(dataDir string, progress func(Progress)) (*RebuildReport, error) {
 		}
 	}
 	if settings[data.SettingOrg] == "" {
-		return rep, fmt.Errorf("the database was moved aside to %s, but which organisation this installation belongs to is written nowhere else: run 'vademecum-cli init' with your organisation's id, then 'vademecum-cli rebuild' again", rep.MovedTo)
+		return rep, errs.Error(ErrOrgUnknown, rep.MovedTo)
 	}
 	for k, v := range settings {
 		if _, err := db.Exec("INSERT INTO settings(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", k, v); err != nil {
@@ -545,14 +545,7 @@ func checkPages(ctx context.Context, path, query string) error {
 	return nil
 }
 
-func damaged(format string, args ...any) error {
-	return &damagedError{msg: fmt.Sprintf(format, args...)}
-}
-
-type damagedError struct{ msg string }
-
-func (e *damagedError) Error() string        { return e.msg }
-func (e *damagedError) Is(target error) bool { return target == data.ErrDamaged }
+func damaged(format string, args ...any) error { return data.Damaged(nil, format, args...) }
 
 func firstLine(s string) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {

@@ -682,7 +682,7 @@ func (d *deletionCount) check(e *Engine) error {
 	}
 	e.logf("the sync would delete %d of %d shared records: stopped", d.dels, d.total)
 	return hubErr(ErrMassDeletion, nil, "this sync would delete %d of the %d shared records here, more than half, so it stopped and changed nothing: "+
-		"if partners really deleted them, sync again and allow it (vademecum-cli sync --allow-deletions); if not, the hub may be damaged or restored from an old copy: ask its administrator", d.dels, d.total)
+		"if partners really deleted them, sync again and allow the deletions; if not, the hub may be damaged or restored from an old copy: ask its administrator", d.dels, d.total)
 }
 
 // retryPaths are the files held in quarantine for a reason that may pass.

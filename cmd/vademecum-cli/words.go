@@ -10,8 +10,10 @@ import (
 
 	"vademecum/data"
 	"vademecum/data/trust"
+	"vademecum/internal/reason"
 	"vademecum/internal/words"
 	vsync "vademecum/sync"
+	"vademecum/sync/invite"
 )
 
 // said is a text worded from the catalogue, its values already made
@@ -92,7 +94,13 @@ func (t tr) errorText(err error) said {
 	if errors.As(err, &se) {
 		return se.msg
 	}
+	if s, ok := t.wayOut(err); ok {
+		return s
+	}
 	if t.Lang() == "en" {
+		if errors.Is(err, vsync.ErrMassDeletion) {
+			return said(data.Printable(oneLine(err))) + " " + t.X("cli.hint.allow_deletions", "(To allow them: vademecum-cli sync --allow-deletions.)")
+		}
 		return said(data.Printable(oneLine(err)))
 	}
 	var ve data.ValidationError
@@ -226,4 +234,58 @@ func cliLanguage() string {
 		return l
 	}
 	return words.System()
+}
+
+// wayOut words, in every language, the typed errors of the layers below whose
+// way out is a command of the CLI: the layers do not name it.
+func (t tr) wayOut(err error) (said, bool) {
+	var re *reason.Error
+	var ie *invite.Error
+	switch {
+	case errors.As(err, &re) && re.Code == data.ErrNoDataDir:
+		a := words.Args{"Dir": re.Values["Dir"]}
+		return t.X("cli.error.no_data_dir", "data directory {{.Dir}} does not exist: run 'vademecum-cli init' or pass --data", a), true
+	case errors.Is(err, data.ErrNoIdentity):
+		return t.X("cli.error.no_identity", "this installation has no organisation yet: run 'vademecum-cli init' (or the app's first start)"), true
+	case errors.Is(err, data.ErrDamaged):
+		return t.X("cli.error.damaged", "{{.Detail}} (run 'vademecum-cli rebuild': it recreates the database from the local repository and the local copy)",
+			words.Args{"Detail": oneLine(err)}), true
+	case errors.Is(err, vsync.ErrTokenNeeded):
+		return t.X("cli.error.token_needed", "{{.Detail}} (run 'vademecum-cli remote add NAME ADDRESS --token-env VAR')", words.Args{"Detail": oneLine(err)}), true
+	case errors.As(err, &ie) && ie.Kind == invite.NotSetUp:
+		return t.X("cli.error.join_not_set_up", "this installation has no organisation yet: run 'vademecum-cli init' first (or the app's first start), then join"), true
+	case errors.As(err, &ie) && ie.Kind == invite.HubConfigured:
+		return t.X("cli.error.join_hub_configured", "the hub of this invitation is configured here already, as \"{{.Hub}}\": nothing was changed (run 'vademecum-cli sync')", words.Args{"Hub": ie.Hub}), true
+	case errors.As(err, &ie) && ie.Kind == invite.NoHub:
+		return t.X("cli.error.invite_no_hub", "no hub is configured here: add one first ('vademecum-cli remote add'), the invitation hands it over"), true
+	case !errors.As(err, &re):
+		return "", false
+	}
+	a := words.Args{}
+	for k, v := range re.Values {
+		a[k] = v
+	}
+	switch re.Code {
+	case trust.ErrOrgFileMissing:
+		return t.X("cli.error.org_file_missing", "the organisation file of {{.Org}} is missing here: run 'vademecum-cli init' again", a), true
+	case trust.ErrKeyNotListedYet:
+		return t.X("cli.error.key_not_listed_yet", "this installation's key {{.Key}} is not listed in the organisation file of {{.Org}} yet: run 'vademecum-cli keys show' (or restart the app) to add it", a), true
+	case trust.ErrKeyNotListed:
+		return t.X("cli.error.key_not_listed", "this installation's key is not listed for {{.Org}}: run 'vademecum-cli keys show' to add it, and sync, before changing keys", a), true
+	case trust.ErrNotPublicKey:
+		return t.X("cli.error.not_public_key", "\"{{.Value}}\" is not a public key: paste the whole line 'public:' of 'vademecum-cli keys show' on the other laptop", a), true
+	case trust.ErrNotKeyID:
+		return t.X("cli.error.not_key_id", "\"{{.Value}}\" is not a key ID: give the 16 hex digits that 'vademecum-cli keys' shows, or the whole fingerprint", a), true
+	case trust.ErrNoSuchKey:
+		return t.X("cli.error.no_such_key", "no key {{.Key}} is listed for {{.Org}} (see 'vademecum-cli keys')", a), true
+	case trust.ErrNoPendingChange:
+		return t.X("cli.error.no_pending_change", "no key change for {{.Org}} is waiting for approval (see 'vademecum-cli keys')", a), true
+	case vsync.ErrNoSuchHub:
+		return t.X("cli.error.no_such_hub", "no hub is named \"{{.Name}}\" (see 'vademecum-cli remote list')", a), true
+	case vsync.ErrNoSuchConflict:
+		return t.X("cli.error.no_such_conflict", "no conflict has the id {{.ID}} (see 'vademecum-cli conflicts')", a), true
+	case vsync.ErrOrgUnknown:
+		return t.X("cli.error.org_unknown", "the database was moved aside to {{.MovedTo}}, but which organisation this installation belongs to is written nowhere else: run 'vademecum-cli init' with your organisation's id, then 'vademecum-cli rebuild' again", a), true
+	}
+	return "", false
 }

@@ -74,7 +74,7 @@ func ParsePublic(s string) (ed25519.PublicKey, error) {
 		}
 	}
 	if err != nil || len(b) != ed25519.PublicKeySize {
-		return nil, fmt.Errorf("%q is not a public key: paste the whole line 'public:' of 'vademecum-cli keys show' on the other laptop", short(s, 60))
+		return nil, errs.Error(ErrNotPublicKey, short(s, 60))
 	}
 	return ed25519.PublicKey(b), nil
 }

@@ -102,7 +102,7 @@ func (k *Keyring) identity(q data.Querier) (string, error) {
 		return "", err
 	}
 	if org == "" {
-		return "", errors.New("this installation has no organisation yet: run 'vademecum-cli init' (or the app's first start)")
+		return "", data.ErrNoIdentity
 	}
 	k.mu.Lock()
 	k.myOrg = org
@@ -134,13 +134,13 @@ func (k *Keyring) Sign(r data.Record) error {
 			return err
 		}
 		if o == nil {
-			return fmt.Errorf("the organisation file of %s is missing here: run 'vademecum-cli init' again", mine)
+			return errs.Error(ErrOrgFileMissing, mine)
 		}
 		keys = o.Keys
 	}
 	key := findKey(keys, k.me.ID())
 	if key == nil {
-		return fmt.Errorf("this installation's key %s is not listed in the organisation file of %s yet: run 'vademecum-cli keys show' (or restart the app) to add it", k.me.ID(), mine)
+		return errs.Error(ErrKeyNotListedYet, k.me.ID(), mine)
 	}
 	if revokedAt(key, m.Updated) {
 		return fmt.Errorf("this installation's key %s was revoked on %s: what is written here after that cannot be shared (ask your coordinator to add this laptop again with a new data directory)",

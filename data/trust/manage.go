@@ -69,7 +69,7 @@ func changeMyOrg(store *data.Store, fn func(in *Installation, o *data.Organisati
 	return store.Tx(context.Background(), func(tx *data.Tx) error {
 		r, err := tx.Get(me.Org)
 		if errors.Is(err, data.ErrNotFound) {
-			return fmt.Errorf("the organisation file of %s is missing here: run 'vademecum-cli init' again", me.Org)
+			return errs.Error(ErrOrgFileMissing, me.Org)
 		} else if err != nil {
 			return err
 		}
@@ -108,7 +108,7 @@ func EnsureListed(store *data.Store, device string) error {
 func mustBeTrusted(in *Installation, o *data.Organisation) error {
 	key := findKey(o.Keys, in.ID())
 	if key == nil {
-		return fmt.Errorf("this installation's key is not listed for %s: run 'vademecum-cli keys show' to add it, and sync, before changing keys", o.ID)
+		return errs.Error(ErrKeyNotListed, o.ID)
 	}
 	if !key.Revoked.IsZero() {
 		return fmt.Errorf("this installation's key was revoked on %s: keys can only be changed from a laptop of %s that partners still trust",
@@ -153,7 +153,7 @@ func NormalizeKeyID(s string) (string, error) {
 		id = id[:16]
 	}
 	if !keyIDRe.MatchString(id) {
-		return "", fmt.Errorf("%q is not a key ID: give the 16 hex digits that 'vademecum-cli keys' shows, or the whole fingerprint", s)
+		return "", errs.Error(ErrNotKeyID, s)
 	}
 	return id, nil
 }
@@ -176,7 +176,7 @@ func Revoke(store *data.Store, keyID string) (data.Key, error) {
 		}
 		k := findKey(o.Keys, id)
 		if k == nil {
-			return false, fmt.Errorf("no key %s is listed for %s (see 'vademecum-cli keys')", id, o.ID)
+			return false, errs.Error(ErrNoSuchKey, id, o.ID)
 		}
 		if !k.Revoked.IsZero() {
 			return false, fmt.Errorf("the key %s%s was already revoked on %s", k.ID, deviceOf(k), k.Revoked.Format(time.DateOnly))
@@ -292,7 +292,7 @@ func Approve(store *data.Store, org string) (*data.Organisation, error) {
 			return err
 		}
 		if p == nil {
-			return fmt.Errorf("no key change for %s is waiting for approval (see 'vademecum-cli keys')", org)
+			return errs.Error(ErrNoPendingChange, org)
 		}
 		o := p.file
 		if r, err := tx.Get(org); err == nil {

@@ -140,15 +140,15 @@ func (e *Error) Error() string {
 	case UnknownSigner:
 		return fmt.Sprintf("this invitation says it is from %s, signed with the key %s, which is not known here: compare that fingerprint by phone with %s, then run join again with --signer followed by the fingerprint", who, e.Fingerprint, e.Org)
 	case HubConfigured:
-		return fmt.Sprintf("the hub of this invitation is configured here already, as %q: nothing was changed (run 'vademecum-cli sync')", e.Hub)
+		return fmt.Sprintf("the hub of this invitation is configured here already, as %q: nothing was changed (sync with it)", e.Hub)
 	case NotSetUp:
-		return "this installation has no organisation yet: run 'vademecum-cli init' first (or the app's first start), then join"
+		return "this installation has no organisation yet: set it up first, then join"
 	case OtherOrg:
 		return fmt.Sprintf("this invitation is for a new laptop of %s, and this installation belongs to another organisation: use a new data directory", who)
 	case KeyExists:
 		return fmt.Sprintf("this invitation is for a new laptop of %s, and this data directory has a key of its own already: use a new data directory", who)
 	case NoHub:
-		return "no hub is configured here: add one first ('vademecum-cli remote add'), the invitation hands it over"
+		return "no hub is configured here: add one first, the invitation hands it over"
 	case ManyHubs:
 		return "several hubs are configured here: say which one with --remote NAME"
 	case BadExpiry:
