@@ -34,9 +34,9 @@ deps-test:
 	@scripts/ensure-packages $(BUILD_PKGS) $(TEST_PKGS)
 
 vet:
-	CGO_ENABLED=0 $(GO) vet -tags ci ./data/... ./sync/... ./app/... ./assets/... ./selfcheck/... ./internal/... ./cmd/vademecum-cli/...
+	CGO_ENABLED=0 $(GO) vet -tags ci ./data/... ./export/... ./sync/... ./app/... ./assets/... ./selfcheck/... ./internal/... ./cmd/vademecum-cli/...
 	# The Windows-only files (locks, Credential Manager, paths) and the wine tests.
-	CGO_ENABLED=0 GOOS=windows $(GO) vet ./data/... ./sync/... ./selfcheck/... ./internal/... ./cmd/vademecum-cli/...
+	CGO_ENABLED=0 GOOS=windows $(GO) vet ./data/... ./export/... ./sync/... ./selfcheck/... ./internal/... ./cmd/vademecum-cli/...
 	CGO_ENABLED=0 $(GO) vet -tags wine ./scripts/windows/winetest/
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
@@ -45,7 +45,7 @@ vet:
 # The whole suite. data, sync, app and the CLI run without a display or GL
 # (Fyne's headless driver through -tags ci); the desktop binary is built to prove it links.
 test: deps-test vet
-	CGO_ENABLED=0 $(GO) test -tags ci -count=1 -timeout 30m ./data/... ./sync/... ./app/... ./assets/... ./selfcheck/... ./internal/... ./cmd/vademecum-cli/...
+	CGO_ENABLED=0 $(GO) test -tags ci -count=1 -timeout 30m ./data/... ./export/... ./sync/... ./app/... ./assets/... ./selfcheck/... ./internal/... ./cmd/vademecum-cli/...
 	$(GO) build -o $(BIN)/vademecum ./cmd/vademecum
 
 # Every main screen of the app rendered to PNG by Fyne's software renderer
@@ -62,7 +62,7 @@ clean:
 bench: deps-test cli
 	$(GO) build -o $(BIN)/vademecum-bench ./cmd/vademecum-bench
 	./$(BIN)/vademecum-bench -cli $(BIN)/vademecum-cli -out docs/benchmarks.md
-	CGO_ENABLED=0 $(GO) test -run '^$$' -bench . -benchtime 20x ./data/ ./data/export/ ./sync/
+	CGO_ENABLED=0 $(GO) test -run '^$$' -bench . -benchtime 20x ./data/ ./export/ ./sync/
 
 # A Linux package (dist/Vademecum.tar.xz: binary, icon, desktop file, `make install`
 # inside) built by Fyne's packager from cmd/vademecum/FyneApp.toml.

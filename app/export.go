@@ -16,7 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"vademecum/data"
-	"vademecum/data/export"
+	"vademecum/export"
 	"vademecum/internal/words"
 )
 

@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"vademecum/data/export"
+	"vademecum/export"
 )
 
 // overlayText is every label shown in the window's dialogs, one per line.

@@ -15,7 +15,7 @@ import (
 
 	"vademecum/assets"
 	"vademecum/data"
-	"vademecum/data/export"
+	"vademecum/export"
 	"vademecum/selfcheck"
 )
 

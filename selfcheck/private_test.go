@@ -11,7 +11,7 @@ import (
 
 	"vademecum/assets"
 	"vademecum/data"
-	"vademecum/data/export"
+	"vademecum/export"
 )
 
 // TestExportsHoldNoSelfCheck: every export format is the same, byte for byte,

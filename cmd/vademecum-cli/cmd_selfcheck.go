@@ -13,7 +13,7 @@ import (
 
 	"vademecum/assets"
 	"vademecum/data"
-	"vademecum/data/export"
+	"vademecum/export"
 	"vademecum/internal/words"
 	"vademecum/selfcheck"
 )

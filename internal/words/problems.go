@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"vademecum/data"
-	"vademecum/data/export"
+	"vademecum/export"
 )
 
 // ImportProblems words what is wrong with one row of a CSV file, for the

@@ -82,7 +82,7 @@ func TestSignatureRefusal(t *testing.T) {
 }
 
 // TestEveryReasonCodeWorded: each refusal code of sync and data/trust has its
-// case in Refusal, and each problem of a CSV import (data/export's, data's
+// case in Refusal, and each problem of a CSV import (export's, data's
 // but the toolkit's own) its case in ImportProblems, so none stays English in
 // another language.
 func TestEveryReasonCodeWorded(t *testing.T) {
@@ -103,7 +103,7 @@ func TestEveryReasonCodeWorded(t *testing.T) {
 		})
 	}
 	for pkg, file := range map[string]string{"vsync": "../../sync/reasons.go", "trust": "../../data/trust/reasons.go",
-		"export": "../../data/export/problems.go", "data": "../../data/problems.go"} {
+		"export": "../../export/problems.go", "data": "../../data/problems.go"} {
 		f, err := parser.ParseFile(fset, file, nil, 0)
 		if err != nil {
 			t.Fatal(err)

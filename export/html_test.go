@@ -14,7 +14,7 @@ import (
 	"golang.org/x/net/html"
 
 	"vademecum/data"
-	"vademecum/data/export"
+	"vademecum/export"
 )
 
 type searchEntry struct {

@@ -1,4 +1,6 @@
-// Package export takes content out of the store in the forms people use
+// Package export is a front end beside the app and the CLI (it reads the
+// store and the embedded toolkit, so it sits above data, never inside it). It
+// takes content out of the store in the forms people use
 // elsewhere: a printable A4 booklet (PDF) of the toolkit and guides, a static
 // site that works from a USB stick or a phone (HTML), Markdown, canonical JSON
 // records, and a CSV of practices for reports. It also brings practices in from

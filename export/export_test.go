@@ -10,7 +10,7 @@ import (
 
 	"vademecum/assets"
 	"vademecum/data"
-	"vademecum/data/export"
+	"vademecum/export"
 )
 
 // Titles of the practices newStore writes, by visibility.

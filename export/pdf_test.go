@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"vademecum/data/export"
+	"vademecum/export"
 )
 
 // pdfText extracts a PDF's text with poppler's pdftotext, which also proves the

@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"vademecum/data"
-	"vademecum/data/export"
+	"vademecum/export"
 )
 
 func countPractices(t *testing.T, s *data.Store) int {
