@@ -3,7 +3,6 @@ package app
 import (
 	"bytes"
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"vademecum/internal/atomicfile"
 	"vademecum/sync/invite"
 )
 
@@ -141,12 +141,12 @@ func (f *inviteForm) submit() {
 			var png []byte
 			if err == nil {
 				path = filepath.Join(dir, opt.Hub.Name+"-"+inv.Expires+invite.FileExt)
-				err = os.WriteFile(path, file, 0o600)
+				err = atomicfile.WriteFile(path, file, 0o600)
 			}
 			if err == nil {
 				// A file too large for a QR code is still a good invitation.
 				if png, _ = invite.QR(file); png != nil {
-					os.WriteFile(strings.TrimSuffix(path, invite.FileExt)+".png", png, 0o600)
+					atomicfile.WriteFile(strings.TrimSuffix(path, invite.FileExt)+".png", png, 0o600)
 				}
 			}
 			return func() {

@@ -81,6 +81,9 @@ func SaveSite(ctx context.Context, s *data.Store, dir string, o Options) error {
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return err
 	}
+	if err := atomicfile.SyncTree(tmp); err != nil {
+		return fmt.Errorf("cannot write in %s: %s", parent, rootCause(err))
+	}
 	if exists {
 		old := tmp + ".old"
 		if err := atomicfile.Rename(dir, old); err != nil {
@@ -88,7 +91,7 @@ func SaveSite(ctx context.Context, s *data.Store, dir string, o Options) error {
 		}
 		defer os.RemoveAll(old)
 	}
-	if err := atomicfile.Rename(tmp, dir); err != nil {
+	if err := atomicfile.RenameDir(tmp, dir); err != nil {
 		return fmt.Errorf("cannot write %s: %s", dir, rootCause(err))
 	}
 	return nil

@@ -18,6 +18,7 @@ import (
 
 	"vademecum/data"
 	"vademecum/data/trust"
+	"vademecum/internal/atomicfile"
 )
 
 // RebuildReport says what a rebuild did.
@@ -442,15 +443,15 @@ func moveAside(dataDir string) (string, error) {
 	// The companions first: a database without its WAL would look older.
 	for _, suffix := range []string{"-wal", "-shm", "-journal"} {
 		if _, err := os.Stat(path + suffix); err == nil {
-			if err := os.Rename(path+suffix, dst+suffix); err != nil {
+			if err := atomicfile.Rename(path+suffix, dst+suffix); err != nil {
 				return "", fmt.Errorf("cannot move the damaged database aside: %w", err)
 			}
 		}
 	}
-	if err := os.Rename(path, dst); err != nil {
+	if err := atomicfile.Rename(path, dst); err != nil {
 		return "", fmt.Errorf("cannot move the damaged database aside: %w", err)
 	}
-	return dst, nil
+	return dst, atomicfile.SyncDir(filepath.Dir(path))
 }
 
 // CheckDatabase tells quickly (milliseconds, whatever the size) whether the

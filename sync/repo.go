@@ -20,6 +20,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/go-git/go-git/v5/storage"
 	"github.com/go-git/go-git/v5/storage/filesystem"
+
+	"vademecum/internal/atomicfile"
 )
 
 // mainBranch is the hub's branch, and the local one that mirrors it.
@@ -60,7 +62,7 @@ func initBare(path string) error {
 		"config": "[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = true\n",
 	}
 	for name, body := range files {
-		if err := os.WriteFile(filepath.Join(path, name), []byte(body), 0o644); err != nil {
+		if err := atomicfile.WriteFile(filepath.Join(path, name), []byte(body), 0o644); err != nil {
 			return err
 		}
 	}

@@ -14,6 +14,7 @@ import (
 
 	"vademecum/data"
 	"vademecum/data/trust"
+	"vademecum/internal/atomicfile"
 	"vademecum/internal/words"
 	vsync "vademecum/sync"
 	"vademecum/sync/invite"
@@ -121,7 +122,7 @@ func runInviteCreate(c *ctx) error {
 // writeNew writes a file readable by its owner only: an invitation may carry
 // a token, encrypted or not it is the keys of a network.
 func (c *ctx) writeNew(path string, b []byte) error {
-	if err := os.WriteFile(path, b, 0o600); err != nil {
+	if err := atomicfile.WriteFile(path, b, 0o600); err != nil {
 		return c.fail("cli.cannot_write", "cannot write {{.File}}: {{.Problem}}", words.Args{"File": path, "Problem": rootErr(err)})
 	}
 	return nil

@@ -11,13 +11,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
 	"vademecum/data"
+	"vademecum/internal/atomicfile"
 )
 
 // What an invitation hands over (see package vademecum/sync/invite): the keys
@@ -258,27 +258,8 @@ func InstallKey(dir string, privatePEM []byte, replace bool) error {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	f, err := os.CreateTemp(dir, ".installation-key-*") // mode 0600
-	if err != nil {
+	if err := atomicfile.WriteFile(path, privatePEM, 0o600); err != nil {
 		return fmt.Errorf("cannot write this installation's key in %s: %s", dir, rootCause(err))
-	}
-	_, err = f.Write(privatePEM)
-	if err2 := f.Sync(); err == nil {
-		err = err2
-	}
-	if err2 := f.Close(); err == nil {
-		err = err2
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("cannot write this installation's key in %s: %s", dir, rootCause(err))
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
 	}
 	return nil
 }

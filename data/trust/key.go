@@ -16,6 +16,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+
+	"vademecum/internal/atomicfile"
 )
 
 // KeyFile is the installation key's file name inside the data directory.
@@ -170,54 +172,8 @@ func createKey(dir, path string) error {
 	fail := func(err error) error {
 		return fmt.Errorf("cannot write this installation's key in %s: %s (check the permissions of the data directory)", dir, rootCause(err))
 	}
-	tmp, err := os.CreateTemp(dir, ".installation-key-*") // mode 0600
-	if err != nil {
-		return fail(err)
-	}
-	tmpName := tmp.Name()
-	defer os.Remove(tmpName)
-	if err := tmp.Chmod(0o600); err != nil && runtime.GOOS != "windows" {
-		tmp.Close()
-		return fail(err)
-	}
-	if _, err := tmp.Write(pemBytes); err != nil {
-		tmp.Close()
-		return fail(err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fail(err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fail(err)
-	}
-	if err := os.Link(tmpName, path); err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return nil // another process made it first: use that one
-		}
-		// Some file systems (FAT on a stick) have no hard links: create exclusively.
-		f, err2 := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if err2 != nil {
-			if errors.Is(err2, fs.ErrExist) {
-				return nil
-			}
-			return fail(err2)
-		}
-		_, err2 = f.Write(pemBytes)
-		if err3 := f.Sync(); err2 == nil {
-			err2 = err3
-		}
-		if err3 := f.Close(); err2 == nil {
-			err2 = err3
-		}
-		if err2 != nil {
-			os.Remove(path)
-			return fail(err2)
-		}
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync() // make the new name durable; not supported everywhere, hence no error
-		d.Close()
+	if _, err := atomicfile.CreateNew(path, pemBytes, 0o600); err != nil {
+		return fail(err) // not created because another process made it first is no error: that key is used
 	}
 	return nil
 }

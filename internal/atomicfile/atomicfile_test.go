@@ -75,3 +75,51 @@ func TestWriteViaKeepsTheTemporaryFileElsewhere(t *testing.T) {
 		t.Fatalf("got %q", got)
 	}
 }
+
+// TestCreateNewLeavesAnExistingFile: the first writer's file stays; a second
+// CreateNew reports it did not create and changes nothing; no temporary file
+// is left behind.
+func TestCreateNewLeavesAnExistingFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "installation.key")
+	created, err := CreateNew(path, []byte("first"), 0o600)
+	if err != nil || !created {
+		t.Fatalf("first: %v %v", created, err)
+	}
+	created, err = CreateNew(path, []byte("second"), 0o600)
+	if err != nil || created {
+		t.Fatalf("second: %v %v", created, err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "first" {
+		t.Errorf("content %q", b)
+	}
+	if fi, _ := os.Stat(path); runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v", fi.Mode().Perm())
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("left in the folder: %v", entries)
+	}
+}
+
+// TestRenameDirMovesAFlushedTree: a folder written whole and flushed is moved
+// into place with its files.
+func TestRenameDirMovesAFlushedTree(t *testing.T) {
+	parent := t.TempDir()
+	tmp := filepath.Join(parent, ".site.part")
+	if err := os.MkdirAll(filepath.Join(tmp, "tools"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(tmp, "tools", "a.html"), []byte("a"), 0o644)
+	if err := SyncTree(tmp); err != nil {
+		t.Fatal(err)
+	}
+	if err := RenameDir(tmp, filepath.Join(parent, "site")); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(filepath.Join(parent, "site", "tools", "a.html")); err != nil || string(b) != "a" {
+		t.Errorf("%q %v", b, err)
+	}
+	if err := SyncTree(filepath.Join(parent, "missing")); err == nil {
+		t.Error("a missing folder flushed without an error")
+	}
+}
