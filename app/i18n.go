@@ -14,6 +14,7 @@ import (
 	"golang.org/x/text/number"
 
 	"vademecum/assets"
+	"vademecum/data"
 	"vademecum/internal/words"
 )
 
@@ -24,26 +25,18 @@ type Language struct {
 }
 
 // Languages are the interface languages, also offered as languages of practices.
-var Languages = []Language{
-	{"en", "English"},
-	{"it", "Italiano"},
-	{"es", "Español"},
-	{"pl", "Polski"},
-	{"cs", "Čeština"},
-	{"fr", "Français"},
-}
+var Languages = func() []Language {
+	var out []Language
+	for _, c := range data.Languages {
+		out = append(out, Language{c, data.LanguageName(c)})
+	}
+	return out
+}()
 
 func supportedLanguage(code string) bool { return words.Supported(code) }
 
 // languageName returns the endonym of code ("Čeština"), or the code itself.
-func languageName(code string) string {
-	for _, l := range Languages {
-		if l.Code == code {
-			return l.Name
-		}
-	}
-	return code
-}
+func languageName(code string) string { return data.LanguageName(code) }
 
 // localeVars are the variables go-locale (Fyne's locale reader) looks at, in order.
 var localeVars = words.LocaleVars

@@ -10,7 +10,7 @@ import (
 )
 
 // Languages are the interface languages: every toolkit text is written in each.
-var Languages = []string{"en", "it", "es", "pl", "cs", "fr"}
+var Languages = data.Languages
 
 // Check lists every problem of the toolkit content: missing fields or
 // translations, bad URLs, unknown competence codes or categories, alternatives and

@@ -31,7 +31,7 @@ const (
 var Formats = []Format{PDF, HTML, Markdown, JSON, CSV}
 
 // Languages are the languages a booklet, site or Markdown file can be written in.
-var Languages = []string{"en", "it", "es", "pl", "cs", "fr"}
+var Languages = data.Languages
 
 // Options say what an export holds.
 type Options struct {

@@ -215,7 +215,7 @@ func (g *Gen) Comment(p *data.Practice) *data.Comment {
 // Queries returns n search queries of 1 to 3 words drawn from the vocabulary, in
 // the six languages, as people type them (lower case, sometimes without accents).
 func (g *Gen) Queries(n, words_ int) []string {
-	langs := []string{"en", "it", "es", "pl", "cs", "fr"}
+	langs := data.Languages
 	out := make([]string, n)
 	for i := range out {
 		ws := words[langs[g.r.IntN(len(langs))]]

@@ -12,10 +12,11 @@ import (
 	"golang.org/x/text/message"
 
 	"vademecum/assets"
+	"vademecum/data"
 )
 
 // Codes are the interface languages (ISO 639-1), English first.
-var Codes = []string{"en", "it", "es", "pl", "cs", "fr"}
+var Codes = data.Languages
 
 // Supported reports whether code is an interface language.
 func Supported(code string) bool {
