@@ -289,8 +289,8 @@ func CheckPractice(p *Practice) error {
 	if p.Visibility == "" {
 		p.Visibility = Draft
 	}
-	p.Tags = cleanList(p.Tags)
-	p.Tools = cleanList(p.Tools)
+	p.Tags = CleanList(p.Tags)
+	p.Tools = CleanList(p.Tools)
 	if err := ValidatePractice(p); err != nil {
 		return err
 	}
@@ -439,7 +439,9 @@ func (s *Store) SaveTool(ctx context.Context, t *Tool) error {
 	})
 }
 
-func cleanList(vs []string) []string {
+// CleanList trims, drops empty and repeated entries and sorts: lists (tags,
+// tools) as the store keeps them.
+func CleanList(vs []string) []string {
 	seen := map[string]bool{}
 	out := []string{}
 	for _, v := range vs {

@@ -95,12 +95,20 @@ func checkWritable(dir string) error {
 	return os.Remove(name)
 }
 
-func rootCause(err error) string {
+func rootCause(err error) string { return FileCause(err).Error() }
+
+// FileCause is what went wrong in a file operation, without the operation
+// and the path (the caller names the file): "permission denied".
+func FileCause(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
-		return pe.Err.Error()
+		return pe.Err
 	}
-	return err.Error()
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	return err
 }
 
 func explainOpenError(path string, err error) error {

@@ -245,7 +245,11 @@ func (tx *Tx) flushSearch() error {
 }
 
 // fmtTime writes times so that text order is time order.
-func fmtTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+func fmtTime(t time.Time) string { return FormatTime(t) }
+
+// FormatTime writes a time as records and the database keep it: UTC, to the
+// millisecond ("2026-11-29T06:20:00.000Z").
+func FormatTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
 func parseTime(s string) time.Time {
 	t, _ := time.Parse(time.RFC3339Nano, s)

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -422,22 +421,7 @@ func allEmpty(fields []string) bool {
 
 // splitList reads a list cell: entries separated by ";" (or ","), trimmed.
 func splitList(v string) []string {
-	return cleanList(strings.FieldsFunc(v, func(r rune) bool { return r == ';' || r == ',' }))
-}
-
-// cleanList trims, drops empty and repeated entries and sorts, as the store does.
-func cleanList(vs []string) []string {
-	seen := map[string]bool{}
-	out := []string{}
-	for _, v := range vs {
-		v = strings.TrimSpace(v)
-		if v != "" && !seen[v] {
-			seen[v] = true
-			out = append(out, v)
-		}
-	}
-	sort.Strings(out)
-	return out
+	return data.CleanList(strings.FieldsFunc(v, func(r rune) bool { return r == ';' || r == ',' }))
 }
 
 // toolNames maps each tool's name, in every language and lower case, to its id,
@@ -495,7 +479,7 @@ func (d importDefaults) practice(tx *data.Tx, me data.Identity, header map[strin
 		}
 		old = op
 		cp := *op
-		cp.Tags, cp.Tools = cleanList(op.Tags), cleanList(op.Tools)
+		cp.Tags, cp.Tools = data.CleanList(op.Tags), data.CleanList(op.Tools)
 		p = &cp
 	} else if _, ok := cell("title"); !ok {
 		return nil, []data.FieldError{problem("", CSVNeedsTitle)}
@@ -548,7 +532,7 @@ func (d importDefaults) practice(tx *data.Tx, me data.Identity, header map[strin
 	if len(bad) > 0 {
 		return nil, bad
 	}
-	p.Tools = cleanList(p.Tools)
+	p.Tools = data.CleanList(p.Tools)
 	if old != nil {
 		if sameContent(old, p) {
 			return nil, nil
@@ -575,7 +559,7 @@ func (d importDefaults) practice(tx *data.Tx, me data.Identity, header map[strin
 // sameContent reports whether p says what old says.
 func sameContent(old, p *data.Practice) bool {
 	a, b := *old, *p
-	a.Tags, a.Tools = cleanList(a.Tags), cleanList(a.Tools)
+	a.Tags, a.Tools = data.CleanList(a.Tags), data.CleanList(a.Tools)
 	b.Meta.Updated, b.Meta.Sig = a.Meta.Updated, a.Meta.Sig
 	ea, err1 := data.Encode(&a)
 	eb, err2 := data.Encode(&b)

@@ -2,10 +2,8 @@ package export
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -137,13 +135,7 @@ func writeFileAtomic(path, example string, write func(io.Writer) error) error {
 	return err
 }
 
-func rootCause(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
-}
+func rootCause(err error) string { return data.FileCause(err).Error() }
 
 // progress counts the steps of an export for Options.Progress.
 type progress struct {

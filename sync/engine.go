@@ -914,7 +914,7 @@ func leavesDevice(r data.Record) bool {
 	return true
 }
 
-func fmtTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+func fmtTime(t time.Time) string { return data.FormatTime(t) }
 
 func parseTime(s string) time.Time {
 	t, _ := time.Parse(time.RFC3339Nano, s)

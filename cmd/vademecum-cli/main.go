@@ -309,13 +309,7 @@ func flagProblem(t tr, err error) said {
 type flagSet = flag.FlagSet
 
 // rootErr drops the operation and path from a file error: the caller names the file.
-func rootErr(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
+func rootErr(err error) error { return data.FileCause(err) }
 
 // listFlag collects a repeatable flag (--tag a --tag b) or a comma-separated one.
 type listFlag []string

@@ -17,6 +17,7 @@ import (
 	"runtime"
 	"strings"
 
+	"vademecum/data"
 	"vademecum/internal/atomicfile"
 )
 
@@ -178,17 +179,7 @@ func createKey(dir, path string) error {
 	return nil
 }
 
-func rootCause(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	var le *os.LinkError
-	if errors.As(err, &le) {
-		return le.Err.Error()
-	}
-	return err.Error()
-}
+func rootCause(err error) string { return data.FileCause(err).Error() }
 
 func short(s string, n int) string {
 	if len(s) <= n {

@@ -587,4 +587,4 @@ func (k *Keyring) hold(q data.Querier, o *data.Organisation, body []byte, signer
 }
 
 // fmtTime writes times as the store does, so that text order is time order.
-func fmtTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+func fmtTime(t time.Time) string { return data.FormatTime(t) }
