@@ -55,15 +55,3 @@ func (s *Store) ClearPending(ctx context.Context, sent []Outgoing) error {
 		return nil
 	})
 }
-
-// MarkPending makes ids pending again (for example after a hub lost them).
-func (s *Store) MarkPending(ctx context.Context, ids []string) error {
-	return s.Tx(ctx, func(tx *Tx) error {
-		for _, id := range ids {
-			if _, err := tx.exec("UPDATE record_index SET dirty = 1 WHERE id = ?", id); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}

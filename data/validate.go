@@ -1,7 +1,6 @@
 package data
 
 import (
-	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
@@ -243,21 +242,4 @@ func ValidateGuide(g *Guide) error {
 	}
 	c.list("competences", g.Competences, IsCompetence, ProblemNotCompetence)
 	return c.result()
-}
-
-// Validate checks any record by its type.
-func Validate(r Record) error {
-	switch v := r.(type) {
-	case *Practice:
-		return ValidatePractice(v)
-	case *Comment:
-		return ValidateComment(v)
-	case *Organisation:
-		return ValidateOrg(v)
-	case *Tool:
-		return ValidateTool(v)
-	case *Guide:
-		return ValidateGuide(v)
-	}
-	return fmt.Errorf("unknown record type %T", r)
 }

@@ -240,27 +240,6 @@ func (e *Engine) AddRemote(name, url string, auth Auth) error {
 	return nil
 }
 
-// RemoveRemote forgets a hub and its token. Records received from it stay.
-func (e *Engine) RemoveRemote(name string) error {
-	rm, err := e.remote(name)
-	if err != nil {
-		return err
-	}
-	e.creds.Delete(rm.URL)
-	db := e.store.DB()
-	for _, q := range []string{"DELETE FROM sync_remotes WHERE name = ?", "DELETE FROM sync_state WHERE remote = ?", "DELETE FROM sync_quarantine WHERE remote = ?"} {
-		if _, err := db.Exec(q, name); err != nil {
-			return err
-		}
-	}
-	e.repo.mu.Lock()
-	defer e.repo.mu.Unlock()
-	if err := e.repo.st.RemoveReference(trackingRef(name)); err != nil && !errors.Is(err, plumbing.ErrReferenceNotFound) {
-		return err
-	}
-	return e.repo.removeRemoteConfig(name)
-}
-
 // Remotes lists the configured hubs, by name.
 func (e *Engine) Remotes() ([]Remote, error) {
 	rows, err := e.store.DB().Query(`SELECT r.name, r.url, r.token_env, r.ssh_key, coalesce(s.last_sync, ''), coalesce(s.last_error, '')

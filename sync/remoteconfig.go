@@ -71,18 +71,6 @@ func (r *repo) saveRemoteConfig(rm Remote) error {
 	return writeRepoConfig(r.path, cfg)
 }
 
-func (r *repo) removeRemoteConfig(name string) error {
-	cfg, err := readRepoConfig(r.path)
-	if err != nil {
-		return err
-	}
-	if !cfg.Section("remote").HasSubsection(name) {
-		return nil
-	}
-	cfg.RemoveSubsection("remote", name)
-	return writeRepoConfig(r.path, cfg)
-}
-
 // remotesInConfig lists the hubs the repository's config names.
 func remotesInConfig(repoPath string) ([]Remote, error) {
 	cfg, err := readRepoConfig(repoPath)
