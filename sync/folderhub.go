@@ -421,7 +421,7 @@ func writeRefFile(repoPath string, name plumbing.ReferenceName, h plumbing.Hash)
 // openDiskStorage opens a bare repository whose large objects are streamed
 // from the disk when read, never held whole in memory.
 func openDiskStorage(path string) *filesystem.Storage {
-	return filesystem.NewStorageWithOptions(osfs.New(path), cache.NewObjectLRUDefault(),
+	return filesystem.NewStorageWithOptions(bufferedIndexes{osfs.New(path)}, cache.NewObjectLRUDefault(),
 		filesystem.Options{LargeObjectThreshold: largeObject})
 }
 

@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -117,7 +118,7 @@ func readIndex(path string) (*idxfile.MemoryIndex, error) {
 	}
 	defer f.Close()
 	idx := idxfile.NewMemoryIndex()
-	if err := idxfile.NewDecoder(f).Decode(idx); err != nil {
+	if err := idxfile.NewDecoder(bufio.NewReaderSize(f, idxBufferSize)).Decode(idx); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return idx, nil
