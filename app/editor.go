@@ -513,6 +513,8 @@ func plainMessage(fe data.FieldError) string {
 		return lang.X("editor.error.tags", "A tag may have letters, digits, spaces and dashes, up to 60 characters. Separate tags with commas.")
 	case "tools":
 		return lang.X("editor.error.tools", "A tool in this list is no longer in the toolkit: please remove it.")
+	case "attachments":
+		return lang.X("editor.error.attachments", "An attached file is not right (its name, size or kind): remove it and attach it again.")
 	}
 	return fe.Msg
 }

@@ -114,7 +114,8 @@ func (h *EngineHub) SyncNow(ctx context.Context, progress func(stage string, don
 		h.lastErr = err
 		h.mu.Unlock()
 	}
-	out := HubResult{Received: res.Received, Sent: res.Sent, Conflicts: res.Conflicts, Quarantined: res.Quarantined, Unlisted: res.Unlisted}
+	out := HubResult{Received: res.Received, Sent: res.Sent, Conflicts: res.Conflicts, Quarantined: res.Quarantined, Unlisted: res.Unlisted,
+		AttachmentBytesReceived: res.AttachmentBytesReceived, AttachmentBytesSent: res.AttachmentBytesSent}
 	for _, r := range res.Refused {
 		out.Refused = append(out.Refused, HubQuarantined{Path: r.Path, Reason: r.Reason})
 	}

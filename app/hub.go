@@ -35,6 +35,9 @@ type HubResult struct {
 	// Unlisted: this laptop is not listed in its organisation's file on the
 	// hub yet, so nothing of it was sent.
 	Unlisted bool
+	// AttachmentBytesReceived and AttachmentBytesSent are what attached
+	// files added to the round (slow connections).
+	AttachmentBytesReceived, AttachmentBytesSent int64
 }
 
 // Kinds of HubConflict.

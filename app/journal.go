@@ -116,6 +116,7 @@ type journalScreen struct {
 	commentGen   uint64
 
 	history   *historyView  // the versions last shown (history.go)
+	opened    string        // the copy of an attachment last opened (attachments.go)
 	conflicts []HubConflict // the values not kept shown on the practice (history.go)
 }
 
@@ -442,6 +443,7 @@ func (s *journalScreen) showPractice(id string) {
 	if len(p.Tags) > 0 {
 		objs = append(objs, widget.NewSeparator(), subheading(lang.X("practice.tags", "Tags")), paragraph(strings.Join(p.Tags, ", ")))
 	}
+	objs = append(objs, s.attachmentsSection(p, mine)...) // attachments.go
 	objs = append(objs, widget.NewSeparator())
 	objs = append(objs, s.comments(p)...)
 	s.detail.Objects = objs

@@ -400,6 +400,10 @@ func (s *syncScreen) syncNow() {
 				}
 				lines := []string{lang.X("sync.result.done", "Sync finished in {{.Seconds}} s: {{.Parts}}.",
 					map[string]any{"Seconds": int(time.Since(started).Seconds() + 0.5), "Parts": strings.Join(parts, ", ")})}
+				if res.AttachmentBytesReceived > 0 || res.AttachmentBytesSent > 0 { // attachments.go
+					lines = append(lines, lang.X("sync.result.attachments", "Attached files: {{.Received}} received, {{.Sent}} sent.",
+						map[string]any{"Received": fileSize(res.AttachmentBytesReceived), "Sent": fileSize(res.AttachmentBytesSent)}))
+				}
 				if len(held) > 0 {
 					titles := make([]string, len(held))
 					for i, h := range held {

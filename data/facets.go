@@ -31,6 +31,9 @@ func facets(m *Meta, ix index) string {
 		words = append(words, facetWord("category", ix.category))
 	}
 	for _, t := range ix.terms {
+		if t[0] == "attachment" {
+			continue // found by hash for the sync, never a filter
+		}
 		words = append(words, facetWord(t[0], t[1]))
 	}
 	return strings.Join(words, " ")

@@ -87,6 +87,14 @@ func PrivacyFindings(r Record) []Finding {
 			off += len(e) + len(ListSep)
 		}
 	}
+	if p, ok := r.(*Practice); ok {
+		// File names travel with the record ("consent Maria Rossi 333 1234567.pdf").
+		for _, a := range p.Attachments {
+			for _, x := range privacy.Unhandled(a.Name, cleared) {
+				out = append(out, Finding{"attachments", x})
+			}
+		}
+	}
 	return out
 }
 
@@ -101,6 +109,11 @@ func Pseudonymise(r Record) {
 	}
 	for _, l := range lists {
 		*l.v = RedactList(*l.v, cleared)
+	}
+	if p, ok := r.(*Practice); ok {
+		for i := range p.Attachments {
+			p.Attachments[i].Name = privacy.Redact(p.Attachments[i].Name, cleared)
+		}
 	}
 }
 

@@ -307,6 +307,9 @@ func (s *Store) SavePractice(ctx context.Context, p *Practice) error {
 	if err := CheckPractice(p); err != nil {
 		return err
 	}
+	if err := s.checkAttachedText(p); err != nil { // attachtext.go
+		return err
+	}
 	return s.Tx(ctx, func(tx *Tx) error {
 		var fe ValidationError
 		for _, id := range p.Tools {

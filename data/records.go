@@ -184,6 +184,8 @@ type Practice struct {
 	// Cleared lists privacy findings a person marked as not personal (e.g. a helpline
 	// number), as "kind:text"; see the privacy guard.
 	Cleared []string `json:"cleared,omitempty"`
+	// Attachments are the files that go with the practice (attachments.go).
+	Attachments []Attachment `json:"attachments,omitempty"`
 }
 
 // Comment is feedback on a practice, from any organisation.

@@ -281,9 +281,14 @@ func indexOf(r Record) index {
 		}
 		term("tool", v.Tools...)
 		term("lang", v.Lang)
+		var names []string
+		for _, a := range v.Attachments {
+			term("attachment", a.SHA256)
+			names = append(names, a.Name)
+		}
 		ix.searchTitle = v.Title
 		ix.searchBody = strings.Join([]string{v.Summary, v.Context, v.TargetGroup, v.Objectives, v.Activities,
-			v.Resources, v.Results, v.Lessons, v.Transferability, strings.Join(v.Tags, " ")}, "\n")
+			v.Resources, v.Results, v.Lessons, v.Transferability, strings.Join(v.Tags, " "), strings.Join(names, " ")}, "\n")
 	case *Comment:
 		ix.title, ix.parent, ix.visibility = firstLine(v.Text, 80), v.Practice, v.Visibility
 		term("lang", v.Lang)

@@ -132,6 +132,7 @@ func ValidatePractice(p *Practice) error {
 	}
 	c.list("tags", p.Tags, tagRe.MatchString, ProblemNotTag)
 	c.list("tools", p.Tools, func(s string) bool { return s != "" && utf8.ValidString(s) }, ProblemNotToolID)
+	c.attachments(p.Attachments)
 	return c.result()
 }
 

@@ -297,6 +297,11 @@ type Result struct {
 	// HubRepaired: a hub folder was found damaged (a stick pulled out during a
 	// push) and repaired; what it lost is sent again by whoever holds it.
 	HubRepaired bool `json:"hub_repaired,omitempty"`
+	// AttachmentBytesReceived and AttachmentBytesSent are what attachments
+	// added to this sync (for slow connections: a photo weighs more than a
+	// thousand notes).
+	AttachmentBytesReceived int64 `json:"attachment_bytes_received"`
+	AttachmentBytesSent     int64 `json:"attachment_bytes_sent"`
 }
 
 // Refused is a file of the hub set aside, with the reason.
@@ -348,6 +353,8 @@ func (e *Engine) Sync(ctx context.Context, remote string, progress func(Progress
 		total.Sent += res.Sent
 		total.Conflicts += res.Conflicts
 		total.Quarantined += res.Quarantined
+		total.AttachmentBytesReceived += res.AttachmentBytesReceived
+		total.AttachmentBytesSent += res.AttachmentBytesSent
 		total.Refused = append(total.Refused, res.Refused...)
 		total.Unlisted = total.Unlisted || res.Unlisted
 		if res.HubHead != "" {
@@ -532,7 +539,12 @@ func (e *Engine) syncRemote(ctx context.Context, rm Remote, progress func(Progre
 		if err != nil {
 			return res, err
 		}
+		got, err := e.receiveAttachments(ctx)
+		if err != nil {
+			return res, err
+		}
 		res.Received += received
+		res.AttachmentBytesReceived += got
 		res.Quarantined += quarantined
 		res.Conflicts += len(conflicts)
 		res.Refused = append(res.Refused, e.report...)
@@ -554,7 +566,7 @@ func (e *Engine) syncRemote(ctx context.Context, rm Remote, progress func(Progre
 			return res, err
 		}
 		progress(Progress{Stage: "push"})
-		sent, err := e.countChanges(hubHead, head)
+		sent, attached, err := e.countChanges(hubHead, head)
 		if err != nil {
 			return res, err
 		}
@@ -582,6 +594,7 @@ func (e *Engine) syncRemote(ctx context.Context, rm Remote, progress func(Progre
 		}
 		e.logf("sent %d records (%d bytes) to %s", sent, bytes, h.display)
 		res.Sent += sent
+		res.AttachmentBytesSent += attached
 		e.setTracking(rm.Name, head)
 		if err := e.fault("after-push"); err != nil {
 			return res, err
@@ -642,26 +655,33 @@ func (e *Engine) setTracking(remote string, h plumbing.Hash) {
 	}
 }
 
-// countChanges is how many files differ between two commits.
-func (e *Engine) countChanges(from, to plumbing.Hash) (int, error) {
+// countChanges is how many record files differ between two commits, and
+// the bytes of the attachments that to adds.
+func (e *Engine) countChanges(from, to plumbing.Hash) (n int, attached int64, err error) {
 	e.repo.mu.Lock()
 	defer e.repo.mu.Unlock()
 	ft, err := e.repo.commitTree(from)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	tt, err := e.repo.commitTree(to)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	ch, err := e.repo.diffTrees(ft, tt)
-	n := 0
 	for _, c := range ch {
-		if c.Path != FormatFile {
+		switch {
+		case strings.HasPrefix(c.Path, attachmentPrefix):
+			if c.From.IsZero() && !c.To.IsZero() {
+				if size, err := e.repo.blobSize(c.To); err == nil {
+					attached += size
+				}
+			}
+		case c.Path != FormatFile:
 			n++
 		}
 	}
-	return n, err
+	return n, attached, err
 }
 
 // checkFormat refuses a hub whose main branch has no FORMAT file, or one of a
@@ -802,6 +822,13 @@ func (e *Engine) commitPending(ctx context.Context, me data.Identity) (map[strin
 		edits := map[string]plumbing.Hash{}
 		for p, h := range own {
 			edits[p] = h
+		}
+		bodies := make([][]byte, len(files))
+		for i, f := range files {
+			bodies[i] = f.body
+		}
+		if err := e.commitAttachments(tree, bodies, edits); err != nil {
+			return err
 		}
 		if f, err := e.repo.fileAt(tree, FormatFile); err != nil {
 			return err

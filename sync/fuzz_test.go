@@ -33,6 +33,13 @@ func FuzzMergeRecord(f *testing.F) {
 	k3 := `{"id":"3333333333333333","public":"c","added":"2025-01-03T00:00:00Z"}`
 	f.Add(org("2025-01-01T00:00:00Z", "["+k1+","+k2+"]"), org("2025-02-01T00:00:00Z", "["+k1+","+k2r+"]"), org("2025-02-02T00:00:00Z", "["+k1+","+k2+","+k3+"]"))
 	f.Add([]byte(`{}`), []byte(`[]`), []byte(`{"updated":"x","sig":1}`))
+	pa := func(updated, files string) []byte {
+		return []byte(`{"id":"p1","type":"practice","org":"street-cz","updated":"` + updated + `","title":"T","attachments":[` + files + `]}`)
+	}
+	fa := `{"name":"a.pdf","sha256":"aa","size":1,"media_type":"application/pdf"}`
+	fb := `{"name":"b.pdf","sha256":"bb","size":2,"media_type":"application/pdf"}`
+	fa2 := `{"name":"a.pdf","sha256":"cc","size":3,"media_type":"application/pdf"}`
+	f.Add(pa("2025-01-01T00:00:00Z", fa), pa("2025-01-02T00:00:00Z", fa2), pa("2025-01-03T00:00:00Z", fa+","+fb))
 	f.Fuzz(func(t *testing.T, b, m, th []byte) {
 		out, cs := mergeRecord(b, m, th)
 		rev, rcs := mergeRecord(b, th, m)

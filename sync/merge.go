@@ -138,6 +138,14 @@ func mergeRecord(baseB, mineB, theirsB []byte) ([]byte, []fieldConflict) {
 			}
 			continue
 		}
+		if k == "attachments" { // files attached on two laptops all stay (attachments.go)
+			if v, ok := mergeAttachments(b[k], mine.obj[k], theirs.obj[k], laterMine); ok {
+				if v != nil {
+					out[k] = v
+				}
+				continue
+			}
+		}
 		if k == "keys" && isOrg {
 			if v, ok := mergeKeys(mine.obj[k], theirs.obj[k], laterMine); ok {
 				if v != nil {

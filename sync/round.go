@@ -74,6 +74,8 @@ func (e *Engine) mergeHub(hubHead plumbing.Hash, me data.Identity) (before, afte
 	edits := map[string]plumbing.Hash{}
 	modes := map[string]filemode.FileMode{} // folderhub: entries set aside keep their kind
 	merged = map[string]mergedFile{}
+	var attachments []attachmentChoice
+	listed := map[string]bool{}
 	for _, c := range diff {
 		if c.SetAside != "" {
 			// Not a record file (folderhub, guarantee 6): kept as the hub has
@@ -83,6 +85,13 @@ func (e *Engine) mergeHub(hubHead plumbing.Hash, me data.Identity) (before, afte
 				modes[c.Path] = c.ToMode
 			}
 			continue
+		}
+		if strings.HasPrefix(c.Path, attachmentPrefix) && c.From.IsZero() && !c.To.IsZero() {
+			if _, perr := parseHubPath(c.Path); perr == nil {
+				// Decided once the practices that may list it are known.
+				attachments = append(attachments, attachmentChoice{c.Path, c.To})
+				continue
+			}
 		}
 		was, err := r.fileAt(bt, c.Path)
 		if err != nil {
@@ -102,7 +111,9 @@ func (e *Engine) mergeHub(hubHead plumbing.Hash, me data.Identity) (before, afte
 			merged[c.Path] = *d.merged
 		}
 		conflicts = append(conflicts, d.conflicts...)
+		e.listedAttachments(c.Path, d.keep, listed)
 	}
+	refused = append(refused, e.chooseAttachments(attachments, listed, edits)...)
 	mt, err := r.editTreeModes(ot, edits, modes)
 	if err != nil {
 		return ours, ours, nil, nil, nil, err
@@ -850,6 +861,8 @@ func (e *Engine) readRecord(blob plumbing.Hash, hf hubFile) (data.Record, []byte
 		return nil, nil, reasonf(ReasonToolkit)
 	case hf.Month != "" && m.Created.UTC().Format("2006/01") != hf.Month:
 		return nil, nil, reasonf(ReasonWrongMonth, m.Created.UTC().Format("2006/01"), hf.Month)
+	case !data.AttachmentsValid(rec): // attachments.go
+		return nil, nil, reasonf(ReasonAttachmentList)
 	}
 	return rec, body, ""
 }

@@ -125,7 +125,16 @@ type hubRun struct {
 	sentBytes, recvBytes       int64
 	gitAdd, gitCommit, gitPush time.Duration
 	gitSent                    int64
+	// One 5 MB attachment added to the practice: sent by one installation,
+	// received by the other.
+	attSendWall, attRecvWall time.Duration
+	attSent, attRecv         int64
+	attSendRSS, attRecvRSS   float64
+	attReported              int64 // attachment_bytes_received as the sync printed it
 }
+
+// attachmentSize is the attachment of the benchmark: a 5 MB scan.
+const attachmentSize = 5 << 20
 
 func run(n, small int, work, cli string, queries, grepQueries int, out string) error {
 	if work == "" {
@@ -284,7 +293,42 @@ func measureHub(work, cli string, srv *hubServer, size int) (*hubRun, error) {
 		return nil, err
 	}
 	r.gitSent = srv.sent.Load()
-	return r, nil
+	return r, measureAttachment(work, cli, srv, r, dirs, p.ID)
+}
+
+// measureAttachment: a 5 MB file that does not compress (a scan) attached to
+// the practice, sent by the first installation and received by the second.
+func measureAttachment(work, cli string, srv *hubServer, r *hubRun, dirs []string, id string) error {
+	file := filepath.Join(work, fmt.Sprintf("scan-%d.pdf", r.practices))
+	if err := os.WriteFile(file, datagen.Document(attachmentSize, uint64(r.practices)), 0o600); err != nil {
+		return err
+	}
+	if _, err := runMeasured(nil, cli, "--data", dirs[0], "practice", "attach", id, file); err != nil {
+		return err
+	}
+	srv.reset()
+	m, err := runMeasured(nil, cli, "--data", dirs[0], "sync", "--json")
+	if err != nil {
+		return err
+	}
+	r.attSendWall, r.attSent, r.attSendRSS = m.wall, srv.sent.Load(), m.rssMB
+	srv.reset()
+	m, err = runMeasured(nil, cli, "--data", dirs[1], "sync", "--json")
+	if err != nil {
+		return err
+	}
+	r.attRecvWall, r.attRecv, r.attRecvRSS = m.wall, srv.received.Load(), m.rssMB
+	var res struct {
+		Bytes int64 `json:"attachment_bytes_received"`
+	}
+	json.Unmarshal(m.stdout, &res)
+	r.attReported = res.Bytes
+	if res.Bytes != attachmentSize {
+		return fmt.Errorf("the peer's sync received %d attachment bytes, want %d: %s", res.Bytes, attachmentSize, bytes.TrimSpace(m.stdout))
+	}
+	logf("hub %d: a 5 MB attachment sent in %v (%s up), received in %v (%s down, %.0f MB RSS)", r.practices,
+		r.attSendWall.Round(time.Millisecond), kb(r.attSent), r.attRecvWall.Round(time.Millisecond), kb(r.attRecv), r.attRecvRSS)
+	return nil
 }
 
 // gitGrep times `git grep` over the records as files: every word required in the
@@ -408,6 +452,9 @@ func render(n, small int, runs map[int]*hubRun, search map[string]float64, searc
 			size/1000, ms(r.sendWall), kb(r.sentBytes), ms(r.gitAdd), ms(r.gitCommit), ms(r.gitPush), ms(git), kb(r.gitSent), ms(git)/ms(r.sendWall))
 		w("| one new practice on the %dk hub: receive, bytes down | %.0f ms, %s | | | |\n", size/1000, ms(r.recvWall), kb(r.recvBytes))
 		w("| one new practice on the %dk hub: peak RSS of the sync | %.0f MB | | | < 300 MB |\n", size/1000, r.sendRSS)
+		w("| one 5 MB attachment on the %dk hub: send, bytes up, peak RSS | %.0f ms, %s, %.0f MB | | | < 300 MB |\n", size/1000, ms(r.attSendWall), kb(r.attSent), r.attSendRSS)
+		w("| one 5 MB attachment on the %dk hub: receive, bytes down, peak RSS | %.0f ms, %s, %.0f MB | | | < 300 MB |\n",
+			size/1000, ms(r.attRecvWall), kb(r.attRecv), r.attRecvRSS)
 	}
 	rs, rl := runs[small], runs[n]
 	w("| cost ratio %dk hub / %dk hub (send time) | %.2f | git CLI: %.2f | | ≤ 2 |\n", n/1000, small/1000,

@@ -164,6 +164,10 @@ func runSync(c *ctx) error {
 func (c *ctx) printSyncResult(eng *vsync.Engine, res vsync.Result, held []data.Held, before map[string]bool) {
 	fprintln(c.stdout, c.X("cli.sync.result", "received {{.Received}}, sent {{.Sent}}, conflicts {{.Conflicts}}, quarantined {{.Quarantined}}",
 		words.Args{"Received": res.Received, "Sent": res.Sent, "Conflicts": res.Conflicts, "Quarantined": res.Quarantined}))
+	if res.AttachmentBytesReceived > 0 || res.AttachmentBytesSent > 0 {
+		fprintln(c.stdout, c.X("cli.sync.attachment_bytes", "attached files: received {{.Received}} bytes, sent {{.Sent}} bytes",
+			words.Args{"Received": res.AttachmentBytesReceived, "Sent": res.AttachmentBytesSent}))
+	}
 	if res.HubRepaired {
 		fprintln(c.stdout, c.X("cli.sync.hub_repaired", "the hub folder was damaged (a USB stick pulled out during a sync?) and has been repaired: what it lost was sent again from this computer or will be from the others"))
 	}

@@ -177,6 +177,11 @@ func oneLine(err error) string {
 }
 
 func lookup(argv []string) (*command, []string) {
+	if len(argv) >= 3 {
+		if c, ok := commands[strings.Join(argv[:3], " ")]; ok {
+			return c, argv[3:]
+		}
+	}
 	if len(argv) >= 2 {
 		if c, ok := commands[argv[0]+" "+argv[1]]; ok {
 			return c, argv[2:]

@@ -57,6 +57,8 @@ func runScripts(t *testing.T, dir, lcAll string) {
 			"httphub":      cmdHTTPHub,
 			"expireinvite": cmdExpireInvite,
 			"tamper":       cmdTamper,
+			"mkdoc":        cmdMakeDocument,
+			"mkphoto":      cmdMakePhoto,
 		},
 	})
 }

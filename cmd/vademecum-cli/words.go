@@ -160,6 +160,8 @@ func (t tr) fieldProblem(fe data.FieldError) said {
 		return t.X("cli.error.visibility", "Give who can read it: draft, org or shared.")
 	case "tags":
 		return t.X("editor.error.tags", "A tag may have letters, digits, spaces and dashes, up to 60 characters. Separate tags with commas.")
+	case "attachments":
+		return t.X("editor.error.attachments", "An attached file is not right (its name, size or kind): remove it and attach it again.")
 	case "tools":
 		return t.X("editor.error.tools", "A tool in this list is no longer in the toolkit: please remove it.")
 	}

@@ -48,6 +48,12 @@ func (w *Words) Refusal(reason string) (text string, ok bool) {
 		return w.X("sync.reason.odd_mode", "A file of an unknown kind, not a record."), true
 	case vsync.ReasonAttachmentName:
 		return w.X("sync.reason.attachment_name", "An attachment with a wrong name."), true
+	case vsync.ReasonAttachmentUnlisted:
+		return w.X("sync.reason.attachment_unlisted", "An attachment that no practice lists."), true
+	case vsync.ReasonAttachmentList:
+		return w.X("sync.reason.attachment_list", "A practice that lists files the app would not attach (a name, size or kind out of bounds)."), true
+	case vsync.ReasonAttachmentContent:
+		return w.X("sync.reason.attachment_content", "An attachment whose content is not the file the practice lists."), true
 	case vsync.ReasonOutsideFolders:
 		return w.X("sync.reason.outside_folders", "A file outside the hub's folders."), true
 	case vsync.ReasonNeedsMonth:

@@ -1,0 +1,4 @@
+package data
+
+// ExifOrientation reads the orientation of an EXIF block's TIFF structure (tests).
+var ExifOrientation = exifOrientation
