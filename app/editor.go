@@ -499,6 +499,9 @@ func plainMessage(fe data.FieldError) string {
 		return lang.X("editor.error.too_long", "This text is too long: please shorten it.")
 	case fe.Code == data.ProblemPersonal:
 		return lang.X("editor.error.personal", "This may contain personal data: replace it or mark it as not personal before sharing.")
+	case fe.Code == data.ProblemPersonalInFile:
+		return lang.X("editor.error.personal_in_file", "{{.File}} may contain personal data ({{.Kind}}): mark it as not personal, or attach a version without it, before sharing.",
+			map[string]any{"File": fe.Values["File"], "Kind": fe.Values["Kind"]})
 	case fe.Code == data.ProblemNotText:
 		return lang.X("editor.error.not_text", "This contains characters that are not text: please type it again.")
 	}

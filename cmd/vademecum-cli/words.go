@@ -148,6 +148,9 @@ func (t tr) fieldProblem(fe data.FieldError) said {
 	case fe.Code == data.ProblemPersonal:
 		return t.X("cli.error.personal", "This may contain personal data ({{.Detail}}): replace it, or mark it as not personal with --not-personal, or use --pseudonymise.",
 			words.Args{"Detail": fe.Values["Kind"] + " " + strconv.Quote(fe.Values["Text"])})
+	case fe.Code == data.ProblemPersonalInFile:
+		return t.X("cli.error.personal_in_file", "{{.File}} may contain personal data ({{.Detail}}): mark it as not personal with 'practice edit ID --not-personal {{.Kind}}:TEXT', or attach a version without it.",
+			words.Args{"File": fe.Values["File"], "Kind": fe.Values["Kind"], "Detail": fe.Values["Kind"] + " " + strconv.Quote(fe.Values["Text"])})
 	case fe.Code == data.ProblemNotText:
 		return t.X("editor.error.not_text", "This contains characters that are not text: please type it again.")
 	case fe.Code == data.ProblemUnknownTool:

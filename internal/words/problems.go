@@ -96,3 +96,9 @@ func (w *Words) importProblem(p data.FieldError) string {
 // can have, never a row of a CSV file of practices: they keep their English.
 var toolkitProblems = []string{data.ProblemNotLangCode, data.ProblemNotCountryCode, data.ProblemNotCompetence, data.ProblemOrgID,
 	data.ProblemNeedsEnglish, data.ProblemVariant, data.ProblemOffline, data.ProblemLevel, data.ProblemWebsite, data.ProblemVerified, data.ProblemRetired}
+
+// fileProblems are the problems of a practice's attached files, which a row
+// of a CSV file never has (it carries no files): the app (plainMessage) and
+// the CLI (fieldProblem) word them, the one in the file's text by name.
+var fileProblems = []string{data.ProblemAttachmentName, data.ProblemAttachmentTwice, data.ProblemAttachmentHash,
+	data.ProblemAttachmentSize, data.ProblemAttachmentKind, data.ProblemPersonalInFile}
