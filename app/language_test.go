@@ -38,6 +38,7 @@ func TestTranslatedSyncErrors(t *testing.T) {
 		vsync.ErrHubBusy:      "sync.error.busy",
 		vsync.ErrNoRemote:     "sync.error.no_hub",
 		vsync.ErrMassDeletion: "sync.error.mass_deletion",
+		vsync.ErrNewerHub:     "sync.error.newer_hub",
 	}
 	for kind, key := range kinds {
 		err := fmt.Errorf("/media/usb/hub is not a vademecum hub (the folder holds other files; use an empty folder or a bare git repository): %w", kind)

@@ -708,7 +708,7 @@ func (e *Engine) checkFormat(ctx context.Context, remote string, head plumbing.H
 		return notHub(h.display, "its branch main has no FORMAT file")
 	}
 	v, _ := parseFormat(body)
-	if v == FormatVersion || v == formatLegacy {
+	if readsFormat(v) {
 		return nil
 	}
 	reason := fmt.Sprintf("hub format version %q is unknown to this version of Vademecum", v)
@@ -718,7 +718,7 @@ func (e *Engine) checkFormat(ctx context.Context, remote string, head plumbing.H
 	if dberr != nil {
 		e.logf("cannot list the hub's FORMAT in quarantine: %v", dberr)
 	}
-	return hubErr(ErrNotHub, nil, "the hub at %s was written by a newer version of Vademecum (hub format %q; this version reads formats 1 and 2): update the app to sync with it (nothing was synced)", h.display, v)
+	return hubErr(ErrNewerHub, nil, "the hub at %s was written by a newer version of Vademecum (hub format %q; this version reads formats 1 to %s): update the app to sync with it (nothing was synced)", h.display, v, FormatVersion)
 }
 
 // CommitLocal commits the pending shared records to the local repository (step
@@ -834,7 +834,7 @@ func (e *Engine) commitPending(ctx context.Context, me data.Identity) (map[strin
 			return err
 		} else if f.IsZero() {
 			// Every history this app starts says which format it is in.
-			if edits[FormatFile], err = e.repo.writeBlob(formatFile()); err != nil {
+			if edits[FormatFile], err = e.repo.writeBlob(formatFile("")); err != nil {
 				return err
 			}
 		}
@@ -1004,10 +1004,14 @@ func (e *Engine) ensureFormat(me data.Identity) error {
 	if err != nil {
 		return err
 	}
-	if v, id := parseFormat(r.readSmallBlob(f)); !f.IsZero() && v == FormatVersion && id != "" {
+	v, id := parseFormat(r.readSmallBlob(f))
+	if !f.IsZero() && v == FormatVersion && id != "" {
 		return nil
 	}
-	blob, err := r.writeBlob(formatFile())
+	if v == formatLegacy {
+		id = "" // format 1 had no id: a new one
+	}
+	blob, err := r.writeBlob(formatFile(id))
 	if err != nil {
 		return err
 	}
@@ -1015,7 +1019,7 @@ func (e *Engine) ensureFormat(me data.Identity) error {
 	if err != nil {
 		return err
 	}
-	c, err := r.writeCommit(nt, []plumbing.Hash{head}, me.Org, "Hub format "+FormatVersion+"\n\nSigned version counters, tombstones and ids bound to their organisation (docs/hub-format.md).\n")
+	c, err := r.writeCommit(nt, []plumbing.Hash{head}, me.Org, "Hub format "+FormatVersion+"\n\nSigned version counters, tombstones, ids bound to their organisation, attached files and the living toolkit (docs/hub-format.md).\n")
 	if err != nil {
 		return err
 	}

@@ -34,6 +34,10 @@ var (
 	// here (and more than 20). Nothing was changed; Engine.AllowMassDeletion
 	// lets the next sync go ahead once the user confirms.
 	ErrMassDeletion = errors.New("mass deletion")
+	// ErrNewerHub: the hub was written by a newer version of Vademecum (a hub
+	// format this build does not know). Nothing was synced; it also counts as
+	// ErrNotHub.
+	ErrNewerHub = errors.New("hub of a newer format")
 )
 
 // HubError is an error worded for the person at the keyboard: one sentence that
@@ -50,7 +54,8 @@ var ErrTokenNeeded = errors.New("the hub asks for a token")
 
 func (e *HubError) Error() string { return e.msg }
 func (e *HubError) Is(target error) bool {
-	return target == e.Kind || (e.Kind == ErrNotConnected && target == ErrUnreachable)
+	return target == e.Kind || (e.Kind == ErrNotConnected && target == ErrUnreachable) ||
+		(e.Kind == ErrNewerHub && target == ErrNotHub)
 }
 func (e *HubError) Unwrap() error { return e.cause }
 

@@ -85,11 +85,11 @@ func TestBadHubContentIsQuarantined(t *testing.T) {
 
 func TestUnknownFormatRefusesHub(t *testing.T) {
 	h := diskHub(t)
-	writeHubCommit(t, h.dir, map[string][]byte{"FORMAT": []byte("3\nid future\n"), "orgs/x.json": []byte("{}")})
+	writeHubCommit(t, h.dir, map[string][]byte{"FORMAT": []byte("4\nid future\n"), "orgs/x.json": []byte("{}")})
 	a := newReplica(t, "shelter-it", Options{})
 	a.addRemote("hub", h.url, Auth{})
 	_, err := a.eng.Sync(context.Background(), "", nil)
-	if !errors.Is(err, ErrNotHub) || !strings.Contains(err.Error(), `newer version of Vademecum (hub format "3"`) || !strings.Contains(err.Error(), "update the app") {
+	if !errors.Is(err, ErrNewerHub) || !errors.Is(err, ErrNotHub) || !strings.Contains(err.Error(), `newer version of Vademecum (hub format "4"`) || !strings.Contains(err.Error(), "update the app") {
 		t.Fatalf("err = %v", err)
 	}
 	q, _ := a.eng.Quarantined(context.Background())
@@ -328,8 +328,38 @@ func TestSchedulerSyncsAtStartAndOnKick(t *testing.T) {
 	<-done
 }
 
+// A hub of format 2 (a hub id, signed version counters; no attached files)
+// is moved to format 3 by the first sync of this version, keeping its id: it is
+// the same hub. Its records stay as they are, and every installation of this
+// version keeps syncing with it.
+func TestFormat2HubIsMigrated(t *testing.T) {
+	h := diskHub(t)
+	if err := os.MkdirAll(h.dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	git(t, h.dir, "init", "-q", "--bare", "-b", "main", ".")
+	writeHubCommit(t, h.dir, map[string][]byte{"FORMAT": []byte("2\nid hub-of-2025\n")})
+	a := newReplica(t, "shelter-it", Options{})
+	a.addRemote("hub", h.url, Auth{})
+	p := a.practice("Written before the upgrade", data.Shared)
+	a.sync()
+	v, hubID := parseFormat([]byte(git(t, h.dir, "show", "main:FORMAT")))
+	if v != FormatVersion || FormatVersion != "3" || hubID != "hub-of-2025" {
+		t.Fatalf("FORMAT after the first sync: version %q id %q, want 3 and the same id", v, hubID)
+	}
+	b := newReplica(t, "street-cz", Options{})
+	b.addRemote("hub", h.url, Auth{})
+	b.sync()
+	if !b.has(p.ID) {
+		t.Fatal("a partner of this version does not receive the practice from the migrated hub")
+	}
+	if _, again := parseFormat([]byte(git(t, h.dir, "show", "main:FORMAT"))); again != "hub-of-2025" {
+		t.Errorf("the hub id changed to %s", again)
+	}
+}
+
 // A hub of format 1 (no FORMAT id, records without version counters) is moved
-// to format 2 by the first sync of this version; its records stay as they are,
+// to format 3 by the first sync of this version; its records stay as they are,
 // and the order of versions still holds for them (a replayed older file of
 // format 1 is refused by its time stamp).
 func TestFormat1HubIsMigrated(t *testing.T) {

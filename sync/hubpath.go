@@ -11,12 +11,25 @@ import (
 // FormatFile is the hub's format version file, at the root of branch main.
 const FormatFile = "FORMAT"
 
-// FormatVersion is the hub format this build writes. It reads format 1 hubs
-// too, and moves them to this format at the first sync (docs/hub-format.md).
-const FormatVersion = "2"
+// FormatVersion is the hub format this build writes. It reads format 1 and 2
+// hubs too, and moves them to this format at the first sync
+// (docs/hub-format.md): format 3 adds attached files listed in practices and
+// the living toolkit's folders, which builds of format 2 would refuse and
+// send back, so those stop and ask to be updated instead.
+const FormatVersion = "3"
 
 // formatLegacy is the first hub format: no version counters, no hub id.
 const formatLegacy = "1"
+
+// formatSigned is format 2: version counters, tombstones, a hub id; no
+// attached files, no living toolkit.
+const formatSigned = "2"
+
+// readsFormat reports whether this build syncs with a hub of format v (and
+// moves it to FormatVersion).
+func readsFormat(v string) bool {
+	return v == FormatVersion || v == formatSigned || v == formatLegacy
+}
 
 // parseFormat reads a FORMAT file: its first line is the format version, and
 // from format 2 a line "id <hub id>" names the hub.
@@ -32,9 +45,13 @@ func parseFormat(b []byte) (version, hubID string) {
 }
 
 // formatFile is the FORMAT file of a hub this build starts or migrates: the
-// format version and a new random hub id.
-func formatFile() []byte {
-	return []byte(FormatVersion + "\nid " + data.NewID() + "\n")
+// format version and the hub's id, a new random one when it has none yet (a
+// hub keeps its id through migrations: it is the same hub).
+func formatFile(hubID string) []byte {
+	if hubID == "" {
+		hubID = data.NewID()
+	}
+	return []byte(FormatVersion + "\nid " + hubID + "\n")
 }
 
 // MaxBlob is the largest file a hub may hold for one record: bigger ones are

@@ -217,7 +217,8 @@ func (e *Engine) choose(path string, was, mine, theirs plumbing.Hash, me data.Id
 	hf, perr := parseHubPath(path)
 	switch {
 	case path == FormatFile:
-		return decision{keep: e.chooseFormat(mine, theirs)}, nil
+		keep, err := e.chooseFormat(mine, theirs)
+		return decision{keep: keep}, err
 	case perr == nil && hf.Skip:
 		// Attachments are named by their content: any copy is as good, and a
 		// missing one is not a deletion.
@@ -371,18 +372,22 @@ func (e *Engine) ancestry(h plumbing.Hash) map[plumbing.Hash]bool {
 }
 
 // chooseFormat keeps the hub's FORMAT when it is one this build writes, with
-// its id (the hub's identity stays), else the local one.
-func (e *Engine) chooseFormat(mine, theirs plumbing.Hash) plumbing.Hash {
+// its id (the hub's identity stays); a format 2 hub's FORMAT is moved to this
+// format with its id; else the local one.
+func (e *Engine) chooseFormat(mine, theirs plumbing.Hash) (plumbing.Hash, error) {
 	if theirs.IsZero() {
-		return mine
+		return mine, nil
 	}
-	if v, id := parseFormat(e.repo.readSmallBlob(theirs)); v == FormatVersion && id != "" {
-		return theirs
+	v, id := parseFormat(e.repo.readSmallBlob(theirs))
+	switch {
+	case v == FormatVersion && id != "":
+		return theirs, nil
+	case v == formatSigned && id != "":
+		return e.repo.writeBlob(formatFile(id))
+	case mine.IsZero():
+		return theirs, nil // format 1, or 2 without an id: ensureFormat completes it
 	}
-	if mine.IsZero() {
-		return theirs // format 1, or 2 without an id: ensureFormat completes it
-	}
-	return mine
+	return mine, nil
 }
 
 // mergeFile merges one file changed on both sides. Oversized or unreadable

@@ -120,6 +120,8 @@ func (t tr) errorText(err error) said {
 		return t.X("sync.error.auth", "The hub did not let this computer in: the access token or key is wrong or has expired. Ask your coordinator for a new one.")
 	case errors.Is(err, vsync.ErrHostKey):
 		return t.X("sync.error.host_key", "The hub's identity could not be confirmed, so nothing was sent. Ask your coordinator before you sync again.")
+	case errors.Is(err, vsync.ErrNewerHub):
+		return t.X("sync.error.newer_hub", "This hub was set up by a newer version of Vademecum. Update the app to sync with it: nothing was lost, and your changes are sent once it is updated.")
 	case errors.Is(err, vsync.ErrNotHub):
 		return t.X("sync.error.not_hub", "This address or folder is not a Vademecum hub. Check the address, or choose an empty folder to start a new hub there.")
 	case errors.Is(err, vsync.ErrDiskFull):
