@@ -677,6 +677,7 @@ func (s *toolkitScreen) showTool(id string) {
 	// Guides and practices using the tool come from the store, off the UI goroutine.
 	guidesBox := container.NewVBox()
 	practicesBox := container.NewVBox(note(lang.X("tool.practices.loading", "Looking for practices that use this tool…")))
+	objs = append(objs, s.usersSection(id))
 	objs = append(objs, guidesBox, widget.NewSeparator(), subheading(lang.X("tool.practices", "Practices that use this tool")), practicesBox)
 	s.setDetail(objs)
 

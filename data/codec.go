@@ -173,6 +173,8 @@ func New(typ string) Record {
 		return &Practice{}
 	case TypeComment:
 		return &Comment{}
+	case TypeUsage:
+		return &Usage{}
 	}
 	return nil
 }

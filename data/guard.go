@@ -51,6 +51,8 @@ func guarded(r Record) ([]namedText, []namedList) {
 			}
 	case *Comment:
 		return []namedText{{"text", &v.Text}}, nil
+	case *Usage:
+		return []namedText{{"note", &v.Note}}, nil
 	}
 	return nil, nil
 }

@@ -333,6 +333,8 @@ func indexOf(r Record) index {
 		}
 		ix.searchTitle = joinTexts(v.Title)
 		ix.searchBody = joinTexts(v.Summary) + "\n" + joinTexts(v.Steps)
+	case *Usage:
+		ix.title, ix.parent = v.Verdict, v.Tool
 	case *Organisation:
 		ix.title, ix.country = v.Name, v.Country
 		term("lang", v.Languages...)

@@ -65,6 +65,7 @@ var folders = map[string]string{
 	data.TypeGuide:    "guides",
 	data.TypePractice: "practices",
 	data.TypeComment:  "comments",
+	data.TypeUsage:    "usage",
 }
 
 // HubPath returns where a record lives in the hub: practices and comments are

@@ -286,7 +286,7 @@ func runToolShow(c *ctx) error {
 	w.Flush()
 	fprintf(c.stdout, "\n%s\n\n%s\n%s\n\n%s\n%s\n", paragraph(in(t.Description)), c.X("cli.tool.use_cases", "Use cases"), paragraph(in(t.UseCases)),
 		c.X("cli.tool.data_protection", "Data protection"), paragraph(in(t.DataProtection)))
-	return nil
+	return c.printUsers(s, t.ID)
 }
 
 // categoryName is the name of a toolkit category in lang (its id if the
