@@ -175,6 +175,12 @@ func New(typ string) Record {
 		return &Comment{}
 	case TypeUsage:
 		return &Usage{}
+	case TypeProposal:
+		return &Proposal{}
+	case TypeReview:
+		return &Review{}
+	case TypeEditors:
+		return &EditorChange{}
 	}
 	return nil
 }

@@ -137,6 +137,9 @@ type Tool struct {
 	Verified  string   `json:"verified,omitempty"` // YYYY-MM-DD: when its facts were last checked
 	Review    string   `json:"review,omitempty"`   // facts an editor should check again (English)
 	Retired   string   `json:"retired,omitempty"`  // YYYY-MM: the tool no longer exists; kept so old practices still link
+	// Network is set on an entry the partnership added or changed through an
+	// accepted proposal (issue 23); it never travels as a record of its own.
+	Network *Provenance `json:"network,omitempty"`
 }
 
 // ServesCountry reports whether t is for country cc: a tool with no countries
@@ -162,6 +165,8 @@ type Guide struct {
 	Tools       []string `json:"tools"`
 	Competences []string `json:"competences"`
 	Level       string   `json:"level"`
+	// Network: as Tool.Network.
+	Network *Provenance `json:"network,omitempty"`
 }
 
 // Practice is a good-practice note written by staff.

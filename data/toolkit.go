@@ -57,6 +57,10 @@ func seedOne(tx *Tx, r Record) (int, error) {
 	if _, err := tx.exec("INSERT INTO shipped(id, body) VALUES(?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body", id, string(shipped)); err != nil {
 		return 0, err
 	}
+	if net, err := hasNetworkLayer(tx, id); err != nil || net {
+		// Changed by the network: ApplyNetwork merges the new shipped entry in.
+		return 0, err
+	}
 	local, err := tx.GetBody(id)
 	if errors.Is(err, ErrNotFound) {
 		return 1, tx.Put(r, PutToolkit)

@@ -36,6 +36,9 @@ type Options struct {
 	// installation's organisation lists this installation's key, not revoked,
 	// and is signed by a key trusted here (nil: not checked). See Engine.listed.
 	Lists func(o *data.Organisation, body []byte) bool
+	// NewHub is called when this installation finds the hub empty: it is the
+	// one setting it up (what it records goes out with the same round).
+	NewHub func() error
 	// Outgoing may refuse to export a record (e.g. unhandled personal data): it
 	// stays pending.
 	Outgoing func(r data.Record) error
@@ -490,6 +493,11 @@ func (e *Engine) syncRemote(ctx context.Context, rm Remote, progress func(Progre
 		}
 		if err := e.checkFormat(ctx, rm.Name, hubHead, h); err != nil {
 			return res, err
+		}
+		if hubHead.IsZero() && e.opts.NewHub != nil {
+			if err := e.opts.NewHub(); err != nil {
+				return res, err
+			}
 		}
 		if !hubHead.IsZero() {
 			e.setTracking(rm.Name, hubHead)

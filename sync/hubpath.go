@@ -66,6 +66,9 @@ var folders = map[string]string{
 	data.TypePractice: "practices",
 	data.TypeComment:  "comments",
 	data.TypeUsage:    "usage",
+	data.TypeProposal: "proposals",
+	data.TypeReview:   "reviews",
+	data.TypeEditors:  "editors",
 }
 
 // HubPath returns where a record lives in the hub: practices and comments are

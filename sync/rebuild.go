@@ -143,7 +143,7 @@ func Rebuild(dataDir string, progress func(Progress)) (*RebuildReport, error) {
 		return rep, err
 	}
 	defer kr.Close()
-	eng, err := Open(store, Options{Credentials: &MemoryCredentials{}, Verify: kr.Verify})
+	eng, err := Open(store, Options{Credentials: &MemoryCredentials{}, Verify: networkVerify(kr.Verify)})
 	if err != nil {
 		return rep, err
 	}

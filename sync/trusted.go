@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"context"
 	"fmt"
 
 	"vademecum/data"
@@ -20,7 +21,8 @@ func OpenTrusted(s *data.Store, logf func(format string, args ...any)) (eng *Eng
 	if err != nil {
 		return nil, nil, err
 	}
-	opts := Options{Sign: kr.Sign, Verify: kr.Verify, Lists: kr.Lists, Outgoing: HoldPersonalData, Logf: logf}
+	opts := Options{Sign: kr.Sign, Verify: networkVerify(kr.Verify), Lists: kr.Lists, Outgoing: HoldPersonalData, Logf: logf,
+		NewHub: func() error { return s.FoundEditors(context.Background(), "") }}
 	eng, err = Open(s, opts)
 	if err != nil {
 		kr.Close()
@@ -39,4 +41,16 @@ func HoldPersonalData(r data.Record) error {
 		return fmt.Errorf("it holds personal data (%d findings): pseudonymise them or mark them as not personal", len(f))
 	}
 	return nil
+}
+
+// networkVerify adds the living toolkit's rule (data.CheckNetwork: reviews and
+// editor-list changes count only when signed by an editor) to a signature
+// check.
+func networkVerify(verify func(q data.Querier, r data.Record, body []byte, prev data.Record) error) func(q data.Querier, r data.Record, body []byte, prev data.Record) error {
+	return func(q data.Querier, r data.Record, body []byte, prev data.Record) error {
+		if err := verify(q, r, body, prev); err != nil {
+			return err
+		}
+		return data.CheckNetwork(q, r)
+	}
 }

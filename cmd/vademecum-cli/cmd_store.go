@@ -286,6 +286,7 @@ func runToolShow(c *ctx) error {
 	w.Flush()
 	fprintf(c.stdout, "\n%s\n\n%s\n%s\n\n%s\n%s\n", paragraph(in(t.Description)), c.X("cli.tool.use_cases", "Use cases"), paragraph(in(t.UseCases)),
 		c.X("cli.tool.data_protection", "Data protection"), paragraph(in(t.DataProtection)))
+	c.printProvenance(t.Network)
 	return c.printUsers(s, t.ID)
 }
 
@@ -375,6 +376,7 @@ func runGuideShow(c *ctx) error {
 	steps, _ := g.Steps.In(lang)
 	fprintf(c.stdout, "%s\n%s\n\n%s\n\n%s\n", title, paragraph(sum), paragraph(steps),
 		c.X("cli.guide.facts", "Tools: {{.Tools}}\nCompetences: {{.Competences}}", words.Args{"Tools": strings.Join(g.Tools, ", "), "Competences": strings.Join(g.Competences, ", ")}))
+	c.printProvenance(g.Network)
 	return nil
 }
 

@@ -226,6 +226,10 @@ func (c *ctx) open() (*data.Store, error) {
 		s.Close()
 		return nil, err
 	}
+	if err := s.ApplyNetwork(c); err != nil {
+		s.Close()
+		return nil, err
+	}
 	c.store = s
 	return s, nil
 }

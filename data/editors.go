@@ -1,0 +1,255 @@
+package data
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+)
+
+// Editor is an organisation that may accept or reject proposals.
+type Editor struct {
+	Org     string    `json:"org"`
+	Since   time.Time `json:"since"`
+	AddedBy string    `json:"added_by"` // the organisation that added it (itself for the first editor)
+}
+
+// editorLog is the editor list's history as held here: its changes, oldest
+// first.
+type editorLog []*EditorChange
+
+func editorLogIn(ctx context.Context, q Querier) (editorLog, error) {
+	recs, err := decodeAllIn(ctx, q, "SELECT body FROM records WHERE type = ? AND deleted = 0", TypeEditors)
+	if err != nil {
+		return nil, err
+	}
+	var log editorLog
+	for _, r := range recs {
+		if c, ok := r.(*EditorChange); ok {
+			log = append(log, c)
+		}
+	}
+	sort.Slice(log, func(i, j int) bool {
+		if !log[i].Updated.Equal(log[j].Updated) {
+			return log[i].Updated.Before(log[j].Updated)
+		}
+		return log[i].ID < log[j].ID
+	})
+	return log, nil
+}
+
+// founding is the first editor's record: the earliest "found" held (an
+// installation holds one only, see CheckNetwork).
+func (l editorLog) founding() *EditorChange {
+	for _, c := range l {
+		if c.Action == EditorFound {
+			return c
+		}
+	}
+	return nil
+}
+
+// at replays the log up to and including time t: a change counts only when
+// the organisation that signed it was an editor just before it.
+func (l editorLog) at(t time.Time) []Editor {
+	f := l.founding()
+	if f == nil {
+		return nil
+	}
+	var eds []Editor
+	has := func(org string) int {
+		for i, e := range eds {
+			if e.Org == org {
+				return i
+			}
+		}
+		return -1
+	}
+	for _, c := range l {
+		if c.Updated.After(t) {
+			break
+		}
+		switch {
+		case c == f:
+			eds = append(eds, Editor{Org: f.Org, Since: f.Updated, AddedBy: f.Org})
+		case has(c.Org) < 0:
+			// Signed by an organisation that was no editor then: no effect.
+		case c.Action == EditorAdd && has(c.Editor) < 0:
+			eds = append(eds, Editor{Org: c.Editor, Since: c.Updated, AddedBy: c.Org})
+		case c.Action == EditorRemove && len(eds) > 1:
+			if i := has(c.Editor); i >= 0 {
+				eds = append(eds[:i], eds[i+1:]...)
+			}
+		}
+	}
+	return eds
+}
+
+func isEditor(eds []Editor, org string) bool {
+	for _, e := range eds {
+		if e.Org == org {
+			return true
+		}
+	}
+	return false
+}
+
+// farFuture is "now and later" for the editor list.
+var farFuture = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// Editors returns the hub's editors as the editor list held here says, by
+// the time they became editors.
+func (s *Store) Editors(ctx context.Context) ([]Editor, error) {
+	log, err := editorLogIn(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	return log.at(farFuture), nil
+}
+
+// IsEditor reports whether this installation's organisation is an editor.
+func (s *Store) IsEditor(ctx context.Context) (bool, error) {
+	me, err := s.Identity()
+	if err != nil {
+		return false, err
+	}
+	eds, err := s.Editors(ctx)
+	return isEditor(eds, me.Org), err
+}
+
+// FoundEditors makes this installation's organisation the first editor of
+// the network, unless an editor list is held here already: called when this
+// installation sets up a hub (its first push to an empty one). hub is the
+// hub's id.
+func (s *Store) FoundEditors(ctx context.Context, hub string) error {
+	me, err := s.Identity()
+	if err != nil {
+		return err
+	}
+	return s.Tx(ctx, func(tx *Tx) error {
+		var n int
+		if err := tx.tx.QueryRow("SELECT count(*) FROM record_index WHERE type = ?", TypeEditors).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return nil
+		}
+		return putEditorChange(tx, me, EditorFound, me.Org, hub)
+	})
+}
+
+func putEditorChange(tx *Tx, me Identity, action, org, hub string) error {
+	c := &EditorChange{Action: action, Editor: org, Hub: hub}
+	c.ID, c.Claim = NewRecordID(me.Org)
+	c.Type, c.Org, c.Author = TypeEditors, me.Org, me.User
+	c.Created = Now()
+	c.Updated = c.Created
+	return tx.Put(c, PutLocal)
+}
+
+// ChangeEditors adds (add = true) or removes an editor. Only an editor may;
+// the organisation must be known here, and the last editor stays.
+func (s *Store) ChangeEditors(ctx context.Context, org string, add bool) error {
+	me, err := s.Identity()
+	if err != nil {
+		return err
+	}
+	return s.Tx(ctx, func(tx *Tx) error {
+		log, err := editorLogIn(ctx, tx)
+		if err != nil {
+			return err
+		}
+		eds := log.at(farFuture)
+		switch {
+		case log.founding() == nil:
+			return ErrNoEditors
+		case !isEditor(eds, me.Org):
+			return ErrNotEditor
+		case add && isEditor(eds, org):
+			return ErrAlreadyEditor
+		case !add && !isEditor(eds, org):
+			return ErrNotAnEditor
+		case !add && len(eds) == 1:
+			return ErrLastEditor
+		}
+		if add {
+			if r, err := tx.Get(org); err != nil || r.Base().Type != TypeOrg {
+				return ErrNotOrg
+			}
+		}
+		action := EditorRemove
+		if add {
+			action = EditorAdd
+		}
+		return putEditorChange(tx, me, action, org, "")
+	})
+}
+
+// NetworkRefusal is why a record of the living toolkit from a hub is not
+// accepted: a review or editor-list change signed by an organisation that
+// was no editor, or a second founding of the editor list. Pending reports
+// whether it may pass later (no editor list is held yet).
+type NetworkRefusal struct {
+	Record, Org string
+	Founding    string // the organisation that founded the list, for a second founding
+	Pending     bool
+}
+
+func (e *NetworkRefusal) Error() string {
+	switch {
+	case e.Founding != "":
+		return fmt.Sprintf("a second founding of the editor list, by %s: the editors of this network were founded by %s", e.Org, e.Founding)
+	case e.Pending:
+		return fmt.Sprintf("%s %s needs the editor list, which has not been received here yet", e.Record, e.Org)
+	}
+	return fmt.Sprintf("signed by %s, which is not an editor: only an editor may review proposals or change the editor list", e.Org)
+}
+
+// Temporary: a refusal for want of the editor list is checked again at the
+// next syncs (see sync.Temporary).
+func (e *NetworkRefusal) Temporary() bool { return e.Pending }
+
+// CheckNetwork is the living toolkit's rule for a record from a hub, after
+// its signature was checked: a review or a change of the editor list counts
+// only if its organisation was an editor when it signed it, and the editor
+// list is founded once. q is where it reads (the import's transaction).
+func CheckNetwork(q Querier, r Record) error {
+	var signedAt time.Time
+	switch v := r.(type) {
+	case *Review:
+		signedAt = v.Updated
+	case *EditorChange:
+		signedAt = v.Updated
+	default:
+		return nil
+	}
+	m := r.Base()
+	log, err := editorLogIn(context.Background(), q)
+	if err != nil {
+		return err
+	}
+	// The record's own earlier version does not vouch for it.
+	kept := log[:0:0]
+	for _, c := range log {
+		if c.ID != m.ID {
+			kept = append(kept, c)
+		}
+	}
+	log = kept
+	f := log.founding()
+	if c, ok := r.(*EditorChange); ok && c.Action == EditorFound {
+		// The first founding held here is pinned: another one, whatever its
+		// date, founds nothing (docs/hub-format.md, "Editors").
+		if f != nil {
+			return &NetworkRefusal{Record: m.Type, Org: m.Org, Founding: f.Org}
+		}
+		return nil
+	}
+	if f == nil {
+		return &NetworkRefusal{Record: m.Type, Org: m.Org, Pending: true}
+	}
+	if !isEditor(log.at(signedAt), m.Org) {
+		return &NetworkRefusal{Record: m.Type, Org: m.Org}
+	}
+	return nil
+}
