@@ -19,17 +19,22 @@ type Editor struct {
 type editorLog []*EditorChange
 
 func editorLogIn(ctx context.Context, q Querier) (editorLog, error) {
-	recs, err := decodeAllIn(ctx, q, "SELECT body FROM records WHERE type = ? AND deleted = 0", TypeEditors)
+	// In the order they were stored here: the first founding held is the one
+	// pinned (see founding).
+	recs, err := decodeAllIn(ctx, q, "SELECT body FROM records WHERE type = ? AND deleted = 0 ORDER BY rid", TypeEditors)
 	if err != nil {
 		return nil, err
 	}
 	var log editorLog
 	for _, r := range recs {
 		if c, ok := r.(*EditorChange); ok {
+			if c.Action == EditorFound && log.founding() != nil {
+				continue // a later founding held here (verified before the first one arrived) founds nothing
+			}
 			log = append(log, c)
 		}
 	}
-	sort.Slice(log, func(i, j int) bool {
+	sort.SliceStable(log, func(i, j int) bool {
 		if !log[i].Updated.Equal(log[j].Updated) {
 			return log[i].Updated.Before(log[j].Updated)
 		}
@@ -38,8 +43,8 @@ func editorLogIn(ctx context.Context, q Querier) (editorLog, error) {
 	return log, nil
 }
 
-// founding is the first editor's record: the earliest "found" held (an
-// installation holds one only, see CheckNetwork).
+// founding is the first editor's record: the first "found" stored here
+// (CheckNetwork refuses any other; editorLogIn drops one that slipped in).
 func (l editorLog) founding() *EditorChange {
 	for _, c := range l {
 		if c.Action == EditorFound {
@@ -252,4 +257,15 @@ func CheckNetwork(q Querier, r Record) error {
 		return &NetworkRefusal{Record: m.Type, Org: m.Org}
 	}
 	return nil
+}
+
+// CheckedAgainstOthers reports whether CheckNetwork judges r by other records
+// (the editor list): such a record is checked again when it is imported, in
+// the import's order, rather than once for the whole sync round.
+func CheckedAgainstOthers(r Record) bool {
+	switch r.(type) {
+	case *Review, *EditorChange:
+		return true
+	}
+	return false
 }

@@ -118,7 +118,7 @@ func applyAccepted(tx *Tx, rv *Review) error {
 		return err
 	}
 	layer := networkLayer{N: n, SN: prev.SN}
-	if string(prev.N) != string(n) {
+	if !jsonEqual(prev.N, n) {
 		layer.SN = shipped // a new accepted entry: compared with the app's entry of today
 	}
 	l2 := n

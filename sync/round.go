@@ -191,7 +191,7 @@ func (e *Engine) check(path string, hf hubFile, blob plumbing.Hash, prev data.Re
 		if err := e.opts.Verify(e.store.DB(), v.rec, v.body, prev); err != nil {
 			var tmp Temporary
 			v.reason, v.temporary = err.Error(), errors.As(err, &tmp) && tmp.Temporary()
-		} else if e.verified != nil {
+		} else if e.verified != nil && !data.CheckedAgainstOthers(v.rec) {
 			e.verified[blob] = true
 		}
 	}
