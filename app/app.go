@@ -69,6 +69,7 @@ type UI struct {
 	syncs     *syncScreen
 	settings  *settingsScreen
 	selfcheck *selfCheckScreen
+	network   *networkScreen
 	first     *firstStart
 	statusBar *statusBar
 	hubStatus HubStatus
@@ -258,12 +259,14 @@ func (u *UI) build() {
 	u.syncs = newSyncScreen(u)
 	u.settings = newSettingsScreen(u)
 	u.selfcheck = newSelfCheckScreen(u)
+	u.network = newNetworkScreen(u)
 	u.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(lang.X("tab.toolkit", "Toolkit"), theme.SearchIcon(), u.toolkit.content),
 		container.NewTabItemWithIcon(lang.X("tab.journal", "Practices journal"), theme.DocumentIcon(), u.journal.content),
 		container.NewTabItemWithIcon(lang.X("tab.sync", "Sync"), theme.ViewRefreshIcon(), u.syncs.content),
 		container.NewTabItemWithIcon(lang.X("tab.settings", "Settings"), theme.SettingsIcon(), u.settings.content),
 		container.NewTabItemWithIcon(lang.X("tab.selfcheck", "Self-check"), theme.QuestionIcon(), u.selfcheck.content),
+		container.NewTabItemWithIcon(lang.X("tab.network", "Network"), theme.AccountIcon(), u.network.content),
 	)
 	u.tabs.OnSelected = func(t *container.TabItem) {
 		switch t.Content {
@@ -271,6 +274,9 @@ func (u *UI) build() {
 			u.syncs.refresh()
 		case u.settings.content:
 			u.settings.loadRemotes()
+		case u.network.content:
+			u.network.load()
+			u.network.loadOverview()
 		}
 	}
 	u.tabs.SelectIndex(tab)

@@ -48,8 +48,9 @@ func (it toolkitItem) key() string { return it.kind + ":" + it.id }
 // toolkitScreen is the digital vademecum: tools and guides, searched, filtered,
 // browsed by DigComp competence, with a detail pane.
 type toolkitScreen struct {
-	u       *UI
-	content fyne.CanvasObject
+	u        *UI
+	content  fyne.CanvasObject
+	proposal *proposalForm // the "Suggest a change" form, while it is open
 
 	search     *entry
 	show       *widget.RadioGroup
@@ -622,6 +623,8 @@ func (s *toolkitScreen) showTool(id string) {
 	if marker != "" {
 		objs = append(objs, note(lang.X("toolkit.detail.english_note", "Parts of this entry are not yet translated and are shown in English.")))
 	}
+	objs = append(objs, s.u.provenance(t.Network)...)
+	objs = append(objs, s.suggestButton(data.KindTool, id))
 
 	facts := widget.NewForm()
 	if c, ok := s.u.kit.Category(t.Category); ok {
@@ -757,6 +760,8 @@ func (s *toolkitScreen) showGuide(id string) {
 	if marker != "" {
 		objs = append(objs, note(lang.X("toolkit.detail.english_note", "Parts of this entry are not yet translated and are shown in English.")))
 	}
+	objs = append(objs, s.u.provenance(g.Network)...)
+	objs = append(objs, s.suggestButton(data.KindGuide, id))
 	if g.Level != "" {
 		facts := widget.NewForm()
 		facts.Append(lang.X("tool.level", "Level"), widget.NewLabel(factText(assets.FactLevel, g.Level)))
@@ -787,6 +792,9 @@ func (s *toolkitScreen) showGuide(id string) {
 }
 
 func (s *toolkitScreen) setDetail(objs []fyne.CanvasObject) {
+	if len(objs) != 1 || s.proposal == nil || objs[0] != s.proposal.content {
+		s.proposal = nil
+	}
 	s.detail.Objects = objs
 	s.detail.Refresh()
 	s.scroll.ScrollToTop()

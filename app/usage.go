@@ -69,3 +69,13 @@ func verdictText(v string) string {
 	}
 	return v
 }
+
+// provenance says, on an entry the network added or changed, who proposed it
+// and who accepted it when.
+func (u *UI) provenance(p *data.Provenance) []fyne.CanvasObject {
+	if p == nil {
+		return nil
+	}
+	return []fyne.CanvasObject{note(lang.X("tool.network", "Added or changed by the network: proposed by {{.By}}, accepted by {{.Editor}} on {{.Date}}.",
+		map[string]any{"By": u.orgName(p.ProposedBy), "Editor": u.orgName(p.AcceptedBy), "Date": formatDate(p.Accepted, u.lang)}))}
+}

@@ -3,6 +3,7 @@ package data
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -34,75 +35,11 @@ func (s *Store) Propose(ctx context.Context, kind string, raw []byte, lang strin
 	if err != nil {
 		return nil, err
 	}
-	var given map[string]json.RawMessage
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if err := dec.Decode(&given); err != nil || given == nil || dec.More() {
-		return nil, &InvalidEntryError{errInvalidJSON}
-	}
-	if err := strictEntry(kind, raw); err != nil {
-		return nil, err
-	}
-	var id string
-	if v, ok := given["id"]; ok {
-		json.Unmarshal(v, &id)
-	}
-	if id == "" {
-		return nil, ErrNoTarget
-	}
-	if err := personalIn(given); err != nil {
-		return nil, err
-	}
-	p := &Proposal{Kind: kind, Target: id}
+	var p *Proposal
 	err = s.Tx(ctx, func(tx *Tx) error {
-		base := map[string]json.RawMessage{}
-		cur, err := tx.GetBody(id)
-		switch {
-		case errors.Is(err, ErrNotFound):
-			if !slugRe.MatchString(id) {
-				return &InvalidEntryError{ValidationError{{"id", "must be lower-case letters, digits and dashes"}}}
-			}
-			p.New = true
-			if org, err := proposedBy(ctx, tx, kind, id, me.Org); err != nil {
-				return err
-			} else if org != "" {
-				return &IDTakenError{ID: id, Org: org}
-			}
-		case err != nil:
+		var err error
+		if p, _, err = prepareProposal(ctx, tx, me, kind, raw, lang, knownCategory); err != nil {
 			return err
-		default:
-			if r, err := Decode(cur); err != nil || r.Base().Type != kind {
-				return &IDTakenError{ID: id, Org: r.Base().Org}
-			}
-			json.Unmarshal(cur, &base)
-		}
-		merged := overlay(base, given)
-		merged["id"], _ = json.Marshal(id)
-		merged["type"], _ = json.Marshal(kind)
-		for k := range metaFields {
-			if k != "type" {
-				delete(merged, k)
-			}
-		}
-		body, err := json.Marshal(merged)
-		if err != nil {
-			return err
-		}
-		entry, err := decodeEntry(kind, body)
-		if err != nil {
-			return err
-		}
-		if err := checkEntry(entry, lang, knownCategory); err != nil {
-			return err
-		}
-		if !p.New && sameEntry(cur, entry) {
-			return ErrNoChange
-		}
-		switch e := entry.(type) {
-		case *Tool:
-			p.Tool = e
-		case *Guide:
-			p.Guide = e
 		}
 		p.ID, p.Claim = NewRecordID(me.Org)
 		p.Type, p.Org, p.Author, p.Lang = TypeProposal, me.Org, me.User, lang
@@ -114,6 +51,117 @@ func (s *Store) Propose(ctx context.Context, kind string, raw []byte, lang strin
 		return nil, err
 	}
 	return p, nil
+}
+
+// PreviewProposal checks a proposal as Propose does, without writing it, and
+// returns what it would change: the diff view of the proposal form.
+func (s *Store) PreviewProposal(ctx context.Context, kind string, raw []byte, lang string, knownCategory func(string) bool) ([]Change, error) {
+	me, err := s.Identity()
+	if err != nil {
+		return nil, err
+	}
+	p, cur, err := prepareProposal(ctx, s.db, me, kind, raw, lang, knownCategory)
+	if err != nil {
+		return nil, err
+	}
+	var old Record
+	if cur != nil {
+		old, _ = Decode(cur)
+	}
+	if p.Tool != nil {
+		return EntryChanges(old, p.Tool), nil
+	}
+	return EntryChanges(old, p.Guide), nil
+}
+
+// prepareProposal reads and checks a proposal (see Propose), reading from q;
+// cur is the entry it changes (nil: a new one).
+func prepareProposal(ctx context.Context, q Querier, me Identity, kind string, raw []byte, lang string, knownCategory func(string) bool) (p *Proposal, cur []byte, err error) {
+	var given map[string]json.RawMessage
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&given); err != nil || given == nil || dec.More() {
+		return nil, nil, &InvalidEntryError{errInvalidJSON}
+	}
+	if err := strictEntry(kind, raw); err != nil {
+		return nil, nil, err
+	}
+	var id string
+	if v, ok := given["id"]; ok {
+		json.Unmarshal(v, &id)
+	}
+	if id == "" {
+		return nil, nil, ErrNoTarget
+	}
+	if err := personalIn(given); err != nil {
+		return nil, nil, err
+	}
+	p = &Proposal{Kind: kind, Target: id}
+	base := map[string]json.RawMessage{}
+	cur, err = bodyIn(q, id)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		cur = nil
+		if !slugRe.MatchString(id) {
+			return nil, nil, &InvalidEntryError{ValidationError{{"id", "must be lower-case letters, digits and dashes"}}}
+		}
+		p.New = true
+		if org, err := proposedBy(ctx, q, kind, id, me.Org); err != nil {
+			return nil, nil, err
+		} else if org != "" {
+			return nil, nil, &IDTakenError{ID: id, Org: org}
+		}
+	case err != nil:
+		return nil, nil, err
+	default:
+		if r, err := Decode(cur); err != nil || r.Base().Type != kind {
+			org := ""
+			if r != nil {
+				org = r.Base().Org
+			}
+			return nil, nil, &IDTakenError{ID: id, Org: org}
+		}
+		json.Unmarshal(cur, &base)
+	}
+	merged := overlay(base, given)
+	merged["id"], _ = json.Marshal(id)
+	merged["type"], _ = json.Marshal(kind)
+	for k := range metaFields {
+		if k != "type" {
+			delete(merged, k)
+		}
+	}
+	body, err := json.Marshal(merged)
+	if err != nil {
+		return nil, nil, err
+	}
+	entry, err := decodeEntry(kind, body)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := checkEntry(entry, lang, knownCategory); err != nil {
+		return nil, nil, err
+	}
+	if !p.New && sameEntry(cur, entry) {
+		return nil, nil, ErrNoChange
+	}
+	switch e := entry.(type) {
+	case *Tool:
+		p.Tool = e
+	case *Guide:
+		p.Guide = e
+	}
+	return p, cur, nil
+}
+
+// bodyIn is the stored body of id, or ErrNotFound.
+func bodyIn(q Querier, id string) ([]byte, error) {
+	var b string
+	err := q.QueryRow("SELECT body FROM records WHERE id = ?", id).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	return []byte(b), err
 }
 
 var errInvalidJSON = errors.New("not a JSON object")

@@ -39,6 +39,9 @@ type Options struct {
 	// NewHub is called when this installation finds the hub empty: it is the
 	// one setting it up (what it records goes out with the same round).
 	NewHub func() error
+	// Imported is called after a round imported records from a hub, in the
+	// round (e.g. to bring accepted proposals into the toolkit).
+	Imported func() error
 	// Outgoing may refuse to export a record (e.g. unhandled personal data): it
 	// stays pending.
 	Outgoing func(r data.Record) error
@@ -517,6 +520,11 @@ func (e *Engine) syncRemote(ctx context.Context, rm Remote, progress func(Progre
 		e.refusals, e.verified = nil, nil
 		if err != nil {
 			return res, err
+		}
+		if received > 0 && e.opts.Imported != nil {
+			if err := e.opts.Imported(); err != nil {
+				return res, err
+			}
 		}
 		if err := e.ensureFormat(me); err != nil {
 			return res, err

@@ -144,9 +144,6 @@ func runSync(c *ctx) error {
 	if err != nil {
 		return syncErr{err}
 	}
-	if err := c.store.ApplyNetwork(c); err != nil { // accepted proposals join the toolkit
-		return err
-	}
 	held, err := c.store.HeldBack(c)
 	if err != nil {
 		return err

@@ -114,5 +114,9 @@ func openStore(dir string) (*data.Store, error) {
 		store.Close()
 		return nil, fmt.Errorf("cannot load the toolkit into %s: %w", dir, err)
 	}
+	if err := store.ApplyNetwork(ctx); err != nil { // the network's accepted entries, over an updated toolkit
+		store.Close()
+		return nil, fmt.Errorf("cannot load the toolkit into %s: %w", dir, err)
+	}
 	return store, nil
 }
