@@ -51,7 +51,7 @@ test: deps-test vet
 # Every main screen of the app rendered to PNG by Fyne's software renderer
 # (headless, light theme, 1100x720, embedded toolkit and a few practices).
 screenshots:
-	CGO_ENABLED=0 $(GO) test -tags ci -count=1 ./app -run '^(TestScreenshots|TestScreenshotsInvitation|TestSelfCheckScreenshots)$$' -screenshots=../docs/screenshots
+	CGO_ENABLED=0 $(GO) test -tags ci -count=1 ./app -run '^(TestScreenshots|TestScreenshotsInvitation|TestSelfCheckScreenshots|TestNetworkScreenshots)$$' -screenshots=../docs/screenshots
 
 clean:
 	rm -rf $(BIN)

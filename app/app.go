@@ -334,6 +334,7 @@ func (u *UI) menu() *fyne.MainMenu {
 		item(lang.X("tab.sync", "Sync"), shortcutTab(2), func() { u.selectTab(2) }),
 		item(lang.X("tab.settings", "Settings"), shortcutTab(3), func() { u.selectTab(3) }),
 		item(lang.X("tab.selfcheck", "Self-check"), shortcutTab(4), func() { u.selectTab(4) }),
+		item(lang.X("tab.network", "Network"), shortcutTab(5), func() { u.selectTab(5) }),
 	)
 	file := fyne.NewMenu(lang.X("menu.file", "File"),
 		item(lang.X("menu.export", "Export…"), nil, func() { u.showExport() }),

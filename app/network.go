@@ -191,7 +191,7 @@ func (s *networkScreen) show(id string) {
 			map[string]any{"Org": s.u.orgName(v.Org), "Date": formatDate(v.Created, s.u.lang), "Status": statusText(v.Status)})),
 		widget.NewSeparator(), subheading(lang.X("network.changes", "What the proposal changes"))}
 	for _, c := range data.EntryChanges(cur, entry) {
-		objs = append(objs, diffRows(c)...)
+		objs = append(objs, s.u.diffRows(c)...)
 	}
 	objs = append(objs, widget.NewSeparator())
 	switch {

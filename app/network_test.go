@@ -2,9 +2,13 @@ package app
 
 import (
 	"context"
+	"image/png"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -36,8 +40,10 @@ func partnerProposal(t *testing.T, st *data.Store, org, country, entry string) *
 	}
 	org2, _ := ps.Get(org)
 	err = st.Tx(ctx, func(tx *data.Tx) error {
-		if err := tx.Put(org2, data.PutHub); err != nil {
-			return err
+		if _, err := tx.Get(org); err != nil { // a partner not known here yet
+			if err := tx.Put(org2, data.PutHub); err != nil {
+				return err
+			}
 		}
 		return tx.Put(p, data.PutHub)
 	})
@@ -251,4 +257,69 @@ func TestNetworkOverview(t *testing.T) {
 	if _, ok := find(u.network.overview, func(h *widget.Hyperlink) bool { return h.Text == "Signal" }); !ok {
 		t.Error("the category filter drops Signal")
 	}
+}
+
+// TestNetworkScreenshots renders the proposal form, the editors' review
+// screen and the network overview (make screenshots).
+func TestNetworkScreenshots(t *testing.T) {
+	if *screenshotDir == "" {
+		t.Skip("pass -screenshots=DIR to render the screens")
+	}
+	st := newTestStore(t)
+	demoContent(t, st)
+	if err := st.FoundEditors(context.Background(), ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []struct{ org, tool, verdict, since, note string }{
+		{"streetwork-cz", "signal", data.VerdictStopped, "2019-01", "Moved to Threema"},
+		{"streetwork-cz", "kiwix", data.VerdictRecommended, "2022-09", ""},
+		{"pmff-pl", "argos-translate", data.VerdictRecommended, "2023-02", ""},
+		{"pmff-pl", "signal", data.VerdictReservations, "2021-04", ""},
+		{"eapn-cantabria-es", "organic-maps", data.VerdictRecommended, "2020-11", ""},
+		{"feantsa-be", "jitsi-meet", data.VerdictRecommended, "2020-03", ""},
+	} {
+		u := &data.Usage{Tool: m.tool, Verdict: m.verdict, Since: m.since, Note: m.note}
+		u.ID, u.Claim = data.NewRecordID(m.org)
+		u.Type, u.Org, u.Created, u.Updated = data.TypeUsage, m.org, data.Now(), data.Now()
+		if err := st.Tx(context.Background(), func(tx *data.Tx) error { return tx.Put(u, data.PutHub) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.MarkUsage(context.Background(), "kiwix", data.VerdictRecommended, "2021-06", "Offline library in the common room"); err != nil {
+		t.Fatal(err)
+	}
+	p := partnerProposal(t, st, "streetwork-cz", "CZ", `{"id": "mapy-com", "name": {"en": "Mapy.com", "cs": "Mapy.com"}, "category": "maps", "summary": {"en": "Maps of Czechia and Europe that work offline on phones, with routes on foot and by public transport.", "cs": "Mapy Česka a Evropy, které v telefonu fungují i offline, s trasami pěšky i hromadnou dopravou."}, "offline": "yes", "competences": ["1.1"], "website": "https://mapy.com"}`)
+	u := newTestUI(t, st, nil)
+	u.loadOrgs()
+	if err := u.SetTheme(ThemeLight); err != nil {
+		t.Fatal(err)
+	}
+	shot := screenshotter(t, u)
+
+	u.toolkit.showTool("kiwix")
+	u.Wait()
+	b, _ := buttonNamed(u, "Suggest a change")
+	test.Tap(b)
+	f := u.toolkit.proposal
+	f.lang.SetSelected(languageName("cs"))
+	f.fields[1].entry.SetText("Wikipedie, mapy a návody bez internetu, v počítači i v telefonu.")
+	u.Wait()
+	// Tall enough for the whole form and its diff view (multi-line fields
+	// in a scrolled pane draw outside it on the test driver).
+	u.Window().Resize(fyne.NewSize(1100, 1180))
+	u.Wait()
+	img := u.Window().Canvas().Capture()
+	if f, err := os.Create(filepath.Join(*screenshotDir, "propose-change.png")); err == nil {
+		png.Encode(f, img)
+		f.Close()
+	}
+	u.Window().Resize(fyne.NewSize(1100, 720))
+
+	u.tabs.SelectIndex(5)
+	u.Wait()
+	u.network.show(p.ID)
+	shot("network-review")
+	u.network.tabs.SelectIndex(1)
+	u.Wait()
+	shot("network-overview")
 }

@@ -170,8 +170,61 @@ func proposalFieldName(k string) string {
 		return lang.X("tool.data_protection", "Data protection")
 	case "steps":
 		return lang.X("guide.steps", "Step by step")
+	case "category":
+		return lang.X("tool.category", "Category")
+	case "offline":
+		return lang.X("tool.offline", "Works offline")
+	case "level":
+		return lang.X("tool.level", "Level")
+	case "cost":
+		return lang.X("tool.cost", "Cost")
+	case "licence":
+		return lang.X("tool.licence", "Licence")
+	case "open_source":
+		return lang.X("propose.field.open_source", "Open source")
+	case "platforms":
+		return lang.X("tool.platforms", "Works on")
+	case "website":
+		return lang.X("tool.website", "Website")
+	case "competences":
+		return lang.X("tool.competences", "DigComp competences it builds")
+	case "alternatives":
+		return lang.X("tool.alternatives", "Alternatives")
+	case "tools":
+		return lang.X("guide.tools", "Tools used in this guide")
+	case "countries":
+		return lang.X("propose.field.countries", "Countries")
 	}
 	return k
+}
+
+// proposalValue is a field's value as people read it.
+func (u *UI) proposalValue(field, v string) string {
+	switch field {
+	case "category":
+		if c, ok := u.kit.Category(v); ok {
+			n, _ := c.Name.In(u.lang)
+			return n
+		}
+	case "offline":
+		return offlineText(v)
+	case "level":
+		return levelText(v)
+	case "cost":
+		return costText(v)
+	case "open_source":
+		if v == "true" {
+			return lang.X("propose.yes", "Yes")
+		}
+		return lang.X("propose.no", "No")
+	case "countries":
+		var names []string
+		for _, c := range strings.Split(v, ", ") {
+			names = append(names, countryName(c))
+		}
+		return strings.Join(names, ", ")
+	}
+	return v
 }
 
 func (f *proposalForm) draftKey() string { return proposalDraftKey + f.kind + "." + f.target }
@@ -352,7 +405,7 @@ func (f *proposalForm) preview() {
 	changes, err := f.u.store.PreviewProposal(f.u.ctx, f.kind, f.raw(), f.u.lang, f.knownCategory)
 	var rows []fyne.CanvasObject
 	for _, c := range changes {
-		rows = append(rows, diffRows(c)...)
+		rows = append(rows, f.u.diffRows(c)...)
 	}
 	if len(rows) == 0 {
 		rows = append(rows, note(lang.X("propose.no_changes", "Nothing changed yet.")))
@@ -368,12 +421,13 @@ func (f *proposalForm) preview() {
 }
 
 // diffRows shows one changed field: its name, the value before and after.
-func diffRows(c data.Change) []fyne.CanvasObject {
+func (u *UI) diffRows(c data.Change) []fyne.CanvasObject {
 	name := c.Field
 	if k, l, ok := strings.Cut(c.Field, "."); ok {
 		name = proposalFieldName(k) + " · " + languageName(l)
 	} else {
 		name = proposalFieldName(c.Field)
+		c.Old, c.New = u.proposalValue(c.Field, c.Old), u.proposalValue(c.Field, c.New)
 	}
 	head := widget.NewLabel(name)
 	head.TextStyle.Bold = true

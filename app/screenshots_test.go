@@ -145,21 +145,7 @@ func TestScreenshots(t *testing.T) {
 	if err := u.SetTheme(ThemeLight); err != nil {
 		t.Fatal(err)
 	}
-	w := u.Window()
-	w.Resize(fyne.NewSize(1100, 720))
-	shot := func(name string) {
-		t.Helper()
-		u.Wait()
-		img := w.Canvas().Capture()
-		f, err := os.Create(filepath.Join(*screenshotDir, name+".png"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		if err := png.Encode(f, img); err != nil {
-			t.Fatal(err)
-		}
-	}
+	shot := screenshotter(t, u)
 
 	test.Type(u.toolkit.search, "translat")
 	u.Wait()
@@ -294,5 +280,27 @@ func TestScreenshots(t *testing.T) {
 	defer f.Close()
 	if err := png.Encode(f, img); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// screenshotter renders u's window at 1100×720 to DIR/NAME.png.
+func screenshotter(t *testing.T, u *UI) func(name string) {
+	w := u.Window()
+	w.Resize(fyne.NewSize(1100, 720))
+	if err := os.MkdirAll(*screenshotDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return func(name string) {
+		t.Helper()
+		u.Wait()
+		img := w.Canvas().Capture()
+		f, err := os.Create(filepath.Join(*screenshotDir, name+".png"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := png.Encode(f, img); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

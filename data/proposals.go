@@ -489,7 +489,12 @@ func EntryChanges(cur, entry Record) []Change {
 			var text map[string]string
 			var list []string
 			var s string
+			var b bool
 			switch {
+			case json.Unmarshal(v, &b) == nil:
+				if b {
+					out[k] = "true"
+				}
 			case json.Unmarshal(v, &text) == nil && text != nil:
 				for l, t := range text {
 					out[k+"."+l] = t
@@ -505,8 +510,15 @@ func EntryChanges(cur, entry Record) []Change {
 		return out
 	}
 	a, b := flat(cur), flat(entry)
+	keys := map[string]bool{}
+	for k := range a {
+		keys[k] = true
+	}
+	for k := range b {
+		keys[k] = true
+	}
 	var out []Change
-	for _, k := range sortedKeys(b) {
+	for _, k := range sortedKeys(keys) {
 		if a[k] != b[k] {
 			out = append(out, Change{Field: k, Old: a[k], New: b[k]})
 		}
