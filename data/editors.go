@@ -229,6 +229,11 @@ func CheckNetwork(q Querier, r Record) error {
 		return nil
 	}
 	m := r.Base()
+	if rv, ok := r.(*Review); ok {
+		if err := checkReview(rv); err != nil {
+			return err
+		}
+	}
 	log, err := editorLogIn(context.Background(), q)
 	if err != nil {
 		return err
@@ -268,4 +273,34 @@ func CheckedAgainstOthers(r Record) bool {
 		return true
 	}
 	return false
+}
+
+// BadReviewError says a review is not one an editor's installation makes:
+// an unknown verdict, or an accepted entry that is not a valid tool or guide.
+type BadReviewError struct{ Err error }
+
+func (e *BadReviewError) Error() string { return "not a valid review: " + e.Err.Error() }
+func (e *BadReviewError) Unwrap() error { return e.Err }
+
+// checkReview checks a review's own content.
+func checkReview(rv *Review) error {
+	switch {
+	case rv.Verdict == Rejected:
+		return nil
+	case rv.Verdict != Accepted:
+		return &BadReviewError{fmt.Errorf("verdict %q", rv.Verdict)}
+	case !slugRe.MatchString(rv.Target):
+		return &BadReviewError{fmt.Errorf("entry id %q", rv.Target)}
+	case rv.Kind == KindTool && rv.Tool != nil && rv.Guide == nil:
+		if err := ValidateTool(rv.Tool); err != nil {
+			return &BadReviewError{err}
+		}
+	case rv.Kind == KindGuide && rv.Guide != nil && rv.Tool == nil:
+		if err := ValidateGuide(rv.Guide); err != nil {
+			return &BadReviewError{err}
+		}
+	default:
+		return &BadReviewError{fmt.Errorf("kind %q without its entry", rv.Kind)}
+	}
+	return nil
 }

@@ -366,7 +366,7 @@ func validReviews(ctx context.Context, q Querier, recs []Record) (map[string]*Re
 	out := map[string]*Review{}
 	for _, r := range recs {
 		rv, ok := r.(*Review)
-		if !ok || (rv.Verdict != Accepted && rv.Verdict != Rejected) || !isEditor(log.at(rv.Updated), rv.Org) {
+		if !ok || checkReview(rv) != nil || !isEditor(log.at(rv.Updated), rv.Org) {
 			continue
 		}
 		if p := out[rv.Proposal]; p == nil || rv.Updated.After(p.Updated) {
