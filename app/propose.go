@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"vademecum/assets"
 	"vademecum/data"
 )
 
@@ -107,7 +108,7 @@ func newProposalForm(u *UI, kind, target string, sent func(p *data.Proposal)) *p
 			f.categoryIDs = append(f.categoryIDs, c.ID)
 		}
 		f.category = widget.NewSelect(names, func(string) { f.changed() })
-		f.offline = widget.NewSelect([]string{offlineText(data.OfflineYes), offlineText(data.OfflinePartly), offlineText(data.OfflineNo)}, func(string) { f.changed() })
+		f.offline = widget.NewSelect([]string{factText(assets.FactOffline, data.OfflineYes), factText(assets.FactOffline, data.OfflinePartly), factText(assets.FactOffline, data.OfflineNo)}, func(string) { f.changed() })
 		f.website = newEntry(u)
 		form.Append(lang.X("tool.category", "Category"), f.category)
 		form.Append(lang.X("tool.offline", "Works offline"), f.offline)
@@ -207,11 +208,13 @@ func (u *UI) proposalValue(field, v string) string {
 			return n
 		}
 	case "offline":
-		return offlineText(v)
+		return factText(assets.FactOffline, v)
 	case "level":
-		return levelText(v)
+		return factText(assets.FactLevel, v)
 	case "cost":
-		return costText(v)
+		return factText(assets.FactCost, v)
+	case "licence":
+		return factText(assets.FactLicence, v)
 	case "open_source":
 		if v == "true" {
 			return lang.X("propose.yes", "Yes")
