@@ -483,6 +483,8 @@ func proposalProblemText(err error) string {
 		return lang.X("propose.error.category", "Choose a category.")
 	case errors.Is(err, data.ErrUnknownCompetence):
 		return lang.X("propose.error.competence", "Competences are DigComp codes from 1.1 to 5.4, separated by commas.")
+	case errors.Is(err, data.ErrBadEntryID):
+		return lang.X("propose.error.bad_id", "Write the id in lower-case letters, digits and dashes, e.g. mapy-com.")
 	case errors.Is(err, data.ErrNoTarget):
 		return lang.X("propose.error.no_id", "Give the new entry a short id.")
 	case errors.Is(err, data.ErrNoChange):

@@ -91,6 +91,7 @@ var (
 	ErrUnknownCategory   = errors.New("unknown category")
 	ErrUnknownCompetence = errors.New("unknown DigComp competence")
 	ErrNoTarget          = errors.New("the proposal names no tool or guide id")
+	ErrBadEntryID        = errors.New("a new entry's id is lower-case letters, digits and dashes")
 	ErrNoChange          = errors.New("the proposal changes nothing")
 	ErrNotOrg            = errors.New("no organisation has this id")
 	ErrAlreadyEditor     = errors.New("the organisation is an editor already")

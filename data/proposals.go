@@ -103,7 +103,7 @@ func prepareProposal(ctx context.Context, q Querier, me Identity, kind string, r
 	case errors.Is(err, ErrNotFound):
 		cur = nil
 		if !slugRe.MatchString(id) {
-			return nil, nil, &InvalidEntryError{ValidationError{{"id", "must be lower-case letters, digits and dashes"}}}
+			return nil, nil, ErrBadEntryID
 		}
 		p.New = true
 		if org, err := proposedBy(ctx, q, kind, id, me.Org); err != nil {

@@ -107,6 +107,8 @@ func (c *ctx) proposalProblem(err error, lang string) error {
 			words.Args{"Detail": strings.TrimPrefix(err.Error(), data.ErrUnknownCompetence.Error()+" ")})
 	case errors.As(err, &bad):
 		return c.fail("cli.propose.invalid", "The entry is not valid JSON of a tool or guide: {{.Detail}}", words.Args{"Detail": oneLine(bad.Err)})
+	case errors.Is(err, data.ErrBadEntryID):
+		return c.fail("cli.propose.bad_id", "A new entry's id is written in lower-case letters, digits and dashes, e.g. mapy-com.")
 	case errors.Is(err, data.ErrNoTarget):
 		return c.fail("cli.propose.no_id", "The entry needs an \"id\": an existing one to change or translate it, a new one for a new entry.")
 	case errors.Is(err, data.ErrNoChange):
