@@ -203,11 +203,11 @@ type NetworkRefusal struct {
 func (e *NetworkRefusal) Error() string {
 	switch {
 	case e.Founding != "":
-		return fmt.Sprintf("a second founding of the editor list, by %s: the editors of this network were founded by %s", e.Org, e.Founding)
+		return networkReasons.Text(ReasonSecondFounding, e.Org, e.Founding)
 	case e.Pending:
-		return fmt.Sprintf("%s %s needs the editor list, which has not been received here yet", e.Record, e.Org)
+		return networkReasons.Text(ReasonNoEditorList, e.Record, e.Org)
 	}
-	return fmt.Sprintf("signed by %s, which is not an editor: only an editor may review proposals or change the editor list", e.Org)
+	return networkReasons.Text(ReasonNotEditor, e.Org)
 }
 
 // Temporary: a refusal for want of the editor list is checked again at the
@@ -279,7 +279,7 @@ func CheckedAgainstOthers(r Record) bool {
 // an unknown verdict, or an accepted entry that is not a valid tool or guide.
 type BadReviewError struct{ Err error }
 
-func (e *BadReviewError) Error() string { return "not a valid review: " + e.Err.Error() }
+func (e *BadReviewError) Error() string { return networkReasons.Text(ReasonBadReview, e.Err) }
 func (e *BadReviewError) Unwrap() error { return e.Err }
 
 // checkReview checks a review's own content.

@@ -71,7 +71,7 @@ func (w *Words) Refusal(reason string) (text string, ok bool) {
 func (w *Words) signatureRefusal(reason string) (text string, ok bool) {
 	code, values := trust.Explain(reason)
 	if code == "" {
-		return "", false
+		return w.networkRefusal(reason)
 	}
 	a := printableValues(values)
 	switch code {
@@ -136,4 +136,22 @@ func printableValues(values map[string]string) Args {
 		a[k] = data.Printable(v)
 	}
 	return a
+}
+
+// networkRefusal words why the living toolkit's rule refused a review or a
+// change of the editor list (data.ExplainNetwork's codes).
+func (w *Words) networkRefusal(reason string) (text string, ok bool) {
+	code, values := data.ExplainNetwork(reason)
+	a := printableValues(values)
+	switch code {
+	case data.ReasonNotEditor:
+		return w.X("network.reason.not_editor", "Signed by {{.Org}}, which is not an editor: only editors review proposals and change the list of editors.", a), true
+	case data.ReasonSecondFounding:
+		return w.X("network.reason.second_founding", "{{.Org}} tried to found the list of editors again: this network's editors were founded by {{.Founder}}.", a), true
+	case data.ReasonNoEditorList:
+		return w.X("network.reason.no_editor_list", "This {{.Type}} of {{.Org}} waits for the list of editors, which has not arrived here yet.", a), true
+	case data.ReasonBadReview:
+		return w.X("network.reason.bad_review", "Not a valid review: {{.Error}}", a), true
+	}
+	return "", false
 }
