@@ -2,6 +2,9 @@
 # Both install the Debian/Ubuntu packages they need first (as root or through sudo).
 
 SHELL := /bin/bash
+# Builds and tests run in English with UTF-8 (under LANG=C Fyne logs a locale
+# error); make run opens the app in the person's own language.
+USER_LANG := $(LANG)
 export LANG := en_US.UTF-8
 export PATH := $(PATH):/usr/local/go/bin:$(HOME)/go/bin
 
@@ -16,7 +19,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: run build cli app test vet deps deps-test clean screenshots
 
 run: deps app
-	./$(BIN)/vademecum
+	LANG=$(or $(USER_LANG),en_US.UTF-8) ./$(BIN)/vademecum
 
 build: app cli
 
