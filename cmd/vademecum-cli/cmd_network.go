@@ -175,9 +175,18 @@ func runProposals(c *ctx) error {
 	fprintln(w, c.X("cli.proposals.header", "ID\tSTATUS\tBY\tENTRY\tTITLE"))
 	for _, v := range views {
 		row := proposalRow(v, lang)
-		fprintf(w, "%s\t%s\t%s\t%s\t%s\n", v.ID, c.statusWord(v.Status), v.Org, v.Kind+" "+v.Target, clip(row["title"].(string), 50))
+		fprintf(w, "%s\t%s\t%s\t%s\t%s\n", v.ID, c.statusWord(v.Status), v.Org, string(c.kindWord(v.Kind))+" "+v.Target, clip(row["title"].(string), 50))
 	}
 	return w.Flush()
+}
+
+// kindWord is what a proposal is about, a tool or a guide, in the
+// installation's language.
+func (t tr) kindWord(kind string) said {
+	if kind == data.TypeGuide {
+		return t.X("cli.kind.guide", "guide")
+	}
+	return t.X("cli.kind.tool", "tool")
 }
 
 // statusWord is a proposal's status in the installation's language.
@@ -223,7 +232,7 @@ func runProposalShow(c *ctx) error {
 	}
 	row := proposalRow(v, lang)
 	fprintln(c.stdout, c.X("cli.proposal.head", "Proposal {{.ID}} by {{.Org}}: {{.Kind}} {{.Target}} ({{.Status}})",
-		words.Args{"ID": v.ID, "Org": v.Org, "Kind": v.Kind, "Target": v.Target, "Status": c.statusWord(v.Status)}))
+		words.Args{"ID": v.ID, "Org": v.Org, "Kind": c.kindWord(v.Kind), "Target": v.Target, "Status": c.statusWord(v.Status)}))
 	fprintln(c.stdout, said(data.Printable(row["title"].(string))))
 	if v.New {
 		fprintln(c.stdout, c.X("cli.proposal.new", "A new entry."))
