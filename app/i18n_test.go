@@ -110,6 +110,11 @@ func appMessages(t *testing.T, out map[string]englishText) {
 				k, ok1 := str(0)
 				other, ok2 := str(1)
 				if !ok1 || !ok2 {
+					if len(call.Args) > 0 {
+						if id, ok := call.Args[0].(*ast.Ident); ok && id.Name == "key" {
+							return true // a translator passes on a key written elsewhere (assets.FactText)
+						}
+					}
 					t.Errorf("%s: lang.X needs a literal key and English text", pos)
 					return true
 				}

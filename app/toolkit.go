@@ -14,7 +14,6 @@ import (
 
 	"vademecum/assets"
 	"vademecum/data"
-	"vademecum/internal/words"
 )
 
 // What the toolkit list shows.
@@ -809,7 +808,7 @@ func wrapLabel(text string) *widget.Label {
 // factText words a fact of a tool or guide (its cost, licence, platforms,
 // offline use, level) in the interface language.
 func factText(kind assets.Fact, v string) string {
-	return assets.FactText(kind, v, words.In(currentLanguage()).U)
+	return assets.FactText(kind, v, func(key, english string) string { return lang.X(key, english) })
 }
 
 // platformsText words a tool's platforms, names kept as they are.

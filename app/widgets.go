@@ -499,12 +499,17 @@ func (w *wheelTo) CreateRenderer() fyne.WidgetRenderer {
 // its text, whatever the text size: the rows of a tree are as high as its
 // template, so a long competence name is read whole in a narrow pane (a
 // netbook's) instead of cut at its edge.
-type linesHigh struct{ probe *widget.Label }
+type linesHigh struct {
+	probe   *widget.Label // as many empty lines: the row's height
+	wrapped *widget.Label // the label's text wrapped without truncation: its height
+}
 
 func newLinesHigh(l *widget.Label, lines int) *fyne.Container {
 	probe := widget.NewLabel(strings.Repeat("\n", lines-1))
 	probe.TextStyle = l.TextStyle
-	return container.New(&linesHigh{probe: probe}, l)
+	wrapped := widget.NewLabel("")
+	wrapped.Wrapping, wrapped.TextStyle = fyne.TextWrapWord, l.TextStyle
+	return container.New(&linesHigh{probe: probe, wrapped: wrapped}, l)
 }
 
 func (t *linesHigh) MinSize(objs []fyne.CanvasObject) fyne.Size {
@@ -516,12 +521,11 @@ func (t *linesHigh) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	for _, o := range objs {
 		h := size.Height
 		if l, ok := o.(*widget.Label); ok {
-			// The height of its text wrapped at this width (the label itself
-			// truncates, so its own MinSize is one line).
-			wrapped := widget.NewLabel(l.Text)
-			wrapped.Wrapping, wrapped.TextStyle = fyne.TextWrapWord, l.TextStyle
-			wrapped.Resize(fyne.NewSize(size.Width, 0))
-			h = fyne.Min(wrapped.MinSize().Height, size.Height)
+			// The label itself truncates, so its own MinSize is one line.
+			t.wrapped.Text = l.Text
+			t.wrapped.Resize(fyne.NewSize(size.Width, 0))
+			t.wrapped.Refresh()
+			h = fyne.Min(t.wrapped.MinSize().Height, size.Height)
 		}
 		o.Resize(fyne.NewSize(size.Width, h))
 		o.Move(fyne.NewPos(0, (size.Height-h)/2))

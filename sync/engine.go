@@ -1024,9 +1024,6 @@ func (e *Engine) ensureFormat(me data.Identity) error {
 	if !f.IsZero() && v == FormatVersion && id != "" {
 		return nil
 	}
-	if v == formatLegacy {
-		id = "" // format 1 had no id: a new one
-	}
 	blob, err := r.writeBlob(formatFile(id))
 	if err != nil {
 		return err

@@ -105,9 +105,6 @@ func (w *Words) X(key, english string, args ...Args) string {
 	return w.localize(key, english, english, 0, false, args)
 }
 
-// U is X without values, as a plain function (assets.FactText's translator).
-func (w *Words) U(key, english string) string { return w.X(key, english) }
-
 // N returns the text of key for count, with {{.Count}} written as the language
 // writes numbers: one is the English singular, other the English plural.
 func (w *Words) N(key, one, other string, count int, args ...Args) string {
