@@ -55,7 +55,7 @@ func TestFactTextInLanguage(t *testing.T) {
 		{FactCost, "free tier / paid", "Gratuito, con piani a pagamento"},
 		{FactLicence, "public service", "servizio pubblico"},
 		{FactLicence, "proprietary server / GPL-3.0 (apps)", "server proprietario / GPL-3.0 (app)"},
-		{FactLicence, "AGPL-3.0 / Apache-2.0 (open core)", "AGPL-3.0 / Apache-2.0 (nucleo open source)"},
+		{FactLicence, "AGPL-3.0 / Apache-2.0 (open core)", "AGPL-3.0 / Apache-2.0 (open core)"},
 		{FactPlatform, "phone", "telefono"},
 		{FactPlatform, "Android", "Android"},
 		{FactOffline, "no", "No, serve internet"},

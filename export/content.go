@@ -3,7 +3,6 @@ package export
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -238,8 +237,8 @@ func (c *content) offline(v string) string {
 func (c *content) cost(v string) string { return translateTerms(c.lang, "cost: ", v) }
 
 // translateTerms translates each " / "-separated term of v that has a label
-// prefix+term; a term with a parenthesised note ("Apache-2.0 (open core)")
-// translates the note. Other terms (licence identifiers such as AGPL-3.0) stay.
+// prefix+term; a term with a parenthesised note translates the note. Other
+// terms stay as written.
 func translateTerms(lang, prefix, v string) string {
 	parts := strings.Split(v, " / ")
 	for i, p := range parts {
@@ -260,31 +259,8 @@ func translateTerms(lang, prefix, v string) string {
 	return strings.Join(parts, " / ")
 }
 
-// untranslatedTerms lists the terms of v that are neither labels nor, when
-// identifiers is set, licence identifiers (letters, digits, dots, dashes, plus).
-func untranslatedTerms(prefix, v string, identifiers bool) []string {
-	var out []string
-	for _, p := range strings.Split(v, " / ") {
-		p = strings.TrimSpace(p)
-		if open := strings.LastIndex(p, " ("); open > 0 && strings.HasSuffix(p, ")") {
-			if _, ok := labels[prefix+p[open+2:len(p)-1]]; !ok {
-				out = append(out, p)
-				continue
-			}
-			p = p[:open]
-		}
-		if _, ok := labels[prefix+p]; ok {
-			continue
-		}
-		if identifiers && licenceID.MatchString(p) {
-			continue
-		}
-		out = append(out, p)
-	}
-	return out
-}
-
-var licenceID = regexp.MustCompile(`^(MIT|[A-Z][A-Za-z0-9.+]*(-[A-Za-z0-9.+]+)+)$`)
+// catalogue is the text of key in the export's language (assets/i18n).
+func (c *content) catalogue(key, _ string) string { return assets.Translate(c.lang, key, nil) }
 
 func (c *content) level(v string) string {
 	for _, l := range data.Levels {
@@ -296,7 +272,7 @@ func (c *content) level(v string) string {
 }
 
 func (c *content) licence(t *data.Tool) string {
-	l := translateTerms(c.lang, "licence: ", t.Licence)
+	l := assets.FactText(assets.FactLicence, t.Licence, c.catalogue)
 	if t.OpenSource {
 		return l + " (" + c.label("open_source") + ")"
 	}

@@ -41,7 +41,8 @@ var labels = map[string]data.Text{
 		"fr": "logiciel libre",
 	},
 	"cost": {"en": "Cost", "it": "Costo", "es": "Coste", "pl": "Koszt", "cs": "Cena", "fr": "Coût"},
-	// Costs and licences, as the toolkit words them (see translateTerms).
+	// Costs, as the toolkit words them (see translateTerms); licence words are
+	// the catalogue's (assets.FactText), as in the app and the CLI.
 	"cost: free":       {"en": "free", "it": "gratuito", "es": "gratuito", "pl": "bezpłatne", "cs": "zdarma", "fr": "gratuit"},
 	"cost: paid":       {"en": "paid", "it": "a pagamento", "es": "de pago", "pl": "płatne", "cs": "placené", "fr": "payant"},
 	"cost: paid plans": {"en": "paid plans", "it": "piani a pagamento", "es": "planes de pago", "pl": "płatne plany", "cs": "placené tarify", "fr": "offres payantes"},
@@ -86,28 +87,7 @@ var labels = map[string]data.Text{
 		"es": "gratuito con la mayoría de los proveedores", "pl": "bezpłatne u większości dostawców",
 		"cs": "zdarma u většiny poskytovatelů", "fr": "gratuit chez la plupart des fournisseurs",
 	},
-	"licence: proprietary": {
-		"en": "proprietary", "it": "proprietario", "es": "privativo", "pl": "zamknięte (własnościowe)", "cs": "proprietární",
-		"fr": "propriétaire",
-	},
-	"licence: public service": {
-		"en": "public service", "it": "servizio pubblico", "es": "servicio público", "pl": "usługa publiczna",
-		"cs": "veřejná služba", "fr": "service public",
-	},
-	"licence: proprietary server": {
-		"en": "proprietary server", "it": "server proprietario", "es": "servidor privativo", "pl": "zamknięty serwer",
-		"cs": "proprietární server", "fr": "serveur propriétaire",
-	},
-	"licence: non-profit service": {
-		"en": "non-profit service", "it": "servizio non profit", "es": "servicio sin ánimo de lucro",
-		"pl": "usługa organizacji non-profit", "cs": "služba neziskové organizace", "fr": "service associatif",
-	},
-	"licence: apps": {"en": "apps", "it": "app", "es": "aplicaciones", "pl": "aplikacje", "cs": "aplikace", "fr": "applications"},
-	"licence: open core": {
-		"en": "open core", "it": "open core", "es": "núcleo abierto", "pl": "otwarty rdzeń", "cs": "otevřené jádro",
-		"fr": "cœur libre",
-	},
-	"platforms": {
+							"platforms": {
 		"en": "Platforms", "it": "Piattaforme", "es": "Plataformas", "pl": "Platformy", "cs": "Platformy",
 		"fr": "Plateformes",
 	},
