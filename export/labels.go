@@ -87,7 +87,7 @@ var labels = map[string]data.Text{
 		"es": "gratuito con la mayoría de los proveedores", "pl": "bezpłatne u większości dostawców",
 		"cs": "zdarma u většiny poskytovatelů", "fr": "gratuit chez la plupart des fournisseurs",
 	},
-							"platforms": {
+	"platforms": {
 		"en": "Platforms", "it": "Piattaforme", "es": "Plataformas", "pl": "Platformy", "cs": "Platformy",
 		"fr": "Plateformes",
 	},
