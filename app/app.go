@@ -22,20 +22,17 @@ import (
 // Options are what the desktop app is built from.
 type Options struct {
 	Store *data.Store
-	// Hub is the sync engine; nil when this build or installation has none, which
-	// the app shows as "sync not set up".
-	Hub Hub
+	// Engine is the sync engine; nil when this build or installation has none,
+	// which the app shows as "sync not set up".
+	Engine Engine
 	// Kit is the toolkit shipped with the app (categories, DigComp names); nil
 	// means assets.Toolkit().
 	Kit *assets.Kit
-	// AutoSync is how often to sync in the background while the hub answers;
-	// 0 syncs only when asked.
-	AutoSync time.Duration
 	// StatusEvery is how often the status bar asks the hub for news; 0 means 30s.
 	StatusEvery time.Duration
-	// OpenHub, when Hub is nil, opens the sync engine once first start has given
+	// OpenEngine, when Engine is nil, opens the sync engine once first start has given
 	// this installation its organisation (the engine needs it to sign records).
-	OpenHub func() (Hub, error)
+	OpenEngine func() (Engine, error)
 }
 
 // UI is the desktop app: one window with the toolkit, the journal, the sync
@@ -44,16 +41,16 @@ type UI struct {
 	// uiMu serialises the results that goroutines bring back to the widgets: the real
 	// driver runs them all on its main goroutine, but Fyne's test driver runs each on
 	// the goroutine that asked, where two could change one widget at once.
-	uiMu  sync.Mutex
-	app   fyne.App
-	win   fyne.Window
-	store *data.Store
-	hub   Hub
-	kit   *assets.Kit
-	opts  Options
-	lang  string
-	me    data.Identity
-	orgs  map[string]*data.Organisation
+	uiMu   sync.Mutex
+	app    fyne.App
+	win    fyne.Window
+	store  *data.Store
+	engine Engine
+	kit    *assets.Kit
+	opts   Options
+	lang   string
+	me     data.Identity
+	orgs   map[string]*data.Organisation
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -99,7 +96,7 @@ func New(a fyne.App, opts Options) *UI {
 		opts.Kit = k
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	u := &UI{app: a, store: opts.Store, hub: opts.Hub, kit: opts.Kit, opts: opts, ctx: ctx, cancel: cancel}
+	u := &UI{app: a, store: opts.Store, engine: opts.Engine, kit: opts.Kit, opts: opts, ctx: ctx, cancel: cancel}
 	u.chooseFolder, u.chooseCSV = u.chooseFolderDialog, u.chooseCSVDialog
 	u.drafts = newDrafts(u)
 	u.chooseInvite = u.chooseInviteDialog
@@ -113,7 +110,7 @@ func New(a fyne.App, opts Options) *UI {
 	u.win.Resize(u.windowSize())
 	u.win.Canvas().SetOnTypedKey(u.typedKey)
 	u.win.SetCloseIntercept(u.closeWindow)
-	if u.hub == nil {
+	if u.engine == nil {
 		u.hubStatus = HubStatus{State: HubNotSetUp}
 	}
 	// Results of background work wait until the window is built (the real driver
@@ -206,9 +203,9 @@ func (u *UI) showMain() {
 	}
 	u.me = me
 	u.first = nil
-	if u.hub == nil && u.opts.OpenHub != nil {
-		if h, err := u.opts.OpenHub(); err == nil {
-			u.hub = h
+	if u.engine == nil && u.opts.OpenEngine != nil {
+		if h, err := u.opts.OpenEngine(); err == nil {
+			u.engine = h
 			u.hubStatus = HubStatus{State: HubNotSetUp}
 		} else {
 			fyne.LogError("sync is not available", err)
@@ -543,7 +540,7 @@ func (u *UI) SetTextSize(percent int) error {
 
 // syncFromStatusBar syncs now; with no hub yet, it opens the Sync screen to set one up.
 func (u *UI) syncFromStatusBar() {
-	if u.hub == nil || u.hubStatus.State == HubNotSetUp || u.syncs == nil {
+	if u.engine == nil || u.hubStatus.State == HubNotSetUp || u.syncs == nil {
 		u.selectTab(2)
 		return
 	}
@@ -569,11 +566,18 @@ func (u *UI) hubsChanged() {
 	}
 }
 
-// startLoops starts asking the hub for its status, and syncing in the background.
+// startLoops starts the engine's background syncs, whose changes of state
+// come back through fyne.Do, and asks the engine for its status every
+// StatusEvery (local edits change what waits to be sent).
 func (u *UI) startLoops() {
-	if u.hub == nil {
+	if u.engine == nil {
 		return
 	}
+	go u.engine.Run(u.ctx, func(st HubStatus) {
+		if u.ctx.Err() == nil {
+			u.onUI(func() { u.setHubStatus(st) })
+		}
+	})
 	every := u.opts.StatusEvery
 	if every <= 0 {
 		every = 30 * time.Second
@@ -590,36 +594,15 @@ func (u *UI) startLoops() {
 			}
 		}
 	}()
-	if u.opts.AutoSync > 0 {
-		go func() {
-			t := time.NewTicker(u.opts.AutoSync)
-			defer t.Stop()
-			for {
-				select {
-				case <-u.ctx.Done():
-					return
-				case <-t.C:
-					fyne.Do(func() {
-						switch u.hubStatus.State {
-						case HubUpToDate, HubFailed:
-							if u.syncs != nil {
-								u.syncs.syncNow()
-							}
-						}
-					})
-				}
-			}
-		}()
-	}
 }
 
 // pollStatus asks the hub for its status and shows it; it runs off the UI goroutine.
 func (u *UI) pollStatus() {
-	if u.hub == nil {
+	if u.engine == nil {
 		return
 	}
 	ctx, cancel := context.WithTimeout(u.ctx, 10*time.Second)
-	st := u.hub.Status(ctx)
+	st := u.engine.Status(ctx)
 	cancel()
 	if u.ctx.Err() != nil {
 		return
@@ -629,13 +612,13 @@ func (u *UI) pollStatus() {
 
 // refreshStatus asks the hub for news now, from the UI goroutine.
 func (u *UI) refreshStatus() {
-	if u.hub == nil {
+	if u.engine == nil {
 		return
 	}
 	u.background(func(ctx context.Context) func() {
 		c, cancel := context.WithTimeout(ctx, 10*time.Second)
 		defer cancel()
-		st := u.hub.Status(c)
+		st := u.engine.Status(c)
 		return func() { u.setHubStatus(st) }
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"slices"
@@ -18,7 +19,7 @@ import (
 
 	"vademecum/assets"
 	"vademecum/data"
-	vsync "vademecum/sync"
+	"vademecum/internal/synccode"
 )
 
 // newTestStore opens an initialised store with the embedded toolkit in it.
@@ -44,10 +45,10 @@ func newTestStore(t testing.TB) *data.Store {
 }
 
 // newTestUI builds the app on Fyne's headless test driver.
-func newTestUI(t testing.TB, st *data.Store, hub Hub) *UI {
+func newTestUI(t testing.TB, st *data.Store, hub Engine) *UI {
 	t.Helper()
 	a := test.NewTempApp(t)
-	u := New(a, Options{Store: st, Hub: hub})
+	u := New(a, Options{Store: st, Engine: hub})
 	resize(u, fyne.NewSize(1100, 720))
 	t.Cleanup(func() {
 		u.Close()
@@ -62,11 +63,12 @@ type fakeHub struct {
 	mu          sync.Mutex
 	store       *data.Store
 	status      HubStatus
-	conflicts   []HubConflict
+	conflicts   []Conflict
 	quarantined []HubQuarantined
-	remotes     []HubRemote
-	log         []string
-	result      HubResult
+	remotes     []Remote
+	log         []LogLine
+	changed     chan func(HubStatus) // Run's callback, once Run started
+	result      SyncResult
 	syncErr     error
 	allowed     bool              // AllowMassDeletion was called
 	tokens      map[string]string // by hub name, as AddRemote kept them
@@ -78,29 +80,37 @@ func (h *fakeHub) AllowMassDeletion() {
 	h.allowed = true
 }
 
+// Run hands the app's callback to the test, and waits for the end.
+func (h *fakeHub) Run(ctx context.Context, changed func(HubStatus)) {
+	if h.changed != nil {
+		h.changed <- changed
+	}
+	<-ctx.Done()
+}
+
 func (h *fakeHub) Status(context.Context) HubStatus {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.status
 }
 
-func (h *fakeHub) SyncNow(ctx context.Context, progress func(string, int, int)) (HubResult, error) {
+func (h *fakeHub) SyncNow(ctx context.Context, progress func(string, int, int)) (SyncResult, error) {
 	for i, stage := range []string{"commit", "fetch", "merge", "import", "push"} {
 		progress(stage, i+1, 5)
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.log = append(h.log, "sync: received 2, sent 1")
+	h.log = append(h.log, LogLine{At: time.Now(), Format: "sync: received 2, sent 1"})
 	if h.syncErr == nil {
 		h.status.State, h.status.LastSync = HubUpToDate, time.Now()
 	}
 	return h.result, h.syncErr
 }
 
-func (h *fakeHub) Conflicts(context.Context) ([]HubConflict, error) {
+func (h *fakeHub) Conflicts(context.Context) ([]Conflict, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return append([]HubConflict{}, h.conflicts...), nil
+	return append([]Conflict{}, h.conflicts...), nil
 }
 
 func (h *fakeHub) Resolve(ctx context.Context, id, keep string) error {
@@ -141,28 +151,38 @@ func (h *fakeHub) Quarantined(context.Context) ([]HubQuarantined, error) {
 	return append([]HubQuarantined{}, h.quarantined...), nil
 }
 
-func (h *fakeHub) Remotes() ([]HubRemote, error) {
+func (h *fakeHub) Remotes() ([]Remote, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return append([]HubRemote{}, h.remotes...), nil
+	return append([]Remote{}, h.remotes...), nil
 }
 
-func (h *fakeHub) AddRemote(name, url, token string) error {
+// AddRemote keeps the hub; like the engine, it takes a token pasted into an
+// https address out of it (the engine's own rule is tested in
+// cmd/vademecum/engine).
+func (h *fakeHub) AddRemote(name, address, token string) (bool, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.remotes = append(h.remotes, HubRemote{Name: name, URL: url})
+	moved := false
+	if u, err := url.Parse(address); err == nil && u.Scheme == "https" && u.User != nil {
+		if token == "" {
+			token = u.User.Username()
+		}
+		u.User, address, moved = nil, u.String(), true
+	}
+	h.remotes = append(h.remotes, Remote{Name: name, URL: address})
 	if h.tokens == nil {
 		h.tokens = map[string]string{}
 	}
 	h.tokens[name] = token
-	h.status.State, h.status.Remote = HubUpToDate, url
-	return nil
+	h.status.State, h.status.Remote = HubUpToDate, address
+	return moved, nil
 }
 
-func (h *fakeHub) Log() []string {
+func (h *fakeHub) Log() []LogLine {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return append([]string{}, h.log...)
+	return append([]LogLine{}, h.log...)
 }
 
 // resize gives the window a size once the work New started has reported back,
@@ -507,12 +527,12 @@ func conflictHub(t *testing.T, st *data.Store) (*fakeHub, *data.Practice) {
 	}
 	hub := &fakeHub{store: st,
 		status: HubStatus{State: HubUpToDate, LastSync: time.Now().Add(-time.Hour), Pending: 2, Remote: "https://hub.example.org/partners.git"},
-		conflicts: []HubConflict{{ID: "c1", RecordID: p.ID, Title: p.Title, Field: "summary",
+		conflicts: []Conflict{{ID: "c1", RecordID: p.ID, Title: p.Title, Field: "summary",
 			Mine: "My summary", Theirs: "Their summary", Kept: "theirs", Kind: ConflictField}},
 		quarantined: []HubQuarantined{{Path: "practices/2026/11/x.json", Reason: "not valid JSON", Remote: "hub", Seen: time.Now()}},
-		remotes:     []HubRemote{{Name: "hub", URL: "https://hub.example.org/partners.git"}},
-		log:         []string{"fetch: 3 new commits", "import: 3 records"},
-		result:      HubResult{Received: 2, Sent: 1},
+		remotes:     []Remote{{Name: "hub", URL: "https://hub.example.org/partners.git"}},
+		log:         []LogLine{{At: time.Now(), Format: "fetch: 3 new commits"}, {At: time.Now(), Format: "import: 3 records"}},
+		result:      SyncResult{Received: 2, Sent: 1},
 	}
 	return hub, p
 }
@@ -570,7 +590,7 @@ func TestSyncNow(t *testing.T) {
 	if len(u.syncs.log) != 3 {
 		t.Errorf("log has %d lines", len(u.syncs.log))
 	}
-	hub.syncErr = fmt.Errorf("the hub refused the token for https://hub.example.org/partners.git: %w", vsync.ErrAuth)
+	hub.syncErr = fmt.Errorf("the hub refused the token for https://hub.example.org/partners.git: %w", synccode.ErrAuth)
 	test.Tap(u.syncs.syncBtn)
 	u.Wait()
 	if r := u.syncs.result.Text; !strings.Contains(r, "access token or key is wrong") || strings.Contains(r, "refused") {

@@ -55,7 +55,7 @@ func TestFitsNetbookAtEveryTextSize(t *testing.T) {
 			st.SetSetting(SettingTextSize, strconv.Itoa(size))
 			hub, _ := conflictHub(t, st)
 			a := test.NewTempApp(t)
-			u := New(a, Options{Store: st, Hub: hub})
+			u := New(a, Options{Store: st, Engine: hub})
 			u.Wait()
 			u.journal.showPractice(p.ID)
 			for _, problem := range screenFits(t, u, fmt.Sprintf("%s %d%%", code, size)) {
@@ -78,7 +78,7 @@ func TestCompetenceNamesWhole(t *testing.T) {
 			st.SetSetting(data.SettingUILang, code)
 			st.SetSetting(SettingTextSize, strconv.Itoa(size))
 			a := test.NewTempApp(t)
-			u := New(a, Options{Store: st, Hub: &fakeHub{store: st, status: HubStatus{State: HubNotSetUp}}})
+			u := New(a, Options{Store: st, Engine: &fakeHub{store: st, status: HubStatus{State: HubNotSetUp}}})
 			u.Wait()
 			resize(u, firstWindow)
 			u.selectTab(0)

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -17,8 +16,8 @@ import (
 	"vademecum/data"
 )
 
-// HubVersion is one version of a record as the local repository holds it.
-type HubVersion struct {
+// RecordVersion is one version of a record as the local repository holds it.
+type RecordVersion struct {
 	Version int64
 	Updated time.Time
 	Author  string
@@ -28,56 +27,13 @@ type HubVersion struct {
 	Fields  map[string]string
 }
 
-// HistoryHub is a Hub that keeps the versions of records (the real engine
+// HistoryEngine is an Engine that keeps the versions of records (the real engine
 // does); the practice view offers its history only then.
-type HistoryHub interface {
+type HistoryEngine interface {
 	// History lists the versions of a record, newest first.
-	History(ctx context.Context, id string) ([]HubVersion, error)
+	History(ctx context.Context, id string) ([]RecordVersion, error)
 	// Restore makes version n of a practice of this organisation a new edit.
 	Restore(ctx context.Context, id string, n int64) error
-}
-
-// History lists the versions of a record from the local repository.
-func (h *EngineHub) History(ctx context.Context, id string) ([]HubVersion, error) {
-	vs, err := h.eng.History(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]HubVersion, len(vs))
-	for i, v := range vs {
-		out[i] = HubVersion{Version: v.Version, Updated: v.Updated, Author: v.Author, Org: v.Org,
-			Changed: v.Changed, Unsent: v.Unsent, Fields: fieldTexts(v.Body)}
-	}
-	return out, nil
-}
-
-// Restore makes version n of a practice a new local edit.
-func (h *EngineHub) Restore(ctx context.Context, id string, n int64) error {
-	_, err := h.eng.Restore(ctx, id, n)
-	return err
-}
-
-// fieldTexts is each field of a record's JSON as text to show: strings as
-// they are, lists joined with commas.
-func fieldTexts(body []byte) map[string]string {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(body, &m) != nil {
-		return nil
-	}
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		var s string
-		var l []string
-		switch {
-		case json.Unmarshal(v, &s) == nil:
-			out[k] = s
-		case json.Unmarshal(v, &l) == nil:
-			out[k] = strings.Join(l, ", ")
-		default:
-			out[k] = string(v)
-		}
-	}
-	return out
 }
 
 // historyView is the list of a practice's versions in a dialog.
@@ -85,7 +41,7 @@ type historyView struct {
 	u        *UI
 	s        *journalScreen
 	p        *data.Practice
-	versions []HubVersion
+	versions []RecordVersion
 	restore  map[int64]*widget.Button // by version, for the versions that can be restored
 	content  fyne.CanvasObject
 	dialog   dialog.Dialog
@@ -93,7 +49,7 @@ type historyView struct {
 
 // historyButton opens the history of a practice, when the hub keeps one.
 func (s *journalScreen) historyButton(p *data.Practice) *widget.Button {
-	if _, ok := s.u.hub.(HistoryHub); !ok {
+	if _, ok := s.u.engine.(HistoryEngine); !ok {
 		return nil
 	}
 	return widget.NewButtonWithIcon(lang.X("history.open", "History"), theme.HistoryIcon(), func() { s.showHistory(p) })
@@ -101,7 +57,7 @@ func (s *journalScreen) historyButton(p *data.Practice) *widget.Button {
 
 // showHistory loads the versions of p off the UI goroutine and shows them.
 func (s *journalScreen) showHistory(p *data.Practice) {
-	hh, ok := s.u.hub.(HistoryHub)
+	hh, ok := s.u.engine.(HistoryEngine)
 	if !ok {
 		return
 	}
@@ -125,7 +81,7 @@ func (s *journalScreen) showHistory(p *data.Practice) {
 
 // newHistoryView lays out the versions, newest first: who, when, and for each
 // field that changed the old and the new text side by side.
-func (s *journalScreen) newHistoryView(p *data.Practice, vs []HubVersion) *historyView {
+func (s *journalScreen) newHistoryView(p *data.Practice, vs []RecordVersion) *historyView {
 	h := &historyView{u: s.u, s: s, p: p, versions: vs, restore: map[int64]*widget.Button{}}
 	mine := p.Org == s.u.me.Org
 	var objs []fyne.CanvasObject
@@ -177,7 +133,7 @@ func (s *journalScreen) newHistoryView(p *data.Practice, vs []HubVersion) *histo
 
 // restoreVersion restores version n, then shows the practice as it now is.
 func (h *historyView) restoreVersion(n int64) {
-	hh := h.u.hub.(HistoryHub)
+	hh := h.u.engine.(HistoryEngine)
 	id := h.p.ID
 	h.u.background(func(ctx context.Context) func() {
 		err := hh.Restore(ctx, id, n)
@@ -207,16 +163,16 @@ func boldNote(text string) *widget.Label {
 // to the Sync screen where the person chooses.
 func (s *journalScreen) conflictNotice(p *data.Practice) fyne.CanvasObject {
 	box := container.NewVBox()
-	if s.u.hub == nil {
+	if s.u.engine == nil {
 		return box
 	}
-	hub, id := s.u.hub, p.ID
+	hub, id := s.u.engine, p.ID
 	s.u.background(func(ctx context.Context) func() {
 		cs, err := hub.Conflicts(ctx)
 		if err != nil {
 			return nil
 		}
-		var mine []HubConflict
+		var mine []Conflict
 		for _, c := range cs {
 			if c.RecordID == id {
 				mine = append(mine, c)

@@ -2,7 +2,7 @@ package app
 
 import (
 	"context"
-	"path/filepath"
+	"fmt"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
@@ -15,31 +15,21 @@ import (
 func TestPracticeHistoryView(t *testing.T) {
 	ctx := context.Background()
 	st := newTestStore(t)
-	h, err := OpenEngineHub(st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(h.Close)
-	if err := h.AddRemote("usb", filepath.Join(t.TempDir(), "hub.git"), ""); err != nil {
-		t.Fatal(err)
-	}
+	h := &historyHub{fakeHub: fakeHub{store: st}, versions: map[string][]RecordVersion{}}
 	p := addPractice(t, st, "Sportello digitale", "IT", "it")
-	if _, err := h.SyncNow(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
+	h.keep(t, p.ID, false)
 	p, _ = st.GetPractice(p.ID)
 	p.Summary = "Ogni martedì in biblioteca"
 	if err := st.SavePractice(ctx, p); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.SyncNow(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
+	h.keep(t, p.ID, false)
 	p, _ = st.GetPractice(p.ID)
 	p.Title = "Sportello digitale del martedì"
 	if err := st.SavePractice(ctx, p); err != nil {
 		t.Fatal(err)
 	}
+	h.keep(t, p.ID, true)
 
 	u := newTestUI(t, st, h)
 	u.showPractice(p.ID)
@@ -89,7 +79,7 @@ func TestPracticeShowsValueNotKept(t *testing.T) {
 	st := newTestStore(t)
 	p := addPractice(t, st, "Sportello digitale", "IT", "it")
 	other := addPractice(t, st, "Colazione solidale", "IT", "it")
-	hub := &fakeHub{store: st, conflicts: []HubConflict{{ID: "c1", RecordID: p.ID, Title: p.Title, Field: "summary",
+	hub := &fakeHub{store: st, conflicts: []Conflict{{ID: "c1", RecordID: p.ID, Title: p.Title, Field: "summary",
 		Mine: "Il martedì", Theirs: "Il giovedì in rifugio", Kept: "mine", Kind: ConflictField, By: "portatile di Anna"}}}
 	u := newTestUI(t, st, hub)
 	u.showPractice(p.ID)
@@ -107,3 +97,62 @@ func TestPracticeShowsValueNotKept(t *testing.T) {
 		t.Error("another practice shows the notice")
 	}
 }
+
+// historyHub is an engine that keeps the versions of practices as the real
+// one does in the local repository (cmd/vademecum/engine tests the real one).
+type historyHub struct {
+	fakeHub
+	versions map[string][]RecordVersion // by record, oldest first
+}
+
+// keep adds the practice as it is in the store as its next version, sent or
+// not yet.
+func (h *historyHub) keep(t *testing.T, id string, unsent bool) {
+	t.Helper()
+	p, err := h.store.GetPractice(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	fields := map[string]string{"title": p.Title, "summary": p.Summary}
+	vs := h.versions[id]
+	var changed []string
+	if n := len(vs); n > 0 {
+		for _, f := range []string{"title", "summary"} {
+			if vs[n-1].Fields[f] != fields[f] {
+				changed = append(changed, f)
+			}
+		}
+	}
+	h.versions[id] = append(vs, RecordVersion{Version: int64(len(vs) + 1), Updated: p.Updated, Author: p.Author,
+		Org: p.Org, Changed: changed, Unsent: unsent, Fields: fields})
+}
+
+func (h *historyHub) History(ctx context.Context, id string) ([]RecordVersion, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	vs := h.versions[id]
+	out := make([]RecordVersion, len(vs))
+	for i, v := range vs {
+		out[len(vs)-1-i] = v
+	}
+	return out, nil
+}
+
+func (h *historyHub) Restore(ctx context.Context, id string, n int64) error {
+	h.mu.Lock()
+	vs := h.versions[id]
+	h.mu.Unlock()
+	if n < 1 || int(n) > len(vs) {
+		return fmt.Errorf("no version %d of %s", n, id)
+	}
+	p, err := h.store.GetPractice(id)
+	if err != nil {
+		return err
+	}
+	p.Title, p.Summary = vs[n-1].Fields["title"], vs[n-1].Fields["summary"]
+	return h.store.SavePractice(ctx, p)
+}
+
+var _ HistoryEngine = (*historyHub)(nil)

@@ -192,16 +192,16 @@ func (u *UI) invitationBanner(inv *invite.Invitation) fyne.CanvasObject {
 // joinHub adds the invitation's hub with its token, then runs the first sync
 // on the Sync screen, where its progress shows.
 func (u *UI) joinHub(inv *invite.Invitation, done func()) {
-	if u.hub == nil {
+	if u.engine == nil {
 		u.showError(lang.X("sync.hubs.unavailable", "This copy of Vademecum cannot sync: your practices stay on this computer. Ask your coordinator for a version with sync."), nil)
 		return
 	}
 	u.background(func(ctx context.Context) func() {
-		rs, err := u.hub.Remotes()
+		rs, err := u.engine.Remotes()
 		var name string
 		if err == nil {
 			name = invite.HubName(inv, hubRemotes(rs))
-			err = u.hub.AddRemote(name, inv.Hub.URL, inv.Token)
+			_, err = u.engine.AddRemote(name, inv.Hub.URL, inv.Token)
 		}
 		return func() {
 			if err != nil {
@@ -220,7 +220,7 @@ func (u *UI) joinHub(inv *invite.Invitation, done func()) {
 	})
 }
 
-func hubRemotes(rs []HubRemote) []invite.Remote {
+func hubRemotes(rs []Remote) []invite.Remote {
 	out := make([]invite.Remote, 0, len(rs))
 	for _, r := range rs {
 		out = append(out, invite.Remote{Name: r.Name, URL: r.URL})
@@ -232,10 +232,10 @@ func hubRemotes(rs []HubRemote) []invite.Remote {
 // installation is set up already, so the invitation adds a hub and the keys.
 func (u *UI) settingsInvitation(done func()) *widget.Button {
 	remotes := func() []invite.Remote {
-		if u.hub == nil {
+		if u.engine == nil {
 			return nil
 		}
-		rs, _ := u.hub.Remotes()
+		rs, _ := u.engine.Remotes()
 		return hubRemotes(rs)
 	}
 	return u.invitationButton(remotes, func(inv *invite.Invitation) {

@@ -56,9 +56,9 @@ func freshUI(t *testing.T, langCode string) (*UI, *data.Store, *fakeHub) {
 	if _, err := assets.Seed(context.Background(), st); err != nil {
 		t.Fatal(err)
 	}
-	hub := &fakeHub{store: st, result: HubResult{Received: 3}}
+	hub := &fakeHub{store: st, result: SyncResult{Received: 3}}
 	a := test.NewTempApp(t)
-	u := New(a, Options{Store: st, OpenHub: func() (Hub, error) { return hub, nil }})
+	u := New(a, Options{Store: st, OpenEngine: func() (Engine, error) { return hub, nil }})
 	u.Window().Resize(fyne.NewSize(1100, 760))
 	u.Wait()
 	t.Cleanup(func() {
@@ -137,7 +137,7 @@ func TestFirstStartWithInvitation(t *testing.T) {
 		t.Fatalf("identity %+v %v", me, err)
 	}
 	hub.mu.Lock()
-	remotes := append([]HubRemote(nil), hub.remotes...)
+	remotes := append([]Remote(nil), hub.remotes...)
 	hub.mu.Unlock()
 	if len(remotes) != 1 || remotes[0].Name != "partners" || remotes[0].URL != "https://hub.example.org/partners.git" {
 		t.Fatalf("hubs added: %+v", remotes)
@@ -365,7 +365,7 @@ func TestCreateInvitationInApp(t *testing.T) {
 	if err := trust.EnsureListed(st, "office laptop"); err != nil {
 		t.Fatal(err)
 	}
-	hub := &fakeHub{store: st, remotes: []HubRemote{{Name: "partners", URL: "https://hub.example.org/partners.git"}}}
+	hub := &fakeHub{store: st, remotes: []Remote{{Name: "partners", URL: "https://hub.example.org/partners.git"}}}
 	u := newTestUI(t, st, hub)
 	dir := t.TempDir()
 	u.chooseFolder = func(start string, done func(string)) { done(dir) }

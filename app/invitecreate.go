@@ -40,12 +40,12 @@ type inviteForm struct {
 // inviteButton opens the invitation form.
 func (u *UI) inviteButton() *widget.Button {
 	return widget.NewButtonWithIcon(lang.X("invite.create", "Invite…"), theme.MailSendIcon(), func() {
-		if u.hub == nil {
+		if u.engine == nil {
 			u.showError(lang.X("sync.hubs.unavailable", "This copy of Vademecum cannot sync: your practices stay on this computer. Ask your coordinator for a version with sync."), nil)
 			return
 		}
 		u.background(func(ctx context.Context) func() {
-			rs, err := u.hub.Remotes()
+			rs, err := u.engine.Remotes()
 			return func() {
 				if err != nil {
 					u.showError(lang.X("invite.hub_failed", "The hub of the invitation could not be added."), err)

@@ -115,9 +115,9 @@ type journalScreen struct {
 	commentTimer *time.Timer
 	commentGen   uint64
 
-	history   *historyView  // the versions last shown (history.go)
-	opened    string        // the copy of an attachment last opened (attachments.go)
-	conflicts []HubConflict // the values not kept shown on the practice (history.go)
+	history   *historyView // the versions last shown (history.go)
+	opened    string       // the copy of an attachment last opened (attachments.go)
+	conflicts []Conflict   // the values not kept shown on the practice (history.go)
 }
 
 func newJournalScreen(u *UI) *journalScreen {

@@ -124,21 +124,20 @@ func TestScreenshots(t *testing.T) {
 	ids := demoContent(t, st)
 	mine := ids["Password del servizio in una cassaforte condivisa"]
 	p, _ := st.GetPractice(mine)
+	at := time.Date(2026, 11, 28, 10, 2, 0, 0, time.Local)
 	hub := &fakeHub{store: st,
 		status: HubStatus{State: HubUpToDate, LastSync: time.Now().Add(-25 * time.Minute), Pending: 1,
 			Remote: "https://hub.vademecum.example/partners.git"},
-		conflicts: []HubConflict{{ID: "c1", RecordID: mine, Title: p.Title, Field: "summary", Kind: ConflictField, Kept: "theirs",
+		conflicts: []Conflict{{ID: "c1", RecordID: mine, Title: p.Title, Field: "summary", Kind: ConflictField, Kept: "theirs",
 			Mine:   p.Summary,
 			Theirs: "Le password del servizio sono in KeePassXC. Il file è in Nextcloud e ogni operatore ha la propria chiave, che si revoca quando lascia il servizio."}},
 		quarantined: []HubQuarantined{{Path: "practices/2026/10/0192f1c4-7d3e-7b1a-9a55-3c1e8f0a2b6d.json",
 			Reason: "the file is not valid JSON (unexpected end of input)", Remote: "hub", Seen: time.Now().Add(-26 * time.Minute)}},
-		remotes: []HubRemote{{Name: "hub", URL: "https://hub.vademecum.example/partners.git"}},
-		log: []string{
-			"10:02 fetch: 4 new commits from hub",
-			"10:02 merge: 3 records changed on the hub, 1 here; 1 conflict (summary)",
-			"10:02 import: 3 records into the journal",
-			"10:02 quarantine: practices/2026/10/0192f1c4….json: not valid JSON",
-			"10:02 push: 1 record sent",
+		remotes: []Remote{{Name: "hub", URL: "https://hub.vademecum.example/partners.git"}},
+		log: []LogLine{
+			{At: at, Format: "sent %d records (%d bytes) to %s", Args: []any{1, 2048, "hub"}},
+			{At: at, Format: "quarantined %s: %s", Args: []any{"practices/2026/10/0192f1c4….json", "the file is not valid JSON"}},
+			{At: at, Format: LogSynced, Args: []any{3, 1, 1, 1}},
 		},
 	}
 	u := newTestUI(t, st, hub)

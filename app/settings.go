@@ -150,13 +150,13 @@ func newSettingsScreen(u *UI) *settingsScreen {
 
 // loadRemotes lists the configured hubs.
 func (s *settingsScreen) loadRemotes() {
-	if s.u.hub == nil {
+	if s.u.engine == nil {
 		s.remotes.Objects = []fyne.CanvasObject{paragraph(lang.X("sync.hubs.unavailable", "This copy of Vademecum cannot sync: your practices stay on this computer. Ask your coordinator for a version with sync."))}
 		s.remotes.Refresh()
 		return
 	}
 	s.u.background(func(ctx context.Context) func() {
-		remotes, err := s.u.hub.Remotes()
+		remotes, err := s.u.engine.Remotes()
 		return func() {
 			var objs []fyne.CanvasObject
 			switch {

@@ -11,31 +11,31 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"vademecum/data"
-	vsync "vademecum/sync"
 )
 
 // StartupProblem is the window shown when the store cannot be opened: what went
 // wrong, where, and what to do, instead of a silent exit. When the database is
 // damaged it offers to rebuild it from the local repository and the local copy
-// (sync.Rebuild), and then to start again: restart, when not nil, starts the app
-// anew; without it the person is asked to.
-func StartupProblem(a fyne.App, dir string, err error, restart func() error) fyne.Window {
-	return newStartupProblem(a, dir, err, restart).u.win
+// (rebuild, the sync's), and then to start again: restart, when not nil,
+// starts the app anew; without it the person is asked to.
+func StartupProblem(a fyne.App, dir string, err error, rebuild Rebuilder, restart func() error) fyne.Window {
+	return newStartupProblem(a, dir, err, rebuild, restart).u.win
 }
 
 // startupProblem is the StartupProblem window and its rebuild.
 type startupProblem struct {
 	u       *UI // only its window and background helpers: there is no store
 	dir     string
+	rebuild Rebuilder
 	restart func() error
 
-	advice   *widget.Label
-	rebuild  *widget.Button
-	again    *widget.Button
-	quit     *widget.Button
-	progress *widget.ProgressBar
-	result   *widget.Label
-	box      *fyne.Container
+	advice     *widget.Label
+	rebuildBtn *widget.Button
+	again      *widget.Button
+	quit       *widget.Button
+	progress   *widget.ProgressBar
+	result     *widget.Label
+	box        *fyne.Container
 }
 
 // damagedDatabase reports whether err says the database itself is damaged
@@ -44,13 +44,13 @@ func damagedDatabase(err error) bool {
 	return errors.Is(err, data.ErrDamaged)
 }
 
-func newStartupProblem(a fyne.App, dir string, err error, restart func() error) *startupProblem {
+func newStartupProblem(a fyne.App, dir string, err error, rebuild Rebuilder, restart func() error) *startupProblem {
 	UseLanguage(SystemLanguage())
 	ctx, cancel := context.WithCancel(context.Background())
 	u := &UI{app: a, ctx: ctx, cancel: cancel, lang: currentLanguage()}
 	u.win = a.NewWindow(lang.X("app.title", "Vademecum"))
 	u.win.SetOnClosed(cancel)
-	p := &startupProblem{u: u, dir: dir, restart: restart}
+	p := &startupProblem{u: u, dir: dir, rebuild: rebuild, restart: restart}
 
 	msg := paragraph(err.Error())
 	where := note(lang.X("startup.dir", "Data folder: {{.Dir}}", map[string]any{"Dir": dir}))
@@ -64,11 +64,11 @@ func newStartupProblem(a fyne.App, dir string, err error, restart func() error) 
 	p.again.Importance = widget.HighImportance
 	p.again.Hide()
 	buttons := container.NewHBox(p.quit)
-	if damagedDatabase(err) {
+	if damagedDatabase(err) && rebuild != nil {
 		p.advice = paragraph(lang.X("startup.rebuild.advice", "The database is damaged. Vademecum can rebuild it from the local repository (what was synced) and the local copy of your drafts and notes for your organisation. The damaged file is kept aside: nothing is deleted."))
-		p.rebuild = widget.NewButtonWithIcon(lang.X("startup.rebuild", "Rebuild from the local copy"), theme.HistoryIcon(), p.runRebuild)
-		p.rebuild.Importance = widget.HighImportance
-		buttons = container.NewHBox(p.rebuild, p.again, p.quit)
+		p.rebuildBtn = widget.NewButtonWithIcon(lang.X("startup.rebuild", "Rebuild from the local copy"), theme.HistoryIcon(), p.runRebuild)
+		p.rebuildBtn.Importance = widget.HighImportance
+		buttons = container.NewHBox(p.rebuildBtn, p.again, p.quit)
 	} else {
 		p.advice = paragraph(lang.X("startup.advice", "Nothing was changed. If the database is damaged, it can be rebuilt from the local repository with 'vademecum-cli rebuild'. Ask your coordinator if you are unsure."))
 	}
@@ -83,7 +83,7 @@ func newStartupProblem(a fyne.App, dir string, err error, restart func() error) 
 // then says what came back and offers to start again.
 func (p *startupProblem) runRebuild() {
 	u := p.u
-	p.rebuild.Disable()
+	p.rebuildBtn.Disable()
 	p.quit.Disable()
 	p.progress.SetValue(0)
 	p.progress.Show()
@@ -92,16 +92,16 @@ func (p *startupProblem) runRebuild() {
 	p.result.Show()
 	p.box.Refresh()
 	u.background(func(context.Context) func() {
-		rep, err := vsync.Rebuild(p.dir, func(pr vsync.Progress) {
-			if pr.Total > 0 {
-				u.onUI(func() { p.progress.SetValue(float64(pr.Done) / float64(pr.Total)) })
+		rep, err := p.rebuild(p.dir, func(done, total int) {
+			if total > 0 {
+				u.onUI(func() { p.progress.SetValue(float64(done) / float64(total)) })
 			}
 		})
 		return func() {
 			p.progress.Hide()
 			p.quit.Enable()
 			if err != nil {
-				p.rebuild.Enable()
+				p.rebuildBtn.Enable()
 				p.result.Importance = widget.DangerImportance
 				p.result.SetText(lang.X("startup.rebuild.failed", "The database could not be rebuilt: {{.Error}}. Ask your coordinator; 'vademecum-cli doctor' says more.", map[string]any{"Error": err.Error()}))
 				p.box.Refresh()
@@ -118,7 +118,7 @@ func (p *startupProblem) runRebuild() {
 				text += " " + lang.X("startup.rebuilt.reopen", "Close Vademecum and open it again to use it.")
 			}
 			p.result.SetText(text)
-			p.rebuild.Hide()
+			p.rebuildBtn.Hide()
 			p.box.Refresh()
 		}
 	})

@@ -9,7 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	vsync "vademecum/sync"
+	"vademecum/internal/synccode"
 )
 
 func TestStatusTruthfulBeforeSyncAndWithConflicts(t *testing.T) {
@@ -39,6 +39,33 @@ func TestStatusTruthfulBeforeSyncAndWithConflicts(t *testing.T) {
 	u.Wait()
 	if got := u.statusBar.text.Text; !strings.Contains(got, "up to date") {
 		t.Errorf("after the conflict was settled: %q", got)
+	}
+}
+
+// TestEngineScheduleReportsToStatusBar: the app starts the engine's one
+// schedule of background syncs, and each change of state it reports shows on
+// the status bar and the sync screen.
+func TestEngineScheduleReportsToStatusBar(t *testing.T) {
+	st := newTestStore(t)
+	hub, _ := conflictHub(t, st)
+	hub.changed = make(chan func(HubStatus), 1)
+	u := newTestUI(t, st, hub)
+	u.Wait()
+	var changed func(HubStatus)
+	select {
+	case changed = <-hub.changed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the app did not start the engine's schedule")
+	}
+	if got := u.statusBar.text.Text; strings.Contains(got, "cannot be reached") {
+		t.Fatalf("offline before the engine said so: %q", got)
+	}
+	changed(HubStatus{State: HubOffline, Remote: "hub"})
+	u.Wait()
+	for _, got := range []string{u.statusBar.text.Text, u.syncs.state.Text} {
+		if !strings.Contains(got, "cannot be reached") {
+			t.Errorf("after the engine went offline the status says %q", got)
+		}
 	}
 }
 
@@ -106,7 +133,7 @@ func TestConflictNamesColleague(t *testing.T) {
 func TestMassDeletionAskedInApp(t *testing.T) {
 	st := newTestStore(t)
 	hub, _ := conflictHub(t, st)
-	hub.syncErr = fmt.Errorf("the sync would delete 30 of 40 shared records: %w", vsync.ErrMassDeletion)
+	hub.syncErr = fmt.Errorf("the sync would delete 30 of 40 shared records: %w", synccode.ErrMassDeletion)
 	u := newTestUI(t, st, hub)
 	u.selectTab(2)
 	u.Wait()

@@ -13,7 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"vademecum/data"
-	vsync "vademecum/sync"
+	"vademecum/internal/synccode"
 )
 
 // syncScreen shows where this installation stands with its hub, syncs on
@@ -35,7 +35,7 @@ type syncScreen struct {
 	quarTab     *container.TabItem
 	hubsTab     *container.TabItem
 	conflictBox *fyne.Container
-	conflicts   []HubConflict
+	conflicts   []Conflict
 	quarantined []HubQuarantined
 	quarList    *widget.List
 	log         []string
@@ -115,7 +115,7 @@ func newSyncScreen(u *UI) *syncScreen {
 	)
 	s.content = container.NewBorder(top, nil, nil, nil, s.tabs)
 	s.showStatus(u.hubStatus)
-	if u.hub != nil {
+	if u.engine != nil {
 		s.refresh()
 	}
 	return s
@@ -150,28 +150,31 @@ func (s *syncScreen) showStatus(st HubStatus) {
 	}
 	s.details.SetText(strings.Join(parts, "  "))
 	s.icon.SetResource(s.u.stateIcon(st))
-	if s.u.hub == nil || st.State == HubNotSetUp || s.running {
+	if s.u.engine == nil || st.State == HubNotSetUp || s.running {
 		s.syncBtn.Disable()
 	} else {
 		s.syncBtn.Enable()
 	}
-	if st.State == HubNotSetUp && s.u.hub != nil && s.u.statusKnown {
+	if st.State == HubNotSetUp && s.u.engine != nil && s.u.statusKnown {
 		s.tabs.Select(s.hubsTab)
 	}
 }
 
 // refresh reads the conflicts, the quarantine, the hubs and the log again.
 func (s *syncScreen) refresh() {
-	if s.u.hub == nil {
+	if s.u.engine == nil {
 		s.showRemotes(nil, nil)
 		return
 	}
 	s.u.refreshStatus()
 	s.u.background(func(ctx context.Context) func() {
-		conflicts, cerr := s.u.hub.Conflicts(ctx)
-		quarantined, _ := s.u.hub.Quarantined(ctx)
-		remotes, rerr := s.u.hub.Remotes()
-		log := s.u.hub.Log()
+		conflicts, cerr := s.u.engine.Conflicts(ctx)
+		quarantined, _ := s.u.engine.Quarantined(ctx)
+		remotes, rerr := s.u.engine.Remotes()
+		var log []string
+		for _, l := range s.u.engine.Log() {
+			log = append(log, l.Text())
+		}
 		return func() {
 			s.conflicts = conflicts
 			if cerr == nil && s.u.openConflicts != len(conflicts) {
@@ -193,10 +196,10 @@ func (s *syncScreen) refresh() {
 	})
 }
 
-func (s *syncScreen) showRemotes(remotes []HubRemote, err error) {
+func (s *syncScreen) showRemotes(remotes []Remote, err error) {
 	objs := []fyne.CanvasObject{subheading(lang.X("sync.hubs.title", "Hubs this computer syncs with"))}
 	switch {
-	case s.u.hub == nil:
+	case s.u.engine == nil:
 		objs = append(objs, paragraph(lang.X("sync.hubs.unavailable", "This copy of Vademecum cannot sync: your practices stay on this computer. Ask your coordinator for a version with sync.")))
 	case err != nil:
 		objs = append(objs, paragraph(err.Error()))
@@ -267,7 +270,7 @@ func (s *syncScreen) showConflicts(err error) {
 	s.conflictBox.Refresh()
 }
 
-func (s *syncScreen) conflictCard(c HubConflict) fyne.CanvasObject {
+func (s *syncScreen) conflictCard(c Conflict) fyne.CanvasObject {
 	title := c.Title
 	if title == "" {
 		title = c.RecordID
@@ -340,9 +343,9 @@ func (s *syncScreen) conflictCard(c HubConflict) fyne.CanvasObject {
 }
 
 // resolve keeps one side of a conflict and shows the store's new state.
-func (s *syncScreen) resolve(c HubConflict, keep string) {
+func (s *syncScreen) resolve(c Conflict, keep string) {
 	s.u.background(func(ctx context.Context) func() {
-		err := s.u.hub.Resolve(ctx, c.ID, keep)
+		err := s.u.engine.Resolve(ctx, c.ID, keep)
 		return func() {
 			if err != nil {
 				s.u.showError(lang.X("sync.conflict.failed", "The choice could not be saved."), err)
@@ -356,7 +359,7 @@ func (s *syncScreen) resolve(c HubConflict, keep string) {
 
 // syncNow runs one sync round in the background, showing its progress.
 func (s *syncScreen) syncNow() {
-	if s.u.hub == nil || s.running {
+	if s.u.engine == nil || s.running {
 		return
 	}
 	s.running = true
@@ -368,7 +371,7 @@ func (s *syncScreen) syncNow() {
 	s.u.setHubStatus(HubStatus{State: HubSyncing, LastSync: s.u.hubStatus.LastSync, Pending: s.u.hubStatus.Pending, Remote: s.u.hubStatus.Remote})
 	started := time.Now()
 	s.u.background(func(ctx context.Context) func() {
-		res, err := s.u.hub.SyncNow(ctx, func(stage string, done, total int) {
+		res, err := s.u.engine.SyncNow(ctx, func(stage string, done, total int) {
 			s.u.onUI(func() {
 				text := stageText(stage)
 				if total > 0 {
@@ -388,7 +391,7 @@ func (s *syncScreen) syncNow() {
 			s.syncBtn.Enable()
 			if err != nil {
 				s.result.SetText(lang.X("sync.result.failed", "The sync did not finish. {{.Error}}", map[string]any{"Error": syncErrorText(err)}))
-				if errors.Is(err, vsync.ErrMassDeletion) {
+				if errors.Is(err, synccode.ErrMassDeletion) {
 					defer s.askMassDeletion()
 				}
 			} else {
@@ -441,7 +444,7 @@ func (s *syncScreen) askMassDeletion() {
 		lang.X("sync.mass_deletion.keep", "Keep them for now"),
 		lang.X("sync.mass_deletion.allow", "Delete them and sync"),
 		func() {
-			s.u.hub.AllowMassDeletion()
+			s.u.engine.AllowMassDeletion()
 			s.syncNow()
 		})
 }
@@ -484,7 +487,7 @@ func (u *UI) hubForm() fyne.CanvasObject {
 	}
 	var add *widget.Button
 	add = widget.NewButtonWithIcon(lang.X("hub.form.add", "Connect"), theme.ConfirmIcon(), func() {
-		if u.hub == nil {
+		if u.engine == nil {
 			show(lang.X("sync.hubs.unavailable", "This copy of Vademecum cannot sync: your practices stay on this computer. Ask your coordinator for a version with sync."))
 			return
 		}
@@ -499,7 +502,7 @@ func (u *UI) hubForm() fyne.CanvasObject {
 		add.Disable()
 		show("")
 		u.background(func(ctx context.Context) func() {
-			err := u.hub.AddRemote(n, a, t)
+			tokenMoved, err := u.engine.AddRemote(n, a, t)
 			return func() {
 				add.Enable()
 				if err != nil {
@@ -509,7 +512,7 @@ func (u *UI) hubForm() fyne.CanvasObject {
 				address.SetText("")
 				token.SetText("")
 				// A token pasted into the address was taken out of it: say so once.
-				if _, tok := vsync.SplitURLToken(a, t != ""); tok != "" {
+				if tokenMoved {
 					moved.SetText(lang.X("hub.form.token_moved", "The token in the address was taken out of it and kept in this computer's keyring, like the access token."))
 					moved.Show()
 					box.Refresh()

@@ -4,18 +4,17 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2/lang"
 
 	"vademecum/data"
+	"vademecum/internal/synccode"
 	"vademecum/internal/words"
-	vsync "vademecum/sync"
 )
 
 // The sync engine words its errors and its log in English for the CLI and the
 // logs; the app says the same in the person's language, from the kind of each
-// error (sync's typed errors) and the shape of each log line.
+// error (internal/synccode's kinds) and the shape of each log line.
 
 // syncErrorText says in plain words, in the interface language, why a sync or
 // the set-up of a hub did not work, and what to do.
@@ -23,23 +22,23 @@ func syncErrorText(err error) string {
 	switch {
 	case err == nil:
 		return ""
-	case errors.Is(err, vsync.ErrUnreachable):
+	case errors.Is(err, synccode.ErrUnreachable):
 		return lang.X("sync.error.unreachable", "The hub cannot be reached (no network, or the folder or USB stick is not there). You are working offline: nothing was lost, and your changes are sent next time.")
-	case errors.Is(err, vsync.ErrAuth):
+	case errors.Is(err, synccode.ErrAuth):
 		return lang.X("sync.error.auth", "The hub did not let this computer in: the access token or key is wrong or has expired. Ask your coordinator for a new one.")
-	case errors.Is(err, vsync.ErrHostKey):
+	case errors.Is(err, synccode.ErrHostKey):
 		return lang.X("sync.error.host_key", "The hub's identity could not be confirmed, so nothing was sent. Ask your coordinator before you sync again.")
-	case errors.Is(err, vsync.ErrNewerHub):
+	case errors.Is(err, synccode.ErrNewerHub):
 		return lang.X("sync.error.newer_hub", "This hub was set up by a newer version of Vademecum. Update the app to sync with it: nothing was lost, and your changes are sent once it is updated.")
-	case errors.Is(err, vsync.ErrNotHub):
+	case errors.Is(err, synccode.ErrNotHub):
 		return lang.X("sync.error.not_hub", "This address or folder is not a Vademecum hub. Check the address, or choose an empty folder to start a new hub there.")
-	case errors.Is(err, vsync.ErrDiskFull):
+	case errors.Is(err, synccode.ErrDiskFull):
 		return lang.X("sync.error.disk_full", "The disk is full. Free some space and sync again: nothing was lost.")
-	case errors.Is(err, vsync.ErrHubBusy):
+	case errors.Is(err, synccode.ErrHubBusy):
 		return lang.X("sync.error.busy", "Partners were sending changes to the hub at the same time. Sync again in a few minutes.")
-	case errors.Is(err, vsync.ErrNoRemote):
+	case errors.Is(err, synccode.ErrNoRemote):
 		return lang.X("sync.error.no_hub", "No hub is set up yet. Add one under Sync → Hubs.")
-	case errors.Is(err, vsync.ErrMassDeletion):
+	case errors.Is(err, synccode.ErrMassDeletion):
 		return lang.X("sync.error.mass_deletion", "The hub would delete many shared practices here at once, so nothing was changed. If your partners really removed them, allow it on the Sync screen.")
 	}
 	return lang.X("sync.error.other", "Something unexpected stopped the sync. Your practices are safe on this computer. The sync log has the details for your coordinator.")
@@ -57,27 +56,19 @@ func refusalText(reason string) string {
 
 // hubFormErrorText words why a hub could not be added.
 func hubFormErrorText(err error) string {
-	var he *vsync.HubError
+	var he *synccode.HubError
 	if errors.As(err, &he) {
 		return syncErrorText(err)
 	}
 	return lang.X("hub.form.error", "This hub could not be added: check the name (letters and digits) and the address. A token is only for web (https://) addresses.")
 }
 
-// logEntry is one line of the sync log as the engine wrote it: kept with its
-// parts, so that it is worded in the language shown when it is read.
-type logEntry struct {
-	at     time.Time
-	format string
-	args   []any
-}
-
-// text words a log line in the interface language. Lines the app does not know
-// yet keep the engine's English, marked as a technical note.
-func (l logEntry) text() string {
+// Text words a log line in the interface language. Lines the app does not
+// know yet keep the engine's English, marked as a technical note.
+func (l LogLine) Text() string {
 	arg := func(i int) any {
-		if i < len(l.args) {
-			return l.args[i]
+		if i < len(l.Args) {
+			return l.Args[i]
 		}
 		return ""
 	}
@@ -87,11 +78,11 @@ func (l logEntry) text() string {
 	}
 	str := func(i int) string { return fmt.Sprint(arg(i)) }
 	var line string
-	switch l.format {
-	case logSynced:
+	switch l.Format {
+	case LogSynced:
 		line = lang.X("sync.log.synced", "Sync finished: {{.Received}} received, {{.Sent}} sent, {{.Conflicts}} conflicts, {{.Quarantined}} set aside.",
 			map[string]any{"Received": formatNumber(num(0)), "Sent": formatNumber(num(1)), "Conflicts": formatNumber(num(2)), "Quarantined": formatNumber(num(3))})
-	case logStopped:
+	case LogStopped:
 		err, _ := arg(0).(error)
 		line = lang.X("sync.log.stopped", "Sync stopped: {{.Reason}}", map[string]any{"Reason": syncErrorText(err)})
 	case "sync with %s: %v":
@@ -111,13 +102,7 @@ func (l logEntry) text() string {
 	case "record %s not shared yet: %v", "record %s cannot be read, not shared: %v", "record %s not shared: cannot sign it: %v":
 		line = lang.X("sync.log.not_shared", "A practice or comment was not sent this time ({{.ID}}); it is sent when the problem is solved.", map[string]any{"ID": str(0)})
 	default:
-		line = lang.X("sync.log.technical", "Technical note: {{.Text}}", map[string]any{"Text": fmt.Sprintf(l.format, l.args...)})
+		line = lang.X("sync.log.technical", "Technical note: {{.Text}}", map[string]any{"Text": fmt.Sprintf(l.Format, l.Args...)})
 	}
-	return l.at.Local().Format("15:04:05") + "  " + strings.TrimSpace(line)
+	return l.At.Local().Format("15:04:05") + "  " + strings.TrimSpace(line)
 }
-
-// The log lines EngineHub writes itself.
-const (
-	logSynced  = "sync: %d received, %d sent, %d conflicts, %d set aside"
-	logStopped = "sync stopped: %v"
-)

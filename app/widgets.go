@@ -175,7 +175,7 @@ func hint(text string) *widget.Label {
 }
 
 // remoteRow shows a configured hub: its name and address on one line.
-func remoteRow(r HubRemote) fyne.CanvasObject {
+func remoteRow(r Remote) fyne.CanvasObject {
 	name := widget.NewLabel(r.Name)
 	name.TextStyle.Bold = true
 	addr := widget.NewLabel(r.URL)

@@ -14,53 +14,43 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 	"golang.org/x/crypto/ssh/knownhosts"
+
+	"vademecum/internal/synccode"
 )
 
-// Kinds of hub errors, for errors.Is: the scheduler goes offline on
-// ErrUnreachable, the UI can point at the remote's settings on the others.
+// Kinds of hub errors, for errors.Is (internal/synccode's, so that the front
+// ends word them without importing sync): the scheduler goes offline on
+// ErrUnreachable, the front ends point at the remote's settings on the others.
 var (
-	ErrUnreachable = errors.New("hub unreachable")
-	ErrAuth        = errors.New("hub refused the credentials")
-	ErrHostKey     = errors.New("hub SSH host key not trusted")
-	ErrNotHub      = errors.New("not a vademecum hub")
-	ErrDiskFull    = errors.New("disk full")
-	ErrHubBusy     = errors.New("hub kept changing")
-	ErrNoRemote    = errors.New("no hub set up")
+	ErrUnreachable = synccode.ErrUnreachable
+	ErrAuth        = synccode.ErrAuth
+	ErrHostKey     = synccode.ErrHostKey
+	ErrNotHub      = synccode.ErrNotHub
+	ErrDiskFull    = synccode.ErrDiskFull
+	ErrHubBusy     = synccode.ErrHubBusy
+	ErrNoRemote    = synccode.ErrNoRemote
 	// ErrNotConnected: a hub folder this installation synced with before is
-	// missing (a USB stick not plugged in, a share not mounted). Nothing is
-	// created in its place; it also counts as ErrUnreachable (offline).
-	ErrNotConnected = errors.New("hub folder not connected")
+	// missing; it also counts as ErrUnreachable (offline).
+	ErrNotConnected = synccode.ErrNotConnected
 	// ErrMassDeletion: the hub would delete more than half of the shared records
 	// here (and more than 20). Nothing was changed; Engine.AllowMassDeletion
 	// lets the next sync go ahead once the user confirms.
-	ErrMassDeletion = errors.New("mass deletion")
-	// ErrNewerHub: the hub was written by a newer version of Vademecum (a hub
-	// format this build does not know). Nothing was synced; it also counts as
-	// ErrNotHub.
-	ErrNewerHub = errors.New("hub of a newer format")
+	ErrMassDeletion = synccode.ErrMassDeletion
+	// ErrNewerHub: the hub was written by a newer version of Vademecum; it
+	// also counts as ErrNotHub.
+	ErrNewerHub = synccode.ErrNewerHub
 )
 
 // HubError is an error worded for the person at the keyboard: one sentence that
 // says what happened and what to do. It never carries a token.
-type HubError struct {
-	Kind  error
-	msg   string
-	cause error
-}
+type HubError = synccode.HubError
 
 // ErrTokenNeeded is the cause of an ErrAuth from a hub that asks for a token
 // when none is set (errors.Is): front ends say how to give one.
-var ErrTokenNeeded = errors.New("the hub asks for a token")
-
-func (e *HubError) Error() string { return e.msg }
-func (e *HubError) Is(target error) bool {
-	return target == e.Kind || (e.Kind == ErrNotConnected && target == ErrUnreachable) ||
-		(e.Kind == ErrNewerHub && target == ErrNotHub)
-}
-func (e *HubError) Unwrap() error { return e.cause }
+var ErrTokenNeeded = synccode.ErrTokenNeeded
 
 func hubErr(kind, cause error, format string, args ...any) *HubError {
-	return &HubError{Kind: kind, msg: fmt.Sprintf(format, args...), cause: cause}
+	return synccode.New(kind, cause, fmt.Sprintf(format, args...))
 }
 
 func unreachable(hub string, cause error) error {

@@ -2,14 +2,6 @@ package sync
 
 import "testing"
 
-// TestExplainReadsEveryReasonBack: every reason the sync words is read back
-// as its code with its values, by that code alone, so front ends can word it.
-func TestExplainReadsEveryReasonBack(t *testing.T) {
-	for _, p := range reasons.ReadBackProblems() {
-		t.Error(p)
-	}
-}
-
 // TestExplainLeavesOtherReasons: a reason the sync did not word (a signature
 // check's, a decoding error) has no code, whatever a hub put in it.
 func TestExplainLeavesOtherReasons(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	gosync "sync"
 	"time"
 )
 
@@ -122,15 +123,32 @@ func spreadWait(d time.Duration, u float64) time.Duration {
 // Run syncs every `every` (15 minutes when 0) while a hub answers, within
 // startSpread of the start, and whenever Kick is called; while offline it
 // waits twice as long each time, up to an hour. Each wait is spread by
-// ±waitSpread. notify is called, from this goroutine, on each change of state
-// (the UI wraps it in fyne.Do). Run returns when ctx ends.
+// ±waitSpread. notify, when not nil, is called on each change of state (not
+// of progress) of any sync while Run runs, from the goroutine of that sync
+// (the app passes it on through fyne.Do). Run returns when ctx ends.
 func (e *Engine) Run(ctx context.Context, every time.Duration, notify func(Status)) {
 	if every <= 0 {
 		every = 15 * time.Minute
 	}
+	// notify hears of changes of state, not of progress: progress is
+	// reported inside the import's transaction, where Status could not read
+	// the database.
+	var notified struct {
+		gosync.Mutex
+		last Status
+		any  bool
+	}
 	e.stMu.Lock()
-	e.notify = func(Status) {
-		if notify != nil {
+	e.notify = func(st Status) {
+		if notify == nil {
+			return
+		}
+		st.Progress = Progress{}
+		notified.Lock()
+		same := notified.any && st == notified.last
+		notified.last, notified.any = st, true
+		notified.Unlock()
+		if !same {
 			notify(e.Status(ctx))
 		}
 	}

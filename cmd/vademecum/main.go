@@ -17,6 +17,7 @@ import (
 
 	"vademecum/app"
 	"vademecum/assets"
+	"vademecum/cmd/vademecum/engine"
 	"vademecum/data"
 )
 
@@ -53,7 +54,7 @@ func main() {
 			a.Quit()
 			return nil
 		}
-		app.StartupProblem(a, dir, err, restart).ShowAndRun()
+		app.StartupProblem(a, dir, err, engine.Rebuild, restart).ShowAndRun()
 		if restarted {
 			os.Exit(0)
 		}
@@ -61,26 +62,25 @@ func main() {
 	}
 	defer store.Close()
 
-	// The sync engine runs beside the window: right after start, every 15 minutes
-	// while a hub answers, backing off while offline. Without it (it could not be
-	// opened) the app works on, local only, and says so on the sync screen.
-	ctx, stop := context.WithCancel(context.Background())
-	var engine *app.EngineHub
-	openHub := func() (app.Hub, error) {
-		eh, err := app.OpenEngineHub(store)
+	// The sync engine runs beside the window (the app starts its schedule:
+	// right after start, every 15 minutes while a hub answers, backing off
+	// while offline). Without it (it could not be opened) the app works on,
+	// local only, and says so on the sync screen.
+	var eng *engine.Engine
+	openEngine := func() (app.Engine, error) {
+		e, err := engine.Open(store, 15*time.Minute)
 		if err != nil {
 			return nil, err
 		}
-		engine = eh
-		go eh.Engine().Run(ctx, 15*time.Minute, nil)
-		return eh, nil
+		eng = e
+		return e, nil
 	}
-	opts := app.Options{Store: store, OpenHub: openHub}
+	opts := app.Options{Store: store, OpenEngine: openEngine}
 	if store.Initialised() {
-		if h, err := openHub(); err != nil {
+		if e, err := openEngine(); err != nil {
 			fmt.Fprintf(os.Stderr, "vademecum: sync is not available: %v\n", err)
 		} else {
-			opts.Hub = h
+			opts.Engine = e
 		}
 	}
 	ui := app.New(a, opts)
@@ -91,10 +91,9 @@ func main() {
 	// system once the first screen is up.
 	time.AfterFunc(10*time.Second, debug.FreeOSMemory)
 	ui.Window().ShowAndRun()
-	stop()
 	ui.Close()
-	if engine != nil {
-		engine.Close()
+	if eng != nil {
+		eng.Close()
 	}
 }
 

@@ -3,64 +3,64 @@ package words
 import (
 	"vademecum/data"
 	"vademecum/data/trust"
-	vsync "vademecum/sync"
+	"vademecum/internal/synccode"
 )
 
-// Refusal words why the sync set a file of the hub aside (sync.Explain's
+// Refusal words why the sync set a file of the hub aside (synccode.Explain's
 // codes), its values made printable: they come from the hub. ok is false for a
 // reason without a code, which keeps its English (technical) text.
 func (w *Words) Refusal(reason string) (text string, ok bool) {
-	code, values := vsync.Explain(reason)
+	code, values := synccode.Explain(reason)
 	if code == "" {
 		return w.signatureRefusal(reason)
 	}
 	a := printableValues(values)
 	switch code {
-	case vsync.ReasonUnreadable:
+	case synccode.ReasonUnreadable:
 		return w.X("sync.reason.unreadable", "The file could not be read from the hub."), true
-	case vsync.ReasonTooLarge:
+	case synccode.ReasonTooLarge:
 		return w.X("sync.reason.too_large", "The file is too big ({{.Size}} KB; at most {{.Max}} KB are accepted).", a), true
-	case vsync.ReasonNotText:
+	case synccode.ReasonNotText:
 		return w.X("sync.reason.not_text", "The file is not readable text."), true
-	case vsync.ReasonIDMismatch:
+	case synccode.ReasonIDMismatch:
 		return w.X("sync.reason.id_mismatch", "The record in the file does not match the file's name ({{.ID}}).", a), true
-	case vsync.ReasonWrongFolder:
+	case synccode.ReasonWrongFolder:
 		return w.X("sync.reason.wrong_folder", "A record of the wrong kind ({{.Type}}) in the folder for {{.Folder}}.", a), true
-	case vsync.ReasonToolkit:
+	case synccode.ReasonToolkit:
 		return w.X("sync.reason.toolkit", "Toolkit content comes with the app, never from a hub."), true
-	case vsync.ReasonWrongMonth:
+	case synccode.ReasonWrongMonth:
 		return w.X("sync.reason.wrong_month", "The record was written in {{.Created}} but is filed under {{.Folder}}.", a), true
-	case vsync.ReasonRemoved:
+	case synccode.ReasonRemoved:
 		return w.X("sync.reason.removed", "Someone deleted the file from the hub by hand: it was kept here and sent back to the hub."), true
-	case vsync.ReasonOlder:
+	case synccode.ReasonOlder:
 		return w.X("sync.reason.older", "An older version (version {{.Version}}, of {{.Updated}}) than the one on this computer (version {{.Held}}): left aside.", a), true
-	case vsync.ReasonOlderThan:
+	case synccode.ReasonOlderThan:
 		return w.X("sync.reason.older_than", "An older version (version {{.Version}}, of {{.Updated}}) than the one on this computer (version {{.Held}}, of {{.HeldUpdated}}): left aside.", a), true
-	case vsync.ReasonIDTaken:
+	case synccode.ReasonIDTaken:
 		return w.X("sync.reason.id_taken", "Another file ({{.Path}}) already uses the record number {{.ID}}.", a), true
-	case vsync.ReasonLocalUnreadable:
+	case synccode.ReasonLocalUnreadable:
 		return w.X("sync.reason.local_unreadable", "The copy of {{.ID}} on this computer cannot be read, so it was not replaced.", a), true
-	case vsync.ReasonSymlink:
+	case synccode.ReasonSymlink:
 		return w.X("sync.reason.symlink", "A shortcut (symbolic link), not a record."), true
-	case vsync.ReasonGitlink:
+	case synccode.ReasonGitlink:
 		return w.X("sync.reason.gitlink", "A link to another repository, not a record."), true
-	case vsync.ReasonOddMode:
+	case synccode.ReasonOddMode:
 		return w.X("sync.reason.odd_mode", "A file of an unknown kind, not a record."), true
-	case vsync.ReasonAttachmentName:
+	case synccode.ReasonAttachmentName:
 		return w.X("sync.reason.attachment_name", "An attachment with a wrong name."), true
-	case vsync.ReasonAttachmentUnlisted:
+	case synccode.ReasonAttachmentUnlisted:
 		return w.X("sync.reason.attachment_unlisted", "An attachment that no practice lists."), true
-	case vsync.ReasonAttachmentList:
+	case synccode.ReasonAttachmentList:
 		return w.X("sync.reason.attachment_list", "A practice that lists files the app would not attach (a name, size or kind out of bounds)."), true
-	case vsync.ReasonAttachmentContent:
+	case synccode.ReasonAttachmentContent:
 		return w.X("sync.reason.attachment_content", "An attachment whose content is not the file the practice lists."), true
-	case vsync.ReasonOutsideFolders:
+	case synccode.ReasonOutsideFolders:
 		return w.X("sync.reason.outside_folders", "A file outside the hub's folders."), true
-	case vsync.ReasonNeedsMonth:
+	case synccode.ReasonNeedsMonth:
 		return w.X("sync.reason.needs_month", "A file in {{.Folder}} that is not in a year and month folder.", a), true
-	case vsync.ReasonNoSubfolders:
+	case synccode.ReasonNoSubfolders:
 		return w.X("sync.reason.no_subfolders", "A folder inside {{.Folder}}, where only files belong.", a), true
-	case vsync.ReasonFileName:
+	case synccode.ReasonFileName:
 		return w.X("sync.reason.file_name", "A file whose name is not a record's."), true
 	}
 	return "", false

@@ -102,7 +102,7 @@ func TestEveryReasonCodeWorded(t *testing.T) {
 			return true
 		})
 	}
-	for pkg, file := range map[string]string{"vsync": "../../sync/reasons.go", "trust": "../../data/trust/reasons.go",
+	for pkg, file := range map[string]string{"synccode": "../synccode/reasons.go", "trust": "../../data/trust/reasons.go",
 		"export": "../../export/problems.go", "data": "../../data/problems.go"} {
 		f, err := parser.ParseFile(fset, file, nil, 0)
 		if err != nil {
