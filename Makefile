@@ -37,7 +37,7 @@ deps-test:
 	@scripts/ensure-packages $(BUILD_PKGS) $(TEST_PKGS)
 
 vet:
-	CGO_ENABLED=0 $(GO) vet -tags ci ./data/... ./export/... ./sync/... ./app/... ./assets/... ./selfcheck/... ./internal/... ./cmd/vademecum-cli/...
+	CGO_ENABLED=0 $(GO) vet -tags ci ./data/... ./export/... ./sync/... ./app/... ./assets/... ./selfcheck/... ./internal/... ./cmd/vademecum-cli/... ./cmd/vademecum/engine/
 	# The Windows-only files (locks, Credential Manager, paths) and the wine tests.
 	CGO_ENABLED=0 GOOS=windows $(GO) vet ./data/... ./export/... ./sync/... ./selfcheck/... ./internal/... ./cmd/vademecum-cli/...
 	CGO_ENABLED=0 $(GO) vet -tags wine ./scripts/windows/winetest/
@@ -48,7 +48,7 @@ vet:
 # The whole suite. data, sync, app and the CLI run without a display or GL
 # (Fyne's headless driver through -tags ci); the desktop binary is built to prove it links.
 test: deps-test vet
-	CGO_ENABLED=0 $(GO) test -tags ci -count=1 -timeout 30m ./data/... ./export/... ./sync/... ./app/... ./assets/... ./selfcheck/... ./internal/... ./cmd/vademecum-cli/...
+	CGO_ENABLED=0 $(GO) test -tags ci -count=1 -timeout 30m ./data/... ./export/... ./sync/... ./app/... ./assets/... ./selfcheck/... ./internal/... ./cmd/vademecum-cli/... ./cmd/vademecum/engine/
 	$(GO) build -o $(BIN)/vademecum ./cmd/vademecum
 
 # Every main screen of the app rendered to PNG by Fyne's software renderer
