@@ -15,8 +15,13 @@ var ErrDamaged = errors.New("the database is damaged")
 // that does not exist: the front ends say how to set one up.
 const ErrNoDataDir = "data.no_data_dir"
 
+// ErrNotWritable is the code (values Dir, Cause) of a data directory this
+// user cannot write in.
+const ErrNotWritable = "data.not_writable"
+
 var errs = reason.NewSet(map[string]reason.Format{
-	ErrNoDataDir: reason.F("data directory %s does not exist", "Dir"),
+	ErrNoDataDir:   reason.F("data directory %s does not exist", "Dir"),
+	ErrNotWritable: reason.F("data directory %s is not writable: %s (check its permissions)", "Dir", "Cause"),
 })
 
 // ErrNoIdentity is the error of an installation that has no organisation

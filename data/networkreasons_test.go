@@ -13,3 +13,12 @@ func TestNetworkReasonsReadBack(t *testing.T) {
 		t.Errorf("not an editor: %q %v", code, v)
 	}
 }
+
+// TestErrorCodesReadBack: the codes of data's errors (a data directory
+// missing or not writable) are read back with their values, so that each
+// front end words them with its own way out.
+func TestErrorCodesReadBack(t *testing.T) {
+	for _, p := range errs.ReadBackProblems() {
+		t.Error(p)
+	}
+}

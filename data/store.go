@@ -88,7 +88,7 @@ func Open(dir string) (*Store, error) {
 func checkWritable(dir string) error {
 	f, err := os.CreateTemp(dir, ".write-check-*")
 	if err != nil {
-		return fmt.Errorf("data directory %s is not writable: %s (check its permissions or pass another --data)", dir, rootCause(err))
+		return errs.Error(ErrNotWritable, dir, rootCause(err))
 	}
 	name := f.Name()
 	f.Close()

@@ -196,7 +196,7 @@ func (e *Engine) AddRemote(name, url string, auth Auth) error {
 	}
 	if auth.SSHKey != "" {
 		if kind != hubSSH {
-			return fmt.Errorf("--ssh-key is only for ssh:// or user@host:path hubs, not %s", redact(url))
+			return errs.Error(ErrSSHKeyNotSSH, redact(url))
 		}
 		abs, err := filepath.Abs(auth.SSHKey)
 		if err != nil {

@@ -49,6 +49,11 @@ type HubError = synccode.HubError
 // when none is set (errors.Is): front ends say how to give one.
 var ErrTokenNeeded = synccode.ErrTokenNeeded
 
+// ErrNoSSHKey is the cause of an ErrAuth from an SSH hub when there is
+// neither an SSH agent nor a key file (errors.Is): front ends say how to give
+// one.
+var ErrNoSSHKey = synccode.ErrNoSSHKey
+
 func hubErr(kind, cause error, format string, args ...any) *HubError {
 	return synccode.New(kind, cause, fmt.Sprintf(format, args...))
 }
@@ -137,7 +142,7 @@ func explain(err error, h *hub) error {
 	case h.kind == hubSSH && strings.Contains(msg, "unable to authenticate"):
 		return hubErr(ErrAuth, err, "the hub refused the SSH key for %s: check that its public key is registered on the hub", where)
 	case h.kind == hubSSH && strings.Contains(msg, "SSH agent"):
-		return hubErr(ErrAuth, err, "no SSH key for %s: start an SSH agent with your key, or give the key file with --ssh-key", where)
+		return hubErr(ErrAuth, errors.Join(ErrNoSSHKey, err), "no SSH key for %s: start an SSH agent with your key", where)
 	case errors.Is(err, transport.ErrAuthenticationRequired), errors.Is(err, transport.ErrAuthorizationFailed),
 		errors.As(err, &herr) && (herr.StatusCode() == 401 || herr.StatusCode() == 403):
 		if h.token == "" {

@@ -35,3 +35,11 @@ func TestHubPathErrorsHaveCodes(t *testing.T) {
 		}
 	}
 }
+
+// TestErrorCodesReadBack: the codes of the sync's errors are read back with
+// their values, so that each front end words them with its own way out.
+func TestErrorCodesReadBack(t *testing.T) {
+	for _, p := range errs.ReadBackProblems() {
+		t.Error(p)
+	}
+}

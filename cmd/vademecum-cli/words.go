@@ -265,6 +265,10 @@ func (t tr) wayOut(err error) (said, bool) {
 		return t.X("cli.error.join_hub_configured", "the hub of this invitation is configured here already, as \"{{.Hub}}\": nothing was changed (run 'vademecum-cli sync')", words.Args{"Hub": ie.Hub}), true
 	case errors.As(err, &ie) && ie.Kind == invite.NoHub:
 		return t.X("cli.error.invite_no_hub", "no hub is configured here: add one first ('vademecum-cli remote add'), the invitation hands it over"), true
+	case errors.As(err, &ie):
+		return t.inviteWayOut(ie)
+	case errors.Is(err, vsync.ErrNoSSHKey):
+		return t.X("cli.error.no_ssh_key", "{{.Detail}}, or give the key file with --ssh-key", words.Args{"Detail": oneLine(err)}), true
 	case !errors.As(err, &re):
 		return "", false
 	}
@@ -291,8 +295,38 @@ func (t tr) wayOut(err error) (said, bool) {
 		return t.X("cli.error.no_such_hub", "no hub is named \"{{.Name}}\" (see 'vademecum-cli remote list')", a), true
 	case vsync.ErrNoSuchConflict:
 		return t.X("cli.error.no_such_conflict", "no conflict has the id {{.ID}} (see 'vademecum-cli conflicts')", a), true
+	case vsync.ErrSSHKeyNotSSH:
+		return t.X("cli.error.ssh_key_not_ssh", "--ssh-key is only for ssh:// or user@host:path hubs, not {{.URL}}", a), true
+	case data.ErrNotWritable:
+		return t.X("cli.error.not_writable", "data directory {{.Dir}} is not writable: {{.Cause}} (check its permissions or pass another --data)", a), true
 	case vsync.ErrOrgUnknown:
 		return t.X("cli.error.org_unknown", "the database was moved aside to {{.MovedTo}}, but which organisation this installation belongs to is written nowhere else: run 'vademecum-cli init' with your organisation's id, then 'vademecum-cli rebuild' again", a), true
+	}
+	return "", false
+}
+
+// inviteWayOut words the invitation problems whose way out is a flag of the
+// CLI (join's --signer and --user, invite create's --org and --remote, the
+// passphrase's variable): sync/invite does not name them.
+func (t tr) inviteWayOut(e *invite.Error) (said, bool) {
+	who := e.Org
+	if e.OrgName != "" {
+		who = e.OrgName + " (" + e.Org + ")"
+	}
+	a := words.Args{"Who": who, "Org": e.Org, "Fingerprint": e.Fingerprint}
+	switch e.Kind {
+	case invite.NeedsPassphrase:
+		return t.X("cli.error.invite_needs_passphrase", "this invitation is protected by a passphrase: type the one your coordinator gave you by phone (scripts: VADEMECUM_INVITE_PASSPHRASE)"), true
+	case invite.UnknownSigner:
+		return t.X("cli.error.invite_unknown_signer", "this invitation says it is from {{.Who}}, signed with the key {{.Fingerprint}}, which is not known here: compare that fingerprint by phone with {{.Org}}, then run join again with --signer followed by the fingerprint", a), true
+	case invite.ManyHubs:
+		return t.X("cli.error.invite_many_hubs", "several hubs are configured here: say which one with --remote NAME"), true
+	case invite.NotOwnOrg:
+		return t.X("cli.error.invite_not_own_org", "--org must be your own organisation ({{.Org}}): a laptop invites new laptops of its own organisation only", a), true
+	case invite.UserRequired:
+		return t.X("cli.error.invite_user_required", "a new laptop needs the name of the person using it: add --user NAME"), true
+	case invite.SameOrg:
+		return t.X("cli.error.invite_same_org", "this invitation is for another organisation joining the hub, and this installation belongs to {{.Who}}: a new laptop of {{.Org}} needs an invitation made with --org {{.Org}}", a), true
 	}
 	return "", false
 }

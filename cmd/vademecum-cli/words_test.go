@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"vademecum/internal/words"
+	"vademecum/sync/invite"
 )
 
 // catalogueCalls take a catalogue key and its English text (see tr).
@@ -301,5 +302,31 @@ func TestEveryFindingWorded(t *testing.T) {
 	}
 	if n < 40 {
 		t.Errorf("only %d codes found in sync/doctor.go", n)
+	}
+}
+
+// TestCLINamesItsOwnWayOut: the flags and variables that the layers below no
+// longer name (sync/invite, sync, data) are the CLI's own words, in English
+// as the layers used to print them and in the person's language.
+func TestCLINamesItsOwnWayOut(t *testing.T) {
+	en, it := tr{words.In("en")}, tr{words.In("it")}
+	cases := map[error]string{
+		&invite.Error{Kind: invite.NeedsPassphrase}:                                                                "this invitation is protected by a passphrase: type the one your coordinator gave you by phone (scripts: VADEMECUM_INVITE_PASSPHRASE)",
+		&invite.Error{Kind: invite.UnknownSigner, Org: "shelter-it", OrgName: "Shelter", Fingerprint: "AB12 CD34"}: "this invitation says it is from Shelter (shelter-it), signed with the key AB12 CD34, which is not known here: compare that fingerprint by phone with shelter-it, then run join again with --signer followed by the fingerprint",
+		&invite.Error{Kind: invite.ManyHubs}:                                                                       "several hubs are configured here: say which one with --remote NAME",
+		&invite.Error{Kind: invite.NotOwnOrg, Org: "shelter-it"}:                                                   "--org must be your own organisation (shelter-it): a laptop invites new laptops of its own organisation only",
+		&invite.Error{Kind: invite.UserRequired}:                                                                   "a new laptop needs the name of the person using it: add --user NAME",
+		&invite.Error{Kind: invite.SameOrg, Org: "shelter-it"}:                                                     "this invitation is for another organisation joining the hub, and this installation belongs to shelter-it: a new laptop of shelter-it needs an invitation made with --org shelter-it",
+	}
+	for err, want := range cases {
+		if got := en.errorText(err); string(got) != want {
+			t.Errorf("English: %q\nwant     %q", got, want)
+		}
+		if got := it.errorText(err); !strings.Contains(string(got), "--") && !strings.Contains(string(got), "VADEMECUM_") {
+			t.Errorf("Italian names no way out: %q", got)
+		}
+		if strings.Contains(err.Error(), "--") || strings.Contains(err.Error(), "VADEMECUM_") {
+			t.Errorf("sync/invite names the CLI: %q", err.Error())
+		}
 	}
 }

@@ -132,13 +132,13 @@ func (e *Error) Error() string {
 	case WrongPassphrase:
 		return "wrong passphrase: nothing was changed (ask your coordinator to read the passphrase again)"
 	case NeedsPassphrase:
-		return "this invitation is protected by a passphrase: type the one your coordinator gave you by phone (scripts: VADEMECUM_INVITE_PASSPHRASE)"
+		return "this invitation is protected by a passphrase: type the one your coordinator gave you by phone"
 	case Expired:
 		return fmt.Sprintf("this invitation expired on %s: ask %s for a new one", e.Date, who)
 	case RevokedSigner:
 		return fmt.Sprintf("this invitation is signed with the key %s of %s, which was revoked on %s: it is refused, nothing was changed (ask %s by phone)", e.Fingerprint, who, e.Date, e.Org)
 	case UnknownSigner:
-		return fmt.Sprintf("this invitation says it is from %s, signed with the key %s, which is not known here: compare that fingerprint by phone with %s, then run join again with --signer followed by the fingerprint", who, e.Fingerprint, e.Org)
+		return fmt.Sprintf("this invitation says it is from %s, signed with the key %s, which is not known here: compare that fingerprint by phone with %s before you trust it", who, e.Fingerprint, e.Org)
 	case HubConfigured:
 		return fmt.Sprintf("the hub of this invitation is configured here already, as %q: nothing was changed (sync with it)", e.Hub)
 	case NotSetUp:
@@ -150,13 +150,13 @@ func (e *Error) Error() string {
 	case NoHub:
 		return "no hub is configured here: add one first, the invitation hands it over"
 	case ManyHubs:
-		return "several hubs are configured here: say which one with --remote NAME"
+		return "several hubs are configured here: say which one"
 	case BadExpiry:
 		return "the expiry date must be a day in the future, written 2027-01-31"
 	case ShortPassphrase:
 		return fmt.Sprintf("the passphrase must have at least %d characters", MinPassphrase)
 	case NotOwnOrg:
-		return fmt.Sprintf("--org must be your own organisation (%s): a laptop invites new laptops of its own organisation only", e.Org)
+		return fmt.Sprintf("a laptop invites new laptops of its own organisation (%s) only", e.Org)
 	case NotListed:
 		return fmt.Sprintf("this installation's key is not listed (or is revoked) for %s: invite from a laptop that partners trust", e.Org)
 	case TokenNeedsHTTPS:
@@ -164,9 +164,9 @@ func (e *Error) Error() string {
 	case TooLargeForQR:
 		return "the invitation is too large for a QR code: give the file instead (it was written)"
 	case UserRequired:
-		return "a new laptop needs the name of the person using it: add --user NAME"
+		return "a new laptop needs the name of the person using it"
 	case SameOrg:
-		return fmt.Sprintf("this invitation is for another organisation joining the hub, and this installation belongs to %s: a new laptop of %s needs an invitation made with --org %s", who, e.Org, e.Org)
+		return fmt.Sprintf("this invitation is for another organisation joining the hub, and this installation belongs to %s: a new laptop of %s needs an invitation for a new laptop", who, e.Org)
 	}
 	return "invitation problem"
 }
