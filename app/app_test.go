@@ -57,9 +57,9 @@ func newTestUI(t testing.TB, st *data.Store, hub Engine) *UI {
 	return u
 }
 
-// fakeHub is a sync engine in memory. Resolving a conflict writes the chosen
+// fakeEngine is a sync engine in memory. Resolving a conflict writes the chosen
 // value into the store, as the real engine does.
-type fakeHub struct {
+type fakeEngine struct {
 	mu          sync.Mutex
 	store       *data.Store
 	status      HubStatus
@@ -74,27 +74,27 @@ type fakeHub struct {
 	tokens      map[string]string // by hub name, as AddRemote kept them
 }
 
-func (h *fakeHub) AllowMassDeletion() {
+func (h *fakeEngine) AllowMassDeletion() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.allowed = true
 }
 
 // Run hands the app's callback to the test, and waits for the end.
-func (h *fakeHub) Run(ctx context.Context, changed func(HubStatus)) {
+func (h *fakeEngine) Run(ctx context.Context, changed func(HubStatus)) {
 	if h.changed != nil {
 		h.changed <- changed
 	}
 	<-ctx.Done()
 }
 
-func (h *fakeHub) Status(context.Context) HubStatus {
+func (h *fakeEngine) Status(context.Context) HubStatus {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.status
 }
 
-func (h *fakeHub) SyncNow(ctx context.Context, progress func(string, int, int)) (SyncResult, error) {
+func (h *fakeEngine) SyncNow(ctx context.Context, progress func(string, int, int)) (SyncResult, error) {
 	for i, stage := range []string{"commit", "fetch", "merge", "import", "push"} {
 		progress(stage, i+1, 5)
 	}
@@ -107,13 +107,13 @@ func (h *fakeHub) SyncNow(ctx context.Context, progress func(string, int, int)) 
 	return h.result, h.syncErr
 }
 
-func (h *fakeHub) Conflicts(context.Context) ([]Conflict, error) {
+func (h *fakeEngine) Conflicts(context.Context) ([]Conflict, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return append([]Conflict{}, h.conflicts...), nil
 }
 
-func (h *fakeHub) Resolve(ctx context.Context, id, keep string) error {
+func (h *fakeEngine) Resolve(ctx context.Context, id, keep string) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for i, c := range h.conflicts {
@@ -145,13 +145,13 @@ func (h *fakeHub) Resolve(ctx context.Context, id, keep string) error {
 	return errors.New("no such conflict")
 }
 
-func (h *fakeHub) Quarantined(context.Context) ([]HubQuarantined, error) {
+func (h *fakeEngine) Quarantined(context.Context) ([]HubQuarantined, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return append([]HubQuarantined{}, h.quarantined...), nil
 }
 
-func (h *fakeHub) Remotes() ([]Remote, error) {
+func (h *fakeEngine) Remotes() ([]Remote, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return append([]Remote{}, h.remotes...), nil
@@ -160,7 +160,7 @@ func (h *fakeHub) Remotes() ([]Remote, error) {
 // AddRemote keeps the hub; like the engine, it takes a token pasted into an
 // https address out of it (the engine's own rule is tested in
 // cmd/vademecum/engine).
-func (h *fakeHub) AddRemote(name, address, token string) (bool, error) {
+func (h *fakeEngine) AddRemote(name, address, token string) (bool, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	moved := false
@@ -179,7 +179,7 @@ func (h *fakeHub) AddRemote(name, address, token string) (bool, error) {
 	return moved, nil
 }
 
-func (h *fakeHub) Log() []LogLine {
+func (h *fakeEngine) Log() []LogLine {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return append([]LogLine{}, h.log...)
@@ -519,13 +519,13 @@ func TestLanguageSwitchRelabels(t *testing.T) {
 	}
 }
 
-func conflictHub(t *testing.T, st *data.Store) (*fakeHub, *data.Practice) {
+func conflictHub(t *testing.T, st *data.Store) (*fakeEngine, *data.Practice) {
 	p := addPractice(t, st, "Shared phone for the shelter", "IT", "en")
 	p.Summary = "Their summary"
 	if err := st.SavePractice(context.Background(), p); err != nil {
 		t.Fatal(err)
 	}
-	hub := &fakeHub{store: st,
+	hub := &fakeEngine{store: st,
 		status: HubStatus{State: HubUpToDate, LastSync: time.Now().Add(-time.Hour), Pending: 2, Remote: "https://hub.example.org/partners.git"},
 		conflicts: []Conflict{{ID: "c1", RecordID: p.ID, Title: p.Title, Field: "summary",
 			Mine: "My summary", Theirs: "Their summary", Kept: "theirs", Kind: ConflictField}},
@@ -600,7 +600,7 @@ func TestSyncNow(t *testing.T) {
 
 func TestHubSetUp(t *testing.T) {
 	st := newTestStore(t)
-	hub := &fakeHub{store: st, status: HubStatus{State: HubNotSetUp}}
+	hub := &fakeEngine{store: st, status: HubStatus{State: HubNotSetUp}}
 	u := newTestUI(t, st, hub)
 	u.selectTab(2)
 	u.Wait()
@@ -837,7 +837,7 @@ func TestSyncNamesWhatIsHeldBack(t *testing.T) {
 // it by the engine; the form says so once.
 func TestHubFormSaysTokenWasMoved(t *testing.T) {
 	st := newTestStore(t)
-	hub := &fakeHub{store: st, status: HubStatus{State: HubNotSetUp}}
+	hub := &fakeEngine{store: st, status: HubStatus{State: HubNotSetUp}}
 	u := newTestUI(t, st, hub)
 	u.selectTab(2)
 	u.Wait()

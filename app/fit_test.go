@@ -78,7 +78,7 @@ func TestCompetenceNamesWhole(t *testing.T) {
 			st.SetSetting(data.SettingUILang, code)
 			st.SetSetting(SettingTextSize, strconv.Itoa(size))
 			a := test.NewTempApp(t)
-			u := New(a, Options{Store: st, Engine: &fakeHub{store: st, status: HubStatus{State: HubNotSetUp}}})
+			u := New(a, Options{Store: st, Engine: &fakeEngine{store: st, status: HubStatus{State: HubNotSetUp}}})
 			u.Wait()
 			resize(u, firstWindow)
 			u.selectTab(0)

@@ -15,7 +15,7 @@ import (
 func TestPracticeHistoryView(t *testing.T) {
 	ctx := context.Background()
 	st := newTestStore(t)
-	h := &historyHub{fakeHub: fakeHub{store: st}, versions: map[string][]RecordVersion{}}
+	h := &historyEngine{fakeEngine: fakeEngine{store: st}, versions: map[string][]RecordVersion{}}
 	p := addPractice(t, st, "Sportello digitale", "IT", "it")
 	h.keep(t, p.ID, false)
 	p, _ = st.GetPractice(p.ID)
@@ -79,7 +79,7 @@ func TestPracticeShowsValueNotKept(t *testing.T) {
 	st := newTestStore(t)
 	p := addPractice(t, st, "Sportello digitale", "IT", "it")
 	other := addPractice(t, st, "Colazione solidale", "IT", "it")
-	hub := &fakeHub{store: st, conflicts: []Conflict{{ID: "c1", RecordID: p.ID, Title: p.Title, Field: "summary",
+	hub := &fakeEngine{store: st, conflicts: []Conflict{{ID: "c1", RecordID: p.ID, Title: p.Title, Field: "summary",
 		Mine: "Il martedì", Theirs: "Il giovedì in rifugio", Kept: "mine", Kind: ConflictField, By: "portatile di Anna"}}}
 	u := newTestUI(t, st, hub)
 	u.showPractice(p.ID)
@@ -98,16 +98,16 @@ func TestPracticeShowsValueNotKept(t *testing.T) {
 	}
 }
 
-// historyHub is an engine that keeps the versions of practices as the real
+// historyEngine is an engine that keeps the versions of practices as the real
 // one does in the local repository (cmd/vademecum/engine tests the real one).
-type historyHub struct {
-	fakeHub
+type historyEngine struct {
+	fakeEngine
 	versions map[string][]RecordVersion // by record, oldest first
 }
 
 // keep adds the practice as it is in the store as its next version, sent or
 // not yet.
-func (h *historyHub) keep(t *testing.T, id string, unsent bool) {
+func (h *historyEngine) keep(t *testing.T, id string, unsent bool) {
 	t.Helper()
 	p, err := h.store.GetPractice(id)
 	if err != nil {
@@ -129,7 +129,7 @@ func (h *historyHub) keep(t *testing.T, id string, unsent bool) {
 		Org: p.Org, Changed: changed, Unsent: unsent, Fields: fields})
 }
 
-func (h *historyHub) History(ctx context.Context, id string) ([]RecordVersion, error) {
+func (h *historyEngine) History(ctx context.Context, id string) ([]RecordVersion, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	vs := h.versions[id]
@@ -140,7 +140,7 @@ func (h *historyHub) History(ctx context.Context, id string) ([]RecordVersion, e
 	return out, nil
 }
 
-func (h *historyHub) Restore(ctx context.Context, id string, n int64) error {
+func (h *historyEngine) Restore(ctx context.Context, id string, n int64) error {
 	h.mu.Lock()
 	vs := h.versions[id]
 	h.mu.Unlock()
@@ -155,4 +155,4 @@ func (h *historyHub) Restore(ctx context.Context, id string, n int64) error {
 	return h.store.SavePractice(ctx, p)
 }
 
-var _ HistoryEngine = (*historyHub)(nil)
+var _ HistoryEngine = (*historyEngine)(nil)

@@ -44,7 +44,7 @@ func coordinatorInvite(t *testing.T, opt invite.Options) (string, *data.Store) {
 
 // freshUI is a new installation's first start, with a hub that opens once
 // first start is done, as the desktop app wires it.
-func freshUI(t *testing.T, langCode string) (*UI, *data.Store, *fakeHub) {
+func freshUI(t *testing.T, langCode string) (*UI, *data.Store, *fakeEngine) {
 	t.Helper()
 	st, err := data.Open(t.TempDir())
 	if err != nil {
@@ -56,7 +56,7 @@ func freshUI(t *testing.T, langCode string) (*UI, *data.Store, *fakeHub) {
 	if _, err := assets.Seed(context.Background(), st); err != nil {
 		t.Fatal(err)
 	}
-	hub := &fakeHub{store: st, result: SyncResult{Received: 3}}
+	hub := &fakeEngine{store: st, result: SyncResult{Received: 3}}
 	a := test.NewTempApp(t)
 	u := New(a, Options{Store: st, OpenEngine: func() (Engine, error) { return hub, nil }})
 	u.Window().Resize(fyne.NewSize(1100, 760))
@@ -241,7 +241,7 @@ func TestSettingsInvitationAsksToCompareFingerprint(t *testing.T) {
 		t.Fatal(err)
 	}
 	st.SetSetting(data.SettingUILang, "en")
-	hub := &fakeHub{store: st}
+	hub := &fakeEngine{store: st}
 	u := newTestUI(t, st, hub)
 	settings := newSettingsScreen(u)
 	tapInvitation(t, u, settings.content, path)
@@ -353,7 +353,7 @@ func TestScreenshotsInvitation(t *testing.T) {
 	trust.EnsureListed(st, "ufficio")
 	st.SetSetting(data.SettingUILang, "it")
 	st.SetSetting(SettingTheme, ThemeLight)
-	u = newTestUI(t, st, &fakeHub{store: st})
+	u = newTestUI(t, st, &fakeEngine{store: st})
 	f := u.showInviteForm([]invite.Remote{{Name: "partners", URL: "https://hub.example.org/partners.git"}})
 	test.Type(f.token, "newcomer-token")
 	test.Type(f.passphrase, testPassphrase)
@@ -365,7 +365,7 @@ func TestCreateInvitationInApp(t *testing.T) {
 	if err := trust.EnsureListed(st, "office laptop"); err != nil {
 		t.Fatal(err)
 	}
-	hub := &fakeHub{store: st, remotes: []Remote{{Name: "partners", URL: "https://hub.example.org/partners.git"}}}
+	hub := &fakeEngine{store: st, remotes: []Remote{{Name: "partners", URL: "https://hub.example.org/partners.git"}}}
 	u := newTestUI(t, st, hub)
 	dir := t.TempDir()
 	u.chooseFolder = func(start string, done func(string)) { done(dir) }

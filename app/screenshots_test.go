@@ -125,7 +125,7 @@ func TestScreenshots(t *testing.T) {
 	mine := ids["Password del servizio in una cassaforte condivisa"]
 	p, _ := st.GetPractice(mine)
 	at := time.Date(2026, 11, 28, 10, 2, 0, 0, time.Local)
-	hub := &fakeHub{store: st,
+	hub := &fakeEngine{store: st,
 		status: HubStatus{State: HubUpToDate, LastSync: time.Now().Add(-25 * time.Minute), Pending: 1,
 			Remote: "https://hub.vademecum.example/partners.git"},
 		conflicts: []Conflict{{ID: "c1", RecordID: mine, Title: p.Title, Field: "summary", Kind: ConflictField, Kept: "theirs",

@@ -91,7 +91,7 @@ func TestStatusBarSyncButtonSyncs(t *testing.T) {
 
 func TestSettingsHubListRefreshes(t *testing.T) {
 	st := newTestStore(t)
-	hub := &fakeHub{store: st, status: HubStatus{State: HubNotSetUp}}
+	hub := &fakeEngine{store: st, status: HubStatus{State: HubNotSetUp}}
 	u := newTestUI(t, st, hub)
 	u.selectTab(2)
 	u.Wait()
