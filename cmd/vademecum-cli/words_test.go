@@ -1,15 +1,19 @@
 package main
 
 import (
+	"errors"
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
+	"vademecum/data"
+	"vademecum/internal/synccode"
 	"vademecum/internal/words"
 	"vademecum/sync/invite"
 )
@@ -318,6 +322,9 @@ func TestCLINamesItsOwnWayOut(t *testing.T) {
 		&invite.Error{Kind: invite.UserRequired}:                                                                   "a new laptop needs the name of the person using it: add --user NAME",
 		&invite.Error{Kind: invite.SameOrg, Org: "shelter-it"}:                                                     "this invitation is for another organisation joining the hub, and this installation belongs to shelter-it: a new laptop of shelter-it needs an invitation made with --org shelter-it",
 	}
+	// The sync's 'no SSH key', as the sync words it.
+	cases[synccode.New(synccode.ErrAuth, errors.Join(synccode.ErrNoSSHKey, errors.New("no agent")),
+		"no SSH key for git@hub.example.org:partners.git: start an SSH agent with your key")] = "no SSH key for git@hub.example.org:partners.git: start an SSH agent with your key, or give the key file with --ssh-key"
 	for err, want := range cases {
 		if got := en.errorText(err); string(got) != want {
 			t.Errorf("English: %q\nwant     %q", got, want)
@@ -328,5 +335,21 @@ func TestCLINamesItsOwnWayOut(t *testing.T) {
 		if strings.Contains(err.Error(), "--") || strings.Contains(err.Error(), "VADEMECUM_") {
 			t.Errorf("sync/invite names the CLI: %q", err.Error())
 		}
+	}
+	// A data directory nobody may write in (even root may not create files
+	// in /proc): data's code, the CLI's --data.
+	if _, err := os.Stat("/proc/self"); err != nil {
+		return
+	}
+	_, err := data.Open("/proc/self")
+	if err == nil {
+		t.Fatal("a data directory in /proc opened")
+	}
+	got := string(en.errorText(err))
+	if !strings.HasPrefix(got, "data directory /proc/self is not writable: ") || !strings.HasSuffix(got, " (check its permissions or pass another --data)") {
+		t.Errorf("not writable, English: %q", got)
+	}
+	if strings.Contains(err.Error(), "--data") {
+		t.Errorf("data names the CLI: %q", err.Error())
 	}
 }
