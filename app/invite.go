@@ -172,6 +172,26 @@ func invitationErrorText(err error) string {
 		return lang.X("invite.error.same_org", "This invitation is for another organisation joining the hub. For a new computer of {{.Org}}, ask {{.Org}} for an invitation for a new computer.", args)
 	case invite.KeyExists:
 		return lang.X("invite.error.key_exists", "This invitation is for a new computer of {{.Org}}, and this computer already has a key of its own.", args)
+	case invite.NotSetUp:
+		return lang.X("invite.error.not_set_up", "This computer has no organisation yet: finish the first start, then use the invitation.")
+	case invite.NoHub:
+		return lang.X("invite.create.no_hub", "Set up a hub first: the invitation hands it over.")
+	case invite.ManyHubs:
+		return lang.X("invite.error.many_hubs", "Several hubs are set up here: choose the one the invitation is for.")
+	case invite.NotOwnOrg:
+		return lang.X("invite.error.not_own_org", "A computer invites new computers of its own organisation ({{.Org}}) only.", map[string]any{"Org": e.Org})
+	case invite.TooLargeForQR:
+		return lang.X("invite.error.too_large_for_qr", "The invitation is too large for a QR code: give the file instead (it was saved).")
+	case invite.UserRequired:
+		return lang.X("invite.error.user_required", "A new computer needs the name of the person using it.")
+	case invite.BadExpiry:
+		return lang.X("invite.create.error.expires", "Write a day in the future as year-month-day, e.g. 2027-01-31.")
+	case invite.ShortPassphrase:
+		return lang.X("invite.create.error.passphrase", "With a token or for a new computer, choose a passphrase of at least 10 characters.")
+	case invite.TokenNeedsHTTPS:
+		return lang.X("invite.create.error.token", "A token is only used with a web (https://) hub.")
+	case invite.NotListed:
+		return lang.X("invite.create.error.not_listed", "This computer's key is not listed for your organisation yet: sync first, or invite from a computer partners already know.")
 	}
 	return err.Error()
 }

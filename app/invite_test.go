@@ -430,3 +430,23 @@ func TestInvitationRefusesTheInvitersOwnOrganisation(t *testing.T) {
 		t.Fatalf("set up as a second, unlisted laptop of the inviter: initialised %v, message %q", st.Initialised(), f.problem.Text)
 	}
 }
+
+// TestEveryInvitationProblemWorded: each kind of invitation problem has words
+// of the catalogue, in English and in Polish, never the English technical text
+// of sync/invite (which the app would otherwise show as it is).
+func TestEveryInvitationProblemWorded(t *testing.T) {
+	defer UseLanguage("en")
+	for _, l := range []string{"en", "pl"} {
+		UseLanguage(l)
+		for k := invite.NotInvitation; k <= invite.SameOrg; k++ {
+			e := &invite.Error{Kind: k, Org: "shelter-it", Date: "2027-01-31", Fingerprint: "AB12 CD34", Hub: "network"}
+			got := invitationErrorText(e)
+			if got == "" || got == e.Error() || strings.Contains(got, "{{") {
+				t.Errorf("%s: kind %d is worded %q", l, k, got)
+			}
+			if got := inviteCreateErrorText(e); got == e.Error() {
+				t.Errorf("%s: kind %d is worded, when making an invitation, %q", l, k, got)
+			}
+		}
+	}
+}

@@ -169,15 +169,8 @@ func (f *inviteForm) fail(err error) {
 
 // inviteCreateErrorText words what stops an invitation from being made.
 func inviteCreateErrorText(err error) string {
-	switch {
-	case invite.IsKind(err, invite.BadExpiry):
-		return lang.X("invite.create.error.expires", "Write a day in the future as year-month-day, e.g. 2027-01-31.")
-	case invite.IsKind(err, invite.NeedsPassphrase), invite.IsKind(err, invite.ShortPassphrase):
+	if invite.IsKind(err, invite.NeedsPassphrase) {
 		return lang.X("invite.create.error.passphrase", "With a token or for a new computer, choose a passphrase of at least 10 characters.")
-	case invite.IsKind(err, invite.TokenNeedsHTTPS):
-		return lang.X("invite.create.error.token", "A token is only used with a web (https://) hub.")
-	case invite.IsKind(err, invite.NotListed):
-		return lang.X("invite.create.error.not_listed", "This computer's key is not listed for your organisation yet: sync first, or invite from a computer partners already know.")
 	}
 	return invitationErrorText(err)
 }

@@ -111,6 +111,12 @@ func (t tr) errorText(err error) said {
 		}
 		return said(data.Printable(strings.Join(parts, "; ")))
 	}
+	var ie *invite.Error
+	if errors.As(err, &ie) {
+		if s, ok := t.inviteProblem(ie); ok {
+			return s
+		}
+	}
 	switch {
 	case errors.Is(err, vsync.ErrNotConnected):
 		return t.X("cli.error.not_connected", "The hub folder is not there: connect the USB stick or the disk that holds it, then sync again. Nothing was lost.")
@@ -301,6 +307,44 @@ func (t tr) wayOut(err error) (said, bool) {
 		return t.X("cli.error.not_writable", "data directory {{.Dir}} is not writable: {{.Cause}} (check its permissions or pass another --data)", a), true
 	case vsync.ErrOrgUnknown:
 		return t.X("cli.error.org_unknown", "the database was moved aside to {{.MovedTo}}, but which organisation this installation belongs to is written nowhere else: run 'vademecum-cli init' with your organisation's id, then 'vademecum-cli rebuild' again", a), true
+	}
+	return "", false
+}
+
+// inviteProblem words, in a language other than English (where scripts read
+// sync/invite's own text), an invitation problem that has no way out by a
+// flag: the app's words for it, from the same catalogue.
+func (t tr) inviteProblem(e *invite.Error) (said, bool) {
+	who := e.Org
+	if e.OrgName != "" {
+		who = e.OrgName
+	}
+	a := words.Args{"Org": who, "Fingerprint": e.Fingerprint, "Date": e.Date, "Hub": e.Hub}
+	switch e.Kind {
+	case invite.NotInvitation:
+		return t.X("invite.error.not_invitation", "This file is not a Vademecum invitation. Ask your coordinator to send the invitation file again."), true
+	case invite.Tampered:
+		return t.X("invite.error.tampered", "This invitation was changed after it was signed, so it cannot be trusted. Ask your coordinator for a new one."), true
+	case invite.WrongPassphrase:
+		return t.X("invite.error.passphrase", "The passphrase was wrong three times. Nothing was changed. Ask your coordinator to read the passphrase again."), true
+	case invite.Expired:
+		return t.X("invite.error.expired", "This invitation expired on {{.Date}}. Ask {{.Org}} for a new one.", a), true
+	case invite.RevokedSigner:
+		return t.X("invite.error.revoked", "This invitation is signed with a key of {{.Org}} that was withdrawn on {{.Date}} (fingerprint {{.Fingerprint}}). It is refused and nothing was changed. Call {{.Org}}.", a), true
+	case invite.OtherOrg:
+		return t.X("invite.error.other_org", "This invitation is for a new computer of {{.Org}}, and this computer belongs to another organisation.", a), true
+	case invite.KeyExists:
+		return t.X("invite.error.key_exists", "This invitation is for a new computer of {{.Org}}, and this computer already has a key of its own.", a), true
+	case invite.BadExpiry:
+		return t.X("invite.create.error.expires", "Write a day in the future as year-month-day, e.g. 2027-01-31."), true
+	case invite.ShortPassphrase:
+		return t.X("invite.create.error.passphrase", "With a token or for a new computer, choose a passphrase of at least 10 characters."), true
+	case invite.TokenNeedsHTTPS:
+		return t.X("invite.create.error.token", "A token is only used with a web (https://) hub."), true
+	case invite.NotListed:
+		return t.X("invite.create.error.not_listed", "This computer's key is not listed for your organisation yet: sync first, or invite from a computer partners already know."), true
+	case invite.TooLargeForQR:
+		return t.X("invite.error.too_large_for_qr", "The invitation is too large for a QR code: give the file instead (it was saved)."), true
 	}
 	return "", false
 }

@@ -353,3 +353,18 @@ func TestCLINamesItsOwnWayOut(t *testing.T) {
 		t.Errorf("data names the CLI: %q", err.Error())
 	}
 }
+
+// TestEveryInvitationProblemInLanguage: in a language other than English,
+// no invitation problem is printed as sync/invite's English text.
+func TestEveryInvitationProblemInLanguage(t *testing.T) {
+	for _, l := range []string{"it", "pl", "cs"} {
+		w := tr{words.In(l)}
+		for k := invite.NotInvitation; k <= invite.SameOrg; k++ {
+			e := &invite.Error{Kind: k, Org: "shelter-it", Date: "2027-01-31", Fingerprint: "AB12 CD34", Hub: "network"}
+			got := string(w.errorText(e))
+			if got == "" || strings.Contains(got, e.Error()) || strings.Contains(got, "{{") {
+				t.Errorf("%s: kind %d is printed %q", l, k, got)
+			}
+		}
+	}
+}
