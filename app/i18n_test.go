@@ -40,7 +40,50 @@ func sourceMessages(t *testing.T) map[string]englishText {
 	out := map[string]englishText{}
 	appMessages(t, out)
 	cliMessages(t, out)
+	exportLabels(t, out)
 	return out
+}
+
+// exportLabels adds the exports' labels (export/labels.go: key to English),
+// which the catalogue holds as "export.label." + key.
+func exportLabels(t *testing.T, out map[string]englishText) {
+	t.Helper()
+	fset, files := goSources(t, filepath.Join("..", "export"))
+	f := files["labels.go"]
+	if f == nil {
+		t.Fatal("export/labels.go is gone: say where the exports' labels are")
+	}
+	n := 0
+	ast.Inspect(f, func(node ast.Node) bool {
+		vs, ok := node.(*ast.ValueSpec)
+		if !ok || len(vs.Names) != 1 || vs.Names[0].Name != "labels" || len(vs.Values) != 1 {
+			return true
+		}
+		lit, ok := vs.Values[0].(*ast.CompositeLit)
+		if !ok {
+			t.Fatalf("export/labels.go: labels is not a map literal")
+		}
+		for _, e := range lit.Elts {
+			kv, ok := e.(*ast.KeyValueExpr)
+			if !ok {
+				continue
+			}
+			k, kok := kv.Key.(*ast.BasicLit)
+			v, vok := kv.Value.(*ast.BasicLit)
+			if !kok || !vok {
+				t.Errorf("%s: a label that is not a string literal", fset.Position(e.Pos()))
+				continue
+			}
+			key, _ := strconv.Unquote(k.Value)
+			text, _ := strconv.Unquote(v.Value)
+			out["export.label."+key] = englishText{Other: text, At: fset.Position(e.Pos()).String()}
+			n++
+		}
+		return false
+	})
+	if n == 0 {
+		t.Fatal("export/labels.go: no labels found")
+	}
 }
 
 // goSources parses the Go files of dir, tests left out.

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -42,9 +43,17 @@ func TestToolkitCostsAndLicencesTranslated(t *testing.T) {
 			t.Errorf("%s: cost term %q has no label", tl.ID, term)
 		}
 	}
-	for key, text := range labels {
-		for _, l := range assets.Languages {
-			if text[l] == "" {
+	for _, l := range assets.Languages {
+		b, err := assets.Translations.ReadFile(assets.TranslationsDir + "/" + l + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var text map[string]any
+		if err := json.Unmarshal(b, &text); err != nil {
+			t.Fatal(err)
+		}
+		for key := range labels {
+			if s, _ := text["export.label."+key].(string); s == "" {
 				t.Errorf("label %q has no %s text", key, l)
 			}
 		}
