@@ -181,6 +181,8 @@ func New(typ string) Record {
 		return &Review{}
 	case TypeEditors:
 		return &EditorChange{}
+	case TypeErasure:
+		return &Erasure{}
 	}
 	return nil
 }

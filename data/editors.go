@@ -221,6 +221,8 @@ func (e *NetworkRefusal) Temporary() bool { return e.Pending }
 func CheckNetwork(q Querier, r Record) error {
 	var signedAt time.Time
 	switch v := r.(type) {
+	case *Erasure:
+		return checkErasure(q, v)
 	case *Review:
 		signedAt = v.Updated
 	case *EditorChange:
@@ -269,11 +271,62 @@ func CheckNetwork(q Querier, r Record) error {
 // the import's order, rather than once for the whole sync round.
 func CheckedAgainstOthers(r Record) bool {
 	switch r.(type) {
-	case *Review, *EditorChange:
+	case *Review, *EditorChange, *Erasure:
 		return true
 	}
 	return false
 }
+
+// checkErasure is the rule of an erasure notice: it counts when its
+// organisation owns the erased record, or was an editor when it signed it.
+// The notice names the record's organisation; when the record is held here,
+// that must be its organisation.
+func checkErasure(q Querier, n *Erasure) error {
+	if n.Record == "" || n.RecordOrg == "" || n.Reason == "" ||
+		(BoundID(n.Record) && !IDBelongsTo(n.Record, n.RecordOrg, n.RecordClaim)) {
+		return &ErasureRefusal{Org: n.Org, RecordOrg: n.RecordOrg, Bad: true}
+	}
+	var held string
+	if err := q.QueryRow("SELECT org FROM record_index WHERE id = ?", n.Record).Scan(&held); err == nil && held != n.RecordOrg {
+		return &ErasureRefusal{Org: n.Org, RecordOrg: n.RecordOrg, Bad: true}
+	}
+	if n.Org == n.RecordOrg {
+		return nil
+	}
+	log, err := editorLogIn(context.Background(), q)
+	if err != nil {
+		return err
+	}
+	if log.founding() == nil {
+		return &ErasureRefusal{Org: n.Org, RecordOrg: n.RecordOrg, Pending: true}
+	}
+	if !isEditor(log.at(n.Updated), n.Org) {
+		return &ErasureRefusal{Org: n.Org, RecordOrg: n.RecordOrg}
+	}
+	return nil
+}
+
+// ErasureRefusal says why an erasure notice of a hub does not count: signed by
+// an organisation that neither owns the record nor was an editor, a notice
+// that names no record or reason (or the wrong owner), or, while the editor
+// list has not been received, one that needs it (checked again later).
+type ErasureRefusal struct {
+	Org, RecordOrg string
+	Bad, Pending   bool
+}
+
+func (e *ErasureRefusal) Error() string {
+	switch {
+	case e.Bad:
+		return networkReasons.Text(ReasonBadErasure, e.Org)
+	case e.Pending:
+		return networkReasons.Text(ReasonNoEditorList, TypeErasure, e.Org)
+	}
+	return networkReasons.Text(ReasonNotEraser, e.Org, e.RecordOrg)
+}
+
+// Temporary: see NetworkRefusal.
+func (e *ErasureRefusal) Temporary() bool { return e.Pending }
 
 // BadReviewError says a review is not one an editor's installation makes:
 // an unknown verdict, or an accepted entry that is not a valid tool or guide.

@@ -170,7 +170,7 @@ func (tx *Tx) keepSetting(key, value string) error {
 // rewrites it from the database when it has grown large. It runs inside the
 // transaction, before the commit.
 func (s *Store) flushLocalCopy(tx *Tx) error {
-	if len(tx.local) == 0 || s.local == nil {
+	if (len(tx.local) == 0 && !tx.rewriteLocal) || s.local == nil {
 		return nil
 	}
 	size, err := s.local.append(tx.local)
@@ -178,7 +178,7 @@ func (s *Store) flushLocalCopy(tx *Tx) error {
 	if err != nil {
 		return fmt.Errorf("cannot write the local copy %s: %w", s.local.path, err)
 	}
-	if !s.local.needsRewrite(size) {
+	if !s.local.needsRewrite(size) && !tx.rewriteLocal {
 		return nil
 	}
 	var buf bytes.Buffer

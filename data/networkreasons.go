@@ -11,6 +11,8 @@ const (
 	ReasonSecondFounding = "second_founding" // Org, Founder
 	ReasonNoEditorList   = "no_editor_list"  // Type, Org
 	ReasonBadReview      = "bad_review"      // Error
+	ReasonNotEraser      = "not_eraser"      // Org, Owner
+	ReasonBadErasure     = "bad_erasure"     // Org
 )
 
 var networkReasons = reason.NewSet(map[string]reason.Format{
@@ -18,6 +20,8 @@ var networkReasons = reason.NewSet(map[string]reason.Format{
 	ReasonSecondFounding: reason.F("a second founding of the editor list, by %s: the editors of this network were founded by %s", "Org", "Founder"),
 	ReasonNoEditorList:   reason.F("this %s, signed by %s, needs the editor list, which has not been received here yet", "Type", "Org"),
 	ReasonBadReview:      reason.F("not a valid review: %v", "Error"),
+	ReasonNotEraser:      reason.F("an erasure signed by %s, which is neither an editor nor the owner of the record (%s)", "Org", "Owner"),
+	ReasonBadErasure:     reason.F("an erasure notice by %s that names no record, no reason or the wrong owner", "Org"),
 })
 
 // ExplainNetwork returns the code of a reason CheckNetwork gave for refusing

@@ -46,7 +46,10 @@ type Meta struct {
 	// Settled lists values of this record that a merge of two of its
 	// organisation's versions did not keep (settled.go, issue 19).
 	Settled []Settled `json:"settled,omitempty"`
-	Sig     string    `json:"sig,omitempty"`
+	// KeyHash commits to the record's own key (KeyCommitment): a practice or
+	// comment shared from hub format 4 on travels sealed with it (seal.go).
+	KeyHash string `json:"key_hash,omitempty"`
+	Sig     string `json:"sig,omitempty"`
 }
 
 // Record is any of Organisation, Tool, Guide, Practice, Comment.

@@ -43,6 +43,11 @@ type Tx struct {
 	// local holds the lines this transaction adds to the local copy (see
 	// LocalCopyFile), written just before the commit.
 	local []byte
+	// rewriteLocal asks for the local copy to be rewritten from the database
+	// (an erasure: its lines must go); removeFiles are attached files to
+	// delete once committed (erasure.go).
+	rewriteLocal bool
+	removeFiles  []string
 }
 
 type ftsOp struct {
@@ -77,6 +82,7 @@ func (s *Store) Tx(ctx context.Context, fn func(*Tx) error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return explainWriteError(err)
 	}
+	s.removeErasedFiles(tx.removeFiles)
 	return nil
 }
 

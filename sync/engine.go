@@ -77,6 +77,10 @@ type Engine struct {
 	// orgOnHub: the hub as this installation last saw it, before the round,
 	// held a file of its organisation (under syncMu; see choose).
 	orgOnHub bool
+	// erased are the records erased here; erasedNow says an import of this
+	// round applied an erasure (under syncMu; erase.go).
+	erased    map[string]bool
+	erasedNow bool
 
 	stMu   gosync.Mutex
 	status Status
@@ -106,6 +110,7 @@ func Open(store *data.Store, opts Options) (*Engine, error) {
 	if creds == nil {
 		creds = DefaultCredentials()
 	}
+	r.keys = &keyBox{store: store}
 	e := &Engine{store: store, opts: opts, creds: creds, repo: r, kick: make(chan struct{}, 1), startDelay: spreadStart}
 	if err := e.moveURLTokens(context.Background()); err != nil {
 		e.logf("%v", err)
@@ -460,6 +465,9 @@ func (e *Engine) syncRemote(ctx context.Context, rm Remote, progress func(Progre
 	if _, _, err := e.importLocal(ctx, rm.Name, plumbing.ZeroHash, nil, nil, nil, progress); err != nil {
 		return res, err
 	}
+	if err := e.afterErasures(ctx, me); err != nil {
+		return res, err
+	}
 	own, _, err := e.commitPending(ctx, me)
 	if err != nil {
 		return res, err
@@ -480,6 +488,10 @@ func (e *Engine) syncRemote(ctx context.Context, rm Remote, progress func(Progre
 		}
 		progress(Progress{Stage: "fetch"})
 		hubHead, err := e.fetchHub(ctx, h)
+		if err != nil {
+			return res, err
+		}
+		hubKeys, err := e.fetchKeys(ctx, h)
 		if err != nil {
 			return res, err
 		}
@@ -525,6 +537,9 @@ func (e *Engine) syncRemote(ctx context.Context, rm Remote, progress func(Progre
 			if err := e.opts.Imported(); err != nil {
 				return res, err
 			}
+		}
+		if err := e.afterErasures(ctx, me); err != nil {
+			return res, err
 		}
 		if err := e.ensureFormat(me); err != nil {
 			return res, err
@@ -574,6 +589,12 @@ func (e *Engine) syncRemote(ctx context.Context, rm Remote, progress func(Progre
 			e.logf("this laptop's key is not listed in the organisation file of %s on the hub yet: nothing is sent until a listed laptop adds its key and the change is approved here", me.Org)
 			res.Unlisted = true
 			break
+		}
+		// The keys of the records sent go first, so that a partner that
+		// fetches between the two pushes holds keys without records rather
+		// than records it cannot open.
+		if err := e.pushKeys(ctx, h, hubKeys); err != nil {
+			return res, err
 		}
 		if head == hubHead || head.IsZero() {
 			break
@@ -754,6 +775,9 @@ func (e *Engine) CommitLocal(ctx context.Context) (int, error) {
 	if _, _, err := e.importLocal(ctx, "", plumbing.ZeroHash, nil, nil, nil, nil); err != nil {
 		return 0, err
 	}
+	if err := e.afterErasures(ctx, me); err != nil {
+		return 0, err
+	}
 	_, n, err := e.commitPending(ctx, me)
 	if err != nil {
 		return n, err
@@ -794,6 +818,10 @@ func (e *Engine) commitPending(ctx context.Context, me data.Identity) (map[strin
 		// Every change is the next version of the record (DESIGN.md,
 		// guarantee 2), made from the version in the branch, signed over with
 		// the rest.
+		if err := e.ensureKey(ctx, rec); err != nil {
+			e.logf("record %s not shared: %v", o.ID, err)
+			continue
+		}
 		rec.Base().Version++
 		rec.Base().Prev = e.branchFile(HubPath(rec)).String()
 		if rec.Base().Prev == plumbing.ZeroHash.String() {
@@ -1032,7 +1060,7 @@ func (e *Engine) ensureFormat(me data.Identity) error {
 	if err != nil {
 		return err
 	}
-	c, err := r.writeCommit(nt, []plumbing.Hash{head}, me.Org, "Hub format "+FormatVersion+"\n\nSigned version counters, tombstones, ids bound to their organisation, attached files and the living toolkit (docs/hub-format.md).\n")
+	c, err := r.writeCommit(nt, []plumbing.Hash{head}, me.Org, "Hub format "+FormatVersion+"\n\nSigned version counters, tombstones, ids bound to their organisation, attached files, the living toolkit, sealed practices and comments, erasure notices (docs/hub-format.md).\n")
 	if err != nil {
 		return err
 	}

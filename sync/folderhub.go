@@ -281,10 +281,15 @@ func (s *diskReceive) ReceivePack(ctx context.Context, req *packp.ReferenceUpdat
 		if ref, err := s.st.Reference(cmd.Name); err == nil {
 			cur = ref.Hash()
 		}
-		if cur != cmd.Old || cmd.Name != mainBranch || cmd.New.IsZero() {
+		if cur != cmd.Old || (cmd.Name != mainBranch && cmd.Name != keysBranch) || cmd.New.IsZero() ||
+			(cmd.Name == keysBranch && len(req.Commands) != 1) {
 			rs.CommandStatuses = []*packp.CommandStatus{{ReferenceName: cmd.Name, Status: "fetch first"}}
 			return rs, errRejected
 		}
+	}
+	if req.Commands[0].Name == keysBranch {
+		// The key branch is replaced, not extended (keys.go).
+		return s.receiveKeys(req, rs)
 	}
 	if req.Packfile != nil {
 		tail := &tailWriter{}
@@ -765,9 +770,14 @@ func compactHub(st *filesystem.Storage, path string, maxPacks int, now time.Time
 			active = append(active, p)
 		}
 	}
+	// The key commit stays loose and apart, so that its replacement removes
+	// it whole (keys.go, pruneOldKeys).
+	keyObjs := currentKeyObjects(st)
 	var loose []plumbing.Hash
 	if err := st.ForEachObjectHash(func(h plumbing.Hash) error {
-		loose = append(loose, h)
+		if !keyObjs[h] {
+			loose = append(loose, h)
+		}
 		return nil
 	}); err != nil {
 		return err
@@ -780,6 +790,13 @@ func compactHub(st *filesystem.Storage, path string, maxPacks int, now time.Time
 			if objs, err = allObjects(st, path); err != nil {
 				return err
 			}
+			kept := objs[:0]
+			for _, h := range objs {
+				if !keyObjs[h] {
+					kept = append(kept, h)
+				}
+			}
+			objs = kept
 		}
 		nh, err := packSmall(st, path, objs)
 		if err != nil {

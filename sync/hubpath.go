@@ -13,10 +13,11 @@ const FormatFile = "FORMAT"
 
 // FormatVersion is the hub format this build writes. It reads format 1 and 2
 // hubs too, and moves them to this format at the first sync
-// (docs/hub-format.md): format 3 adds attached files listed in practices and
-// the living toolkit's folders, which builds of format 2 would refuse and
-// send back, so those stop and ask to be updated instead.
-const FormatVersion = "3"
+// (docs/hub-format.md): format 3 added attached files listed in practices and
+// the living toolkit's folders; format 4 seals practices and comments with
+// their own keys and adds erasure notices, which builds of format 3 would
+// refuse and send back, so those stop and ask to be updated instead.
+const FormatVersion = "4"
 
 // formatLegacy is the first hub format: no version counters, no hub id.
 const formatLegacy = "1"
@@ -25,10 +26,14 @@ const formatLegacy = "1"
 // attached files, no living toolkit.
 const formatSigned = "2"
 
+// formatAttached is format 3: attached files and the living toolkit; records
+// in the clear, no erasure.
+const formatAttached = "3"
+
 // readsFormat reports whether this build syncs with a hub of format v (and
 // moves it to FormatVersion).
 func readsFormat(v string) bool {
-	return v == FormatVersion || v == formatSigned || v == formatLegacy
+	return v == FormatVersion || v == formatAttached || v == formatSigned || v == formatLegacy
 }
 
 // parseFormat reads a FORMAT file: its first line is the format version, and
@@ -69,6 +74,7 @@ var folders = map[string]string{
 	data.TypeProposal: "proposals",
 	data.TypeReview:   "reviews",
 	data.TypeEditors:  "editors",
+	data.TypeErasure:  "erasures",
 }
 
 // HubPath returns where a record lives in the hub: practices and comments are

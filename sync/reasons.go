@@ -28,6 +28,9 @@ const (
 	ReasonNeedsMonth         = synccode.ReasonNeedsMonth
 	ReasonNoSubfolders       = synccode.ReasonNoSubfolders
 	ReasonFileName           = synccode.ReasonFileName
+	ReasonErased             = synccode.ReasonErased
+	ReasonNoKey              = synccode.ReasonNoKey
+	ReasonBadSeal            = synccode.ReasonBadSeal
 )
 
 // reasonf is the English reason of code with its values.

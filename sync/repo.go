@@ -37,6 +37,10 @@ type repo struct {
 	mu   gosync.Mutex
 	path string
 	st   *filesystem.Storage
+	// keys are the record keys held here: a practice or comment is written
+	// sealed with its key (writeBlob) and read in the clear (readBlob) when
+	// its key is here (hub format 4, keys.go). Nil: files as they are.
+	keys *keyBox
 }
 
 // openBareRepo opens the bare repository at path, creating it (with HEAD on
@@ -121,6 +125,13 @@ func (r *repo) writeObject(typ plumbing.ObjectType, b []byte) (plumbing.Hash, er
 }
 
 func (r *repo) writeBlob(b []byte) (plumbing.Hash, error) {
+	if r.keys != nil {
+		sealed, err := r.keys.seal(b)
+		if err != nil {
+			return plumbing.ZeroHash, err
+		}
+		b = sealed
+	}
 	return r.writeObject(plumbing.BlobObject, b)
 }
 
@@ -206,7 +217,11 @@ func (r *repo) readBlob(h plumbing.Hash) ([]byte, error) {
 		return nil, err
 	}
 	defer rd.Close()
-	return io.ReadAll(rd)
+	b, err := io.ReadAll(rd)
+	if err == nil && r.keys != nil {
+		b = r.keys.open(b)
+	}
+	return b, err
 }
 
 // readSmallBlob reads a blob of at most MaxBlob bytes, or returns nil.

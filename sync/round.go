@@ -184,7 +184,7 @@ func (e *Engine) check(path string, hf hubFile, blob plumbing.Hash, prev data.Re
 	v := version{blob: blob}
 	v.rec, v.body, v.reason = e.readRecord(blob, hf)
 	if v.reason != "" {
-		v.rec = nil
+		v.rec, v.temporary = nil, v.reason == reasonf(ReasonNoKey)
 		return v
 	}
 	if e.opts.Verify != nil {
@@ -231,6 +231,13 @@ func (e *Engine) choose(path string, was, mine, theirs plumbing.Hash, me data.Id
 			return keepMine, nil
 		}
 		return decision{keep: mine, refused: &refusal{Path: path, Reason: perr.Error(), Blob: theirs}}, nil
+	}
+	if e.erased[hf.ID] {
+		// Erased: no version stays in the branch, and none comes in (erase.go).
+		if theirs.IsZero() {
+			return decision{}, nil
+		}
+		return decision{refused: &refusal{Path: path, Reason: reasonf(ReasonErased, hf.ID), Blob: theirs}}, nil
 	}
 	if theirs.IsZero() {
 		if !was.IsZero() && !mine.IsZero() {
@@ -482,6 +489,9 @@ func (e *Engine) importUpTo(ctx context.Context, remote string, upTo, dirtyBase 
 	if err != nil {
 		return 0, 0, err
 	}
+	if err := e.loadErased(ctx); err != nil {
+		return 0, 0, err
+	}
 	from := plumbing.NewHash(fromS)
 	retry, err := e.retryPaths(ctx)
 	if err != nil {
@@ -532,6 +542,7 @@ func (e *Engine) importUpTo(ctx context.Context, remote string, upTo, dirtyBase 
 				e.repo.mu.Lock()
 				it.rec, it.body, it.reason = e.readRecord(it.blob, it.hf)
 				e.repo.mu.Unlock()
+				it.retryable = it.retryable || it.reason == reasonf(ReasonNoKey)
 			}
 			it.at, it.myOrg = to, me.Org
 			if mf, ok := merged[it.path]; ok && it.rec != nil {
@@ -852,6 +863,13 @@ func (e *Engine) readRecord(blob plumbing.Hash, hf hubFile) (data.Record, []byte
 	if !utf8.Valid(body) {
 		return nil, nil, reasonf(ReasonNotText)
 	}
+	if e.erased[hf.ID] {
+		return nil, nil, reasonf(ReasonErased, hf.ID)
+	}
+	if id, _ := data.SealedRecordID(body); id != "" {
+		// Sealed, and its key is not here (erase.go).
+		return nil, nil, reasonf(ReasonNoKey)
+	}
 	rec, err := data.Decode(body)
 	if err != nil {
 		return nil, nil, err.Error()
@@ -902,6 +920,9 @@ func (e *Engine) applyOne(tx *data.Tx, it incoming, seen map[string]string, dirt
 		// A file missing from the branch is not a deletion: only a signed
 		// tombstone deletes. The record stays as it is here.
 		return false, "", nil
+	}
+	if e.erased[it.id] {
+		return false, reasonf(ReasonErased, it.id), nil
 	}
 	if p, dup := seen[it.id]; dup {
 		return false, reasonf(ReasonIDTaken, it.id, p), nil
@@ -955,7 +976,10 @@ func (e *Engine) applyOne(tx *data.Tx, it incoming, seen map[string]string, dirt
 				return false, "", err
 			}
 		}
-		return true, "", tx.Put(it.rec, mode)
+		if err := tx.Put(it.rec, mode); err != nil {
+			return false, "", err
+		}
+		return true, "", e.applyErasure(tx, it.rec)
 	}
 	if _, isOrg := it.rec.(*data.Organisation); isOrg && it.id == it.myOrg && prev.Base().Version == 0 && mode == data.PutHub {
 		// This installation's organisation file as 'init' made it, never

@@ -33,6 +33,12 @@ const (
 	ReasonNeedsMonth     = "needs_month"   // Folder
 	ReasonNoSubfolders   = "no_subfolders" // Folder
 	ReasonFileName       = "file_name"
+	// ReasonErased: a version of a record erased here (hub format 4).
+	ReasonErased = "erased" // ID
+	// ReasonNoKey: a sealed record whose key has not been received.
+	ReasonNoKey = "no_key"
+	// ReasonBadSeal: a sealed record that does not open with its key.
+	ReasonBadSeal = "bad_seal"
 )
 
 // Reasons words each code in English (Reasons.Text) and reads it back.
@@ -60,6 +66,9 @@ var Reasons = reason.NewSet(map[string]reason.Format{
 	ReasonNeedsMonth:         reason.F("%s must be in %s/<year>/<month>/", "Folder", "Folder"),
 	ReasonNoSubfolders:       reason.F("%s holds files only, no sub-folders", "Folder"),
 	ReasonFileName:           reason.F("the file name must be <id>.json"),
+	ReasonErased:             reason.F("the record %s was erased: no version of it is taken any more", "ID"),
+	ReasonNoKey:              reason.F("the key of this sealed record has not been received yet"),
+	ReasonBadSeal:            reason.F("the sealed record does not open with its key: it was changed after it was signed"),
 })
 
 // Explain returns the code of a reason the sync gave for setting a file of

@@ -1,0 +1,475 @@
+package sync
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	gosync "sync"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/format/packfile"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/protocol/packp"
+	"github.com/go-git/go-git/v5/plumbing/protocol/packp/capability"
+	"github.com/go-git/go-git/v5/plumbing/protocol/packp/sideband"
+	"github.com/go-git/go-git/v5/plumbing/storer"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+	"github.com/go-git/go-git/v5/storage/memory"
+
+	"vademecum/internal/atomicfile"
+
+	"vademecum/data"
+)
+
+// The key store (hub format 4, docs/hub-format.md "Sealed records and the
+// key branch"): the keys of the records not erased, in one file (keysFile)
+// of the branch keysBranch, which every writer replaces by a commit with no
+// parent (read it, add what it lacks, remove what was erased, push with the
+// old value as a lease), so that a key removed is in no history. Keys never
+// enter the local repository: they are read from the hub into memory and kept
+// in the database, which forgets one only on an accepted erasure notice.
+
+// keysBranch is the hub's key branch.
+const keysBranch = plumbing.ReferenceName("refs/heads/keys")
+
+// keysFile is the key branch's one file: {"<record id>": "<base64 key>"}.
+const keysFile = "keys.json"
+
+// maxKeysPack bounds what a key branch download may be (a 100,000-record
+// journal's keys are about 7 MB).
+const maxKeysPack = 64 << 20
+
+// keyBox holds the record keys of this installation in memory, loaded from
+// the database once, for sealing and opening files in the local repository.
+type keyBox struct {
+	store  *data.Store
+	mu     gosync.Mutex
+	loaded bool
+	m      map[string][][]byte
+}
+
+func (k *keyBox) load() {
+	if k.loaded {
+		return
+	}
+	m, err := k.store.AllRecordKeys(context.Background())
+	if err != nil {
+		return // tried again at the next use
+	}
+	k.m, k.loaded = m, true
+}
+
+func (k *keyBox) get(id string) [][]byte {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.load()
+	return k.m[id]
+}
+
+// add keeps keys in memory once the database holds them.
+func (k *keyBox) add(keys map[string][][]byte) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.load()
+	if k.m == nil {
+		k.m = map[string][][]byte{}
+	}
+	for id, ks := range keys {
+	next:
+		for _, nk := range ks {
+			for _, have := range k.m[id] {
+				if bytes.Equal(have, nk) {
+					continue next
+				}
+			}
+			k.m[id] = append(k.m[id], nk)
+		}
+	}
+}
+
+// forget drops the keys of erased records, and reloads from the database at
+// the next use.
+func (k *keyBox) forget() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.loaded, k.m = false, nil
+}
+
+var sealedMark = []byte(`"sealed": "`)
+var keyHashMark = []byte(`"key_hash": "`)
+
+// seal returns the file to write for b: a record with a key commitment sealed
+// with its key, anything else as it is. A record whose key is not here cannot
+// be written (it would go out in the clear).
+func (k *keyBox) seal(b []byte) ([]byte, error) {
+	if len(b) == 0 || b[0] != '{' || !bytes.Contains(b, keyHashMark) || bytes.Contains(b, sealedMark) {
+		return b, nil
+	}
+	var head struct {
+		ID      string `json:"id"`
+		KeyHash string `json:"key_hash"`
+	}
+	if json.Unmarshal(b, &head) != nil || head.KeyHash == "" {
+		return b, nil
+	}
+	for _, key := range k.get(head.ID) {
+		if data.KeyCommitment(head.ID, key) == head.KeyHash {
+			return data.Seal(b, key)
+		}
+	}
+	return nil, fmt.Errorf("record %s: %w", head.ID, data.ErrNoKey)
+}
+
+// open returns the record in the clear when b is a sealed file whose key is
+// here, else b as it is (which does not decode as a record: readRecord tells
+// why).
+func (k *keyBox) open(b []byte) []byte {
+	if len(b) == 0 || b[0] != '{' || len(b) > MaxBlob || !bytes.Contains(b, sealedMark) {
+		return b
+	}
+	id, _ := data.SealedRecordID(b)
+	if id == "" {
+		return b
+	}
+	plain, _, err := data.OpenSealed(b, k.get(id))
+	if err != nil {
+		return b
+	}
+	return plain
+}
+
+// hubKeys is the key branch as fetched from a hub.
+type hubKeys struct {
+	head plumbing.Hash
+	keys map[string]string
+}
+
+// fetchKeys reads the hub's key branch into memory and keeps the keys it
+// offers for records not erased here. A hub without one (format 3, or no
+// sealed record yet) offers none.
+func (e *Engine) fetchKeys(ctx context.Context, h *hub) (hubKeys, error) {
+	var hk hubKeys
+	sess, err := h.tr.NewUploadPackSession(h.ep, h.auth)
+	if err != nil {
+		return hk, explain(err, h)
+	}
+	defer sess.Close()
+	ar, err := sess.AdvertisedReferencesContext(ctx)
+	if err != nil {
+		return hk, nil // an empty hub
+	}
+	hk.head = ar.References[keysBranch.String()]
+	if hk.head.IsZero() {
+		return hk, nil
+	}
+	req := packp.NewUploadPackRequestFromCapabilities(ar.Capabilities)
+	req.Capabilities.Delete(capability.ThinPack)
+	req.Wants = []plumbing.Hash{hk.head}
+	resp, err := sess.UploadPack(ctx, req)
+	if err != nil {
+		return hk, explain(err, h)
+	}
+	defer resp.Close()
+	var rd io.Reader = resp
+	switch {
+	case req.Capabilities.Supports(capability.Sideband64k):
+		rd = sideband.NewDemuxer(sideband.Sideband64k, resp)
+	case req.Capabilities.Supports(capability.Sideband):
+		rd = sideband.NewDemuxer(sideband.Sideband, resp)
+	}
+	mem := memory.NewStorage()
+	if err := packfile.UpdateObjectStorage(mem, io.LimitReader(rd, maxKeysPack)); err != nil {
+		return hk, fmt.Errorf("the key branch of %s cannot be read: %w", h.display, err)
+	}
+	hk.keys, err = readKeysCommit(mem, hk.head)
+	if err != nil {
+		return hk, fmt.Errorf("the key branch of %s cannot be read: %w", h.display, err)
+	}
+	offered := map[string][][]byte{}
+	for id, s := range hk.keys {
+		if key, err := base64.StdEncoding.DecodeString(s); err == nil && len(key) == data.KeySize && !hasKey(e.repo.keys.get(id), key) {
+			offered[id] = append(offered[id], key)
+		}
+	}
+	if len(offered) > 0 {
+		if _, err := e.store.AddRecordKeys(ctx, offered); err != nil {
+			return hk, err
+		}
+		e.repo.keys.forget()
+	}
+	return hk, nil
+}
+
+func hasKey(ks [][]byte, k []byte) bool {
+	for _, have := range ks {
+		if bytes.Equal(have, k) {
+			return true
+		}
+	}
+	return false
+}
+
+func readKeysCommit(mem *memory.Storage, head plumbing.Hash) (map[string]string, error) {
+	c, err := object.GetCommit(mem, head)
+	if err != nil {
+		return nil, err
+	}
+	t, err := c.Tree()
+	if err != nil {
+		return nil, err
+	}
+	f, err := t.File(keysFile)
+	if err != nil {
+		return nil, err
+	}
+	if f.Size > maxKeysPack {
+		return nil, errors.New("the key file is too large")
+	}
+	s, err := f.Contents()
+	if err != nil {
+		return nil, err
+	}
+	keys := map[string]string{}
+	if err := json.Unmarshal([]byte(s), &keys); err != nil {
+		return nil, err
+	}
+	return keys, nil
+}
+
+// wantedKeys is the key file this installation writes: the hub's, less the
+// keys of records erased here, plus the keys of records held here that the
+// hub lacks (or holds a key for that does not match their commitment). It
+// reports whether that differs from the hub's.
+func (e *Engine) wantedKeys(ctx context.Context, hk hubKeys) (map[string]string, bool, error) {
+	erased, err := e.store.ErasedIDs(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	held, err := e.store.AllRecordKeys(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	out := map[string]string{}
+	changed := false
+	for id, s := range hk.keys {
+		if erased[id] {
+			changed = true
+			continue
+		}
+		out[id] = s
+	}
+	for id, ks := range held {
+		if erased[id] || len(ks) == 0 {
+			continue
+		}
+		rec, err := e.store.Get(id)
+		if err != nil || rec.Base().KeyHash == "" {
+			continue // not held here: its key is passed on as the hub has it
+		}
+		head := rec.Base()
+		if cur, ok := out[id]; ok {
+			if k, err := base64.StdEncoding.DecodeString(cur); err == nil && data.KeyCommitment(id, k) == head.KeyHash {
+				continue
+			}
+		}
+		for _, k := range ks {
+			if data.KeyCommitment(id, k) == head.KeyHash {
+				out[id] = base64.StdEncoding.EncodeToString(k)
+				changed = true
+				break
+			}
+		}
+	}
+	return out, changed, nil
+}
+
+// pushKeys replaces the hub's key branch when this installation holds keys
+// it lacks or erased keys it holds, with a lease on the value read: when
+// another installation replaced it meanwhile, it reads it again and retries.
+func (e *Engine) pushKeys(ctx context.Context, h *hub, hk hubKeys) error {
+	for try := 0; ; try++ {
+		want, changed, err := e.wantedKeys(ctx, hk)
+		if err != nil || !changed {
+			return err
+		}
+		err = e.pushKeysOnce(ctx, h, hk.head, want)
+		if !errors.Is(err, errRejected) || try == 4 {
+			return err
+		}
+		if hk, err = e.fetchKeys(ctx, h); err != nil {
+			return err
+		}
+	}
+}
+
+func (e *Engine) pushKeysOnce(ctx context.Context, h *hub, old plumbing.Hash, keys map[string]string) error {
+	body, err := data.Canonical(keys)
+	if err != nil {
+		return err
+	}
+	mem := memory.NewStorage()
+	put := func(typ plumbing.ObjectType, b []byte) (plumbing.Hash, error) {
+		obj := mem.NewEncodedObject()
+		obj.SetType(typ)
+		w, err := obj.Writer()
+		if err != nil {
+			return plumbing.ZeroHash, err
+		}
+		w.Write(b)
+		w.Close()
+		return mem.SetEncodedObject(obj)
+	}
+	blob, err := put(plumbing.BlobObject, body)
+	if err != nil {
+		return err
+	}
+	tree := &object.Tree{Entries: []object.TreeEntry{{Name: keysFile, Mode: filemode.Regular, Hash: blob}}}
+	to := mem.NewEncodedObject()
+	if err := tree.Encode(to); err != nil {
+		return err
+	}
+	th, err := mem.SetEncodedObject(to)
+	if err != nil {
+		return err
+	}
+	sig := object.Signature{Name: "vademecum", Email: "keys@vademecum", When: time.Now().UTC().Truncate(time.Second)}
+	commit := &object.Commit{Author: sig, Committer: sig, TreeHash: th, Message: "Record keys (hub format 4)\n"}
+	co := mem.NewEncodedObject()
+	if err := commit.Encode(co); err != nil {
+		return err
+	}
+	ch, err := mem.SetEncodedObject(co)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := writePack(&buf, mem, []plumbing.Hash{ch, th, blob}, nil, false); err != nil {
+		return err
+	}
+	sess, err := h.tr.NewReceivePackSession(h.ep, h.auth)
+	if err != nil {
+		return explain(err, h)
+	}
+	defer sess.Close()
+	ar, err := sess.AdvertisedReferencesContext(ctx)
+	if err != nil {
+		return explain(err, h)
+	}
+	if ar.References[keysBranch.String()] != old {
+		return errRejected
+	}
+	req := packp.NewReferenceUpdateRequestFromCapabilities(ar.Capabilities)
+	req.Commands = []*packp.Command{{Name: keysBranch, Old: old, New: ch}}
+	req.Packfile = io.NopCloser(&buf)
+	rs, err := sess.ReceivePack(ctx, req)
+	if rs != nil {
+		for _, cs := range rs.CommandStatuses {
+			if cs.Error() != nil {
+				return errRejected
+			}
+		}
+	}
+	if err != nil {
+		if errors.Is(err, errRejected) {
+			return errRejected
+		}
+		return explain(err, h)
+	}
+	return nil
+}
+
+// pruneOldKeys removes a replaced key commit from a hub folder: key commits
+// are stored there as loose objects of their own (diskReceive.receiveKeys),
+// never packed with records (compactHub leaves them out), so the old one's
+// objects go whole, and the keys of a record erased since are in no file of
+// the hub.
+func pruneOldKeys(st *filesystem.Storage, old, cur plumbing.Hash) error {
+	keep := map[plumbing.Hash]bool{}
+	for _, h := range keyObjects(st, cur) {
+		keep[h] = true
+	}
+	for _, h := range keyObjects(st, old) {
+		if keep[h] {
+			continue
+		}
+		if err := st.DeleteLooseObject(h); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}
+
+// keyObjects are the objects of a key commit: the commit, its tree, its files.
+func keyObjects(st storer.EncodedObjectStorer, c plumbing.Hash) []plumbing.Hash {
+	if c.IsZero() {
+		return nil
+	}
+	out := []plumbing.Hash{c}
+	co, err := object.GetCommit(st, c)
+	if err != nil {
+		return out
+	}
+	out = append(out, co.TreeHash)
+	if t, err := object.GetTree(st, co.TreeHash); err == nil {
+		for _, e := range t.Entries {
+			out = append(out, e.Hash)
+		}
+	}
+	return out
+}
+
+// currentKeyObjects are the objects of the key commit a hub folder's key
+// branch names.
+func currentKeyObjects(st *filesystem.Storage) map[plumbing.Hash]bool {
+	out := map[plumbing.Hash]bool{}
+	if ref, err := st.Reference(keysBranch); err == nil {
+		for _, h := range keyObjects(st, ref.Hash()) {
+			out[h] = true
+		}
+	}
+	return out
+}
+
+// receiveKeys stores a push of the key branch into a hub folder: its objects
+// loose, the branch moved (with the lease checked by the caller), the old key
+// commit removed.
+func (s *diskReceive) receiveKeys(req *packp.ReferenceUpdateRequest, rs *packp.ReportStatus) (*packp.ReportStatus, error) {
+	cmd := req.Commands[0]
+	mem := memory.NewStorage()
+	if req.Packfile != nil {
+		err := packfile.UpdateObjectStorage(mem, io.LimitReader(req.Packfile, maxKeysPack))
+		req.Packfile.Close()
+		if err != nil {
+			rs.UnpackStatus = err.Error()
+			return rs, explainLocal(err, s.path)
+		}
+	}
+	for _, h := range keyObjects(mem, cmd.New) {
+		obj, err := mem.EncodedObject(plumbing.AnyObject, h)
+		if err != nil {
+			rs.UnpackStatus = "missing objects"
+			return rs, fmt.Errorf("the push to %s lacked objects", s.path)
+		}
+		if _, err := s.st.SetEncodedObject(obj); err != nil {
+			return rs, explainLocal(err, s.path)
+		}
+		if err := atomicfile.SyncFile(loosePath(s.path, h)); err != nil {
+			return rs, explainLocal(err, s.path)
+		}
+	}
+	if err := writeRefFile(s.path, keysBranch, cmd.New); err != nil {
+		return rs, explainLocal(err, s.path)
+	}
+	rs.CommandStatuses = append(rs.CommandStatuses, &packp.CommandStatus{ReferenceName: cmd.Name, Status: "ok"})
+	if err := pruneOldKeys(s.st, cmd.Old, cmd.New); err != nil {
+		return rs, explainLocal(err, s.path)
+	}
+	return rs, nil
+}
