@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"strings"
@@ -306,8 +307,35 @@ func (s *Store) AddRecordKeys(ctx context.Context, keys map[string][][]byte) (ad
 					added++
 				}
 			}
+			held, err := RecordKeys(tx, id)
+			if err != nil {
+				return err
+			}
+			if len(held) > 0 {
+				// A rebuilt database finds them in the local copy.
+				if err := tx.KeepInLocalCopy(LocalCopyKeys, id, held); err != nil {
+					return err
+				}
+			}
 		}
 		return nil
 	})
 	return added, err
+}
+
+// LocalCopyKeys is the kind of the record keys the local copy keeps (each
+// record's keys as a list, by record id): a rewrite takes them from the
+// database, so an erased record's key leaves the file with it.
+const LocalCopyKeys = "record-keys"
+
+// KeysFromLocalCopy returns the record keys the local copy keeps.
+func (lc *LocalCopy) KeysFromLocalCopy() map[string][][]byte {
+	out := map[string][][]byte{}
+	for id, raw := range lc.Kept[LocalCopyKeys] {
+		var ks [][]byte
+		if json.Unmarshal(raw, &ks) == nil {
+			out[id] = ks
+		}
+	}
+	return out
 }

@@ -193,6 +193,9 @@ func (s *Store) flushLocalCopy(tx *Tx) error {
 	}
 	sort.Strings(kinds)
 	for _, kind := range kinds {
+		if kind == LocalCopyKeys {
+			continue // written from the database below
+		}
 		keys := make([]string, 0, len(prev.Kept[kind]))
 		for k := range prev.Kept[kind] {
 			keys = append(keys, k)
@@ -205,6 +208,35 @@ func (s *Store) flushLocalCopy(tx *Tx) error {
 			}
 			buf.Write(append(line, '\n'))
 		}
+	}
+	krows, err := tx.tx.Query("SELECT DISTINCT id FROM record_keys ORDER BY id")
+	if err != nil {
+		return err
+	}
+	var keyIDs []string
+	for krows.Next() {
+		var id string
+		if err := krows.Scan(&id); err != nil {
+			krows.Close()
+			return err
+		}
+		keyIDs = append(keyIDs, id)
+	}
+	krows.Close()
+	for _, id := range keyIDs {
+		ks, err := RecordKeys(tx, id)
+		if err != nil {
+			return err
+		}
+		b, err := json.Marshal(ks)
+		if err != nil {
+			return err
+		}
+		line, err := json.Marshal(localLine{Kind: LocalCopyKeys, Key: id, Data: b})
+		if err != nil {
+			return err
+		}
+		buf.Write(append(line, '\n'))
 	}
 	rows, err := tx.tx.Query("SELECT key, value FROM settings WHERE key != ? ORDER BY key", SettingToolkit)
 	if err != nil {

@@ -491,10 +491,7 @@ func (e *Engine) syncRemote(ctx context.Context, rm Remote, progress func(Progre
 		if err != nil {
 			return res, err
 		}
-		hubKeys, err := e.fetchKeys(ctx, h)
-		if err != nil {
-			return res, err
-		}
+		hubKeys := e.readKeys(ctx, h)
 		if h.disk != nil && h.disk.takeRepaired() {
 			// A stick pulled during a push: what the hub lost is still here (and
 			// on the computers that sent it), and goes back with the push.

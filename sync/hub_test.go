@@ -85,11 +85,11 @@ func TestBadHubContentIsQuarantined(t *testing.T) {
 
 func TestUnknownFormatRefusesHub(t *testing.T) {
 	h := diskHub(t)
-	writeHubCommit(t, h.dir, map[string][]byte{"FORMAT": []byte("4\nid future\n"), "orgs/x.json": []byte("{}")})
+	writeHubCommit(t, h.dir, map[string][]byte{"FORMAT": []byte("5\nid future\n"), "orgs/x.json": []byte("{}")})
 	a := newReplica(t, "shelter-it", Options{})
 	a.addRemote("hub", h.url, Auth{})
 	_, err := a.eng.Sync(context.Background(), "", nil)
-	if !errors.Is(err, ErrNewerHub) || !errors.Is(err, ErrNotHub) || !strings.Contains(err.Error(), `newer version of Vademecum (hub format "4"`) || !strings.Contains(err.Error(), "update the app") {
+	if !errors.Is(err, ErrNewerHub) || !errors.Is(err, ErrNotHub) || !strings.Contains(err.Error(), `newer version of Vademecum (hub format "5"`) || !strings.Contains(err.Error(), "update the app") {
 		t.Fatalf("err = %v", err)
 	}
 	q, _ := a.eng.Quarantined(context.Background())
@@ -344,8 +344,8 @@ func TestFormat2HubIsMigrated(t *testing.T) {
 	p := a.practice("Written before the upgrade", data.Shared)
 	a.sync()
 	v, hubID := parseFormat([]byte(git(t, h.dir, "show", "main:FORMAT")))
-	if v != FormatVersion || FormatVersion != "3" || hubID != "hub-of-2025" {
-		t.Fatalf("FORMAT after the first sync: version %q id %q, want 3 and the same id", v, hubID)
+	if v != FormatVersion || FormatVersion != "4" || hubID != "hub-of-2025" {
+		t.Fatalf("FORMAT after the first sync: version %q id %q, want 4 and the same id", v, hubID)
 	}
 	b := newReplica(t, "street-cz", Options{})
 	b.addRemote("hub", h.url, Auth{})

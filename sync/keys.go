@@ -149,6 +149,22 @@ func (k *keyBox) open(b []byte) []byte {
 type hubKeys struct {
 	head plumbing.Hash
 	keys map[string]string
+	// unread: the branch could not be read this time (a hub folder
+	// replacing it meanwhile): nothing is written over it.
+	unread bool
+}
+
+// readKeys is fetchKeys that never fails a sync: a key branch that cannot be
+// read is read again at the next sync, and records waiting for a key wait.
+func (e *Engine) readKeys(ctx context.Context, h *hub) hubKeys {
+	hk, err := e.fetchKeys(ctx, h)
+	if err != nil {
+		if hk, err = e.fetchKeys(ctx, h); err != nil {
+			e.logf("%v", err)
+			return hubKeys{unread: true}
+		}
+	}
+	return hk
 }
 
 // fetchKeys reads the hub's key branch into memory and keeps the keys it
@@ -295,17 +311,22 @@ func (e *Engine) wantedKeys(ctx context.Context, hk hubKeys) (map[string]string,
 // another installation replaced it meanwhile, it reads it again and retries.
 func (e *Engine) pushKeys(ctx context.Context, h *hub, hk hubKeys) error {
 	for try := 0; ; try++ {
+		if hk.unread {
+			return nil
+		}
 		want, changed, err := e.wantedKeys(ctx, hk)
 		if err != nil || !changed {
 			return err
 		}
 		err = e.pushKeysOnce(ctx, h, hk.head, want)
-		if !errors.Is(err, errRejected) || try == 4 {
+		if errors.Is(err, errRejected) && try == 4 {
+			e.logf("the key branch of %s kept changing: its keys go with the next sync", h.display)
+			return nil
+		}
+		if !errors.Is(err, errRejected) {
 			return err
 		}
-		if hk, err = e.fetchKeys(ctx, h); err != nil {
-			return err
-		}
+		hk = e.readKeys(ctx, h)
 	}
 }
 

@@ -581,6 +581,8 @@ func (m *model) checkConverged() {
 	if err != nil {
 		m.t.Fatal(err)
 	}
+	// Sealed files are read with the keys of the first installation.
+	hub.keys = ref.eng.repo.keys
 	head, _ := hub.ref(mainBranch)
 	tree, _ := hub.commitTree(head)
 	for id, b := range want {

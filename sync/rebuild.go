@@ -138,6 +138,10 @@ func Rebuild(dataDir string, progress func(Progress)) (*RebuildReport, error) {
 		return rep, err
 	}
 
+	// The keys of sealed records (keys.go) are kept in the local copy.
+	if _, err := store.AddRecordKeys(ctx, lc.KeysFromLocalCopy()); err != nil {
+		return rep, err
+	}
 	kr, err := trust.New(store)
 	if err != nil {
 		return rep, err

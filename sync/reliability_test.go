@@ -113,7 +113,7 @@ func TestQuarantineIsRetried(t *testing.T) {
 		t.Fatalf("the practice held until approval was not imported (quarantine %q)", a2.quarantined(pid))
 	}
 	// A permanent reason (a hand edit) is not retried into the database.
-	editInHub(t, hub, pid, func(b []byte) []byte { return []byte(strings.Replace(string(b), "Written", "Forged", 1)) })
+	editInHub(t, hub, pid, func(b []byte) []byte { return tamperSealed(t, b) })
 	a2.sync()
 	a2.sync()
 	if a2.title(pid) != "Written before laptop 2 was approved" {

@@ -866,8 +866,14 @@ func (e *Engine) readRecord(blob plumbing.Hash, hf hubFile) (data.Record, []byte
 	if e.erased[hf.ID] {
 		return nil, nil, reasonf(ReasonErased, hf.ID)
 	}
-	if id, _ := data.SealedRecordID(body); id != "" {
-		// Sealed, and its key is not here (erase.go).
+	if id, kh := data.SealedRecordID(body); id != "" {
+		// Still sealed: its key is not here, or the file does not open with
+		// the key its signed commitment names (changed by hand).
+		for _, k := range e.repo.keys.get(id) {
+			if data.KeyCommitment(id, k) == kh {
+				return nil, nil, reasonf(ReasonBadSeal)
+			}
+		}
 		return nil, nil, reasonf(ReasonNoKey)
 	}
 	rec, err := data.Decode(body)

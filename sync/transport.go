@@ -236,6 +236,11 @@ func (e *Engine) fetchOnce(ctx context.Context, h *hub) (plumbing.Hash, error) {
 		return plumbing.ZeroHash, nil
 	}
 	head, ok := ar.References[mainBranch.String()]
+	if !ok && len(ar.References) == 1 && !ar.References[keysBranch.String()].IsZero() {
+		// Only the key branch: a first push that stopped between its key
+		// branch and its records (keys.go). An empty hub.
+		return plumbing.ZeroHash, nil
+	}
 	if !ok {
 		return plumbing.ZeroHash, notHub(h.display, "it has no branch main")
 	}

@@ -192,6 +192,12 @@ func keyOf(t *testing.T, dir string) ed25519.PrivateKey {
 func forgeWithKeyOf(t *testing.T, dir string, body []byte, change func(p *data.Practice)) []byte {
 	t.Helper()
 	priv := keyOf(t, dir)
+	// A sealed file is opened with the key that installation holds (every
+	// partner holds the keys of shared records), and sealed again.
+	var key []byte
+	if id, _ := data.SealedRecordID(body); id != "" {
+		body, key = openWithKeysOf(t, dir, body)
+	}
 	r, err := data.Decode(body)
 	if err != nil {
 		t.Fatal(err)
@@ -202,6 +208,49 @@ func forgeWithKeyOf(t *testing.T, dir string, body []byte, change func(p *data.P
 	unsigned, _ := data.Encode(p)
 	p.Sig = trust.KeyID(priv.Public().(ed25519.PublicKey)) + ":" + base64.StdEncoding.EncodeToString(ed25519.Sign(priv, unsigned))
 	out, _ := data.Encode(p)
+	if key != nil {
+		if out, err = data.Seal(out, key); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+// openWithKeysOf opens a sealed file with the keys held in the data directory dir.
+func openWithKeysOf(t *testing.T, dir string, body []byte) ([]byte, []byte) {
+	t.Helper()
+	st, err := data.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	keys, err := st.AllRecordKeys(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _ := data.SealedRecordID(body)
+	plain, key, err := data.OpenSealed(body, keys[id])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plain, key
+}
+
+// tamperSealed changes one character of a sealed file's ciphertext, as a hand
+// edit of the hub would change its text.
+func tamperSealed(t *testing.T, body []byte) []byte {
+	t.Helper()
+	i := strings.Index(string(body), `"sealed": "`)
+	if i < 0 {
+		t.Fatalf("not a sealed file:\n%s", body)
+	}
+	out := append([]byte{}, body...)
+	j := i + len(`"sealed": "`) + 20
+	if out[j] == 'A' {
+		out[j] = 'B'
+	} else {
+		out[j] = 'A'
+	}
 	return out
 }
 
@@ -248,9 +297,7 @@ func TestSignedRecordsThroughHub(t *testing.T) {
 	// (Before hub format 2 the tampered file stayed on the hub and every
 	// installation held it in quarantine.)
 	genuine := hubPracticeBody(t, hub, pid)
-	editInHub(t, hub, pid, func(body []byte) []byte {
-		return []byte(strings.Replace(string(body), `"Housing first"`, `"Housing first, call +39 333 1234567"`, 1))
-	})
+	editInHub(t, hub, pid, func(body []byte) []byte { return tamperSealed(t, body) })
 	for i, n := range []*node{c, b, a} {
 		res := n.sync()
 		if i == 0 {
