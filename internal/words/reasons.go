@@ -62,6 +62,12 @@ func (w *Words) Refusal(reason string) (text string, ok bool) {
 		return w.X("sync.reason.no_subfolders", "A folder inside {{.Folder}}, where only files belong.", a), true
 	case synccode.ReasonFileName:
 		return w.X("sync.reason.file_name", "A file whose name is not a record's."), true
+	case vsync.ReasonErased:
+		return w.X("sync.reason.erased", "The record {{.ID}} was erased: no version of it is taken any more.", a), true
+	case vsync.ReasonNoKey:
+		return w.X("sync.reason.no_key", "The key of this sealed record has not arrived yet: it is checked again at the next sync."), true
+	case vsync.ReasonBadSeal:
+		return w.X("sync.reason.bad_seal", "The sealed record does not open with its key: it was changed after it was signed."), true
 	}
 	return "", false
 }
@@ -152,6 +158,10 @@ func (w *Words) networkRefusal(reason string) (text string, ok bool) {
 		return w.X("network.reason.no_editor_list", "This {{.Type}} of {{.Org}} waits for the list of editors, which has not arrived here yet.", a), true
 	case data.ReasonBadReview:
 		return w.X("network.reason.bad_review", "Not a valid review: {{.Error}}", a), true
+	case data.ReasonNotEraser:
+		return w.X("network.reason.not_eraser", "An erasure signed by {{.Org}}, which neither owns the record ({{.Owner}}) nor is an editor: refused.", a), true
+	case data.ReasonBadErasure:
+		return w.X("network.reason.bad_erasure", "An erasure notice of {{.Org}} that names no record, no reason or the wrong owner: refused.", a), true
 	}
 	return "", false
 }
