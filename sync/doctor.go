@@ -167,6 +167,9 @@ func Diagnose(ctx context.Context, dataDir string) *Diagnosis {
 	}
 	d.key(dataDir)
 	d.localCopy(dataDir)
+	if db != nil {
+		d.erasures(ctx, dataDir, db)
+	}
 	return d
 }
 

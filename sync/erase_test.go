@@ -171,6 +171,19 @@ func TestEditorErasesAPartnersPractice(t *testing.T) {
 	if strings.Contains(gitCLI(t, hub, "show", "keys:keys.json"), pid) {
 		t.Error("the key branch still holds the erased practice's key")
 	}
+	// The doctor says so, and says it when it is not so.
+	if !hasFinding(vsync.Diagnose(context.Background(), c.dir), vsync.FoundErasedOK) {
+		t.Error("the doctor does not confirm the erasure")
+	}
+	if _, err := c.st.DB().Exec("INSERT INTO record_keys(id, key) VALUES(?, ?)", pid, data.NewRecordKey()); err != nil {
+		t.Fatal(err)
+	}
+	if !hasFinding(vsync.Diagnose(context.Background(), c.dir), vsync.FoundErasedReadable) {
+		t.Error("the doctor does not see a key of an erased record left in the database")
+	}
+	if _, err := c.st.DB().Exec("DELETE FROM record_keys WHERE id = ?", pid); err != nil {
+		t.Fatal(err)
+	}
 	if strings.Contains(gitCLI(t, hub, "ls-tree", "-r", "--name-only", "main"), "practices/") &&
 		strings.Contains(gitCLI(t, hub, "ls-tree", "-r", "--name-only", "main"), pid+".json\n") {
 		t.Error("the hub's tip still holds the erased practice's file")
@@ -228,6 +241,15 @@ func TestForgedKeyOnTheHubIsIgnored(t *testing.T) {
 func refusedFor(res vsync.Result, path, reason string) bool {
 	for _, r := range res.Refused {
 		if strings.Contains(r.Path, path) && strings.Contains(r.Reason, reason) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasFinding(d *vsync.Diagnosis, code string) bool {
+	for _, f := range d.Findings {
+		if f.Code == code {
 			return true
 		}
 	}

@@ -76,6 +76,12 @@ func (t tr) finding(f vsync.Finding) (what, fix said) {
 		what = t.N("cli.doctor.records_bad", "{{.Count}} of the {{.Total}} records cannot be read: {{.Examples}}", "{{.Count}} of the {{.Total}} records cannot be read: {{.Examples}}", count, a)
 	case vsync.FoundRecordsOK:
 		what = t.N("cli.doctor.records_ok", "every one of the {{.Count}} records can be read", "every one of the {{.Count}} records can be read", count, a)
+	case vsync.FoundErasedOK:
+		what = t.N("cli.doctor.erased_ok", "{{.Count}} erased record: readable nowhere here (database, local copy, local repository)", "{{.Count}} erased records: none readable here (database, local copy, local repository)", count, a)
+	case vsync.FoundErasedReadable:
+		what = t.N("cli.doctor.erased_readable", "{{.Count}} erased record can still be read here ({{.Where}})", "{{.Count}} erased records can still be read here ({{.Where}})", count, a)
+	case vsync.FoundErasedHistory:
+		what = t.N("cli.doctor.erased_history", "{{.Count}} erased record has versions in the clear in the local repository's history", "{{.Count}} erased records have versions in the clear in the local repository's history", count, a)
 	case vsync.FoundNoRepo:
 		what = t.X("cli.doctor.no_repo", "no local repository yet (it is made at the first sync)")
 	case vsync.FoundRepoMissing:
@@ -178,6 +184,8 @@ func (t tr) doctorFix(fix string, a words.Args) said {
 		return t.X("cli.doctor.fix.damaged_key", "restore it from a backup; or move it away to make a new key that partners will have to approve")
 	case vsync.FixRewritten:
 		return t.X("cli.doctor.fix.rewritten", "nothing to do: it is rewritten as it grows")
+	case vsync.FixRecreateHub:
+		return t.X("cli.doctor.fix.recreate_hub", "they were shared before hub format 4, in the clear: their text stays in the hub's history and in every local repository until the hub is recreated (a new empty repository all installations sync to)")
 	}
 	return t.X("cli.error.technical", "{{.Detail}}", words.Args{"Detail": fix})
 }
@@ -214,6 +222,8 @@ func (t tr) doctorCheck(check string) said {
 		return t.X("cli.doctor.check.key", "key")
 	case "local copy":
 		return t.X("cli.doctor.check.local_copy", "local copy")
+	case "erasures":
+		return t.X("cli.doctor.check.erasures", "erasures")
 	}
 	return t.X("cli.error.technical", "{{.Detail}}", words.Args{"Detail": check})
 }
