@@ -54,6 +54,8 @@ type editorScreen struct {
 	cleared      []string               // findings marked as not personal ("kind:text")
 	findings     []data.Finding         // the findings shown now
 	privacyNote  *attention             // the banner above the form while findings wait
+	privacyActs  *fyne.Container        // its buttons, for findings that must be handled
+	soft         []data.Finding         // what looks like a person: a hint only (issue 22)
 	privacyText  *widget.Label
 	privacyTimer *time.Timer
 	privacyGen   uint64
@@ -141,8 +143,9 @@ func newEditorScreen(u *UI, p *data.Practice) *editorScreen {
 	e.privacyText.Wrapping = fyne.TextWrapWord
 	show := widget.NewButtonWithIcon(lang.X("privacy.show", "Show"), theme.NavigateNextIcon(), e.scrollToFinding)
 	replaceAll := widget.NewButtonWithIcon(lang.X("privacy.replace_all", "Replace all"), theme.VisibilityOffIcon(), e.replaceAll)
+	e.privacyActs = container.NewHBox(show, replaceAll)
 	e.privacyNote = newAttention(container.NewBorder(nil, nil, widget.NewIcon(theme.NewWarningThemedResource(theme.WarningIcon())),
-		container.NewHBox(show, replaceAll), e.privacyText))
+		e.privacyActs, e.privacyText))
 	e.privacyNote.Hide()
 
 	field := func(name, label, help string, input fyne.CanvasObject) fyne.CanvasObject {
@@ -597,16 +600,18 @@ func (e *editorScreen) checkPrivacy(delay time.Duration) {
 		if e.privacyTimer != nil && e.privacyTimer.Stop() {
 			e.u.jobs.Done()
 		}
+		e.soft = nil
 		e.showFindings(nil)
 		return
 	}
 	p := e.collect()
 	e.u.later(&e.privacyTimer, delay, func(context.Context) func() {
-		fs := data.PrivacyFindings(p)
+		fs, soft := data.PrivacyFindings(p), data.SoftFindings(p)
 		return func() {
 			if gen != e.privacyGen || e.u.editor != e {
 				return // the text changed meanwhile, or the editor closed
 			}
+			e.soft = soft
 			e.showFindings(fs)
 		}
 	})
@@ -633,9 +638,17 @@ func (e *editorScreen) showFindings(fs []data.Finding) {
 	for name, b := range e.privacy {
 		b.set(byField[name], e.replaceFinding, e.markNotPersonal)
 	}
-	if len(fs) == 0 {
+	switch {
+	case len(fs) == 0 && len(e.soft) > 0:
+		// A hint, never a block: false positives are worse here.
+		e.privacyText.SetText(lang.X("privacy.soft_hint", "\"{{.Text}}\" may name a person: shared practices are read across the network, so consider \"a man in his fifties\" instead of a name and an age. This does not stop sharing.",
+			map[string]any{"Text": e.soft[0].Text}))
+		e.privacyActs.Hide()
+		e.privacyNote.Show()
+	case len(fs) == 0:
 		e.privacyNote.Hide()
-	} else {
+	default:
+		e.privacyActs.Show()
 		e.privacyText.SetText(plural("privacy.banner", "Personal data found in {{.Count}} place: replace it or mark it as not personal before sharing.",
 			"Personal data found in {{.Count}} places: replace each one or mark it as not personal before sharing.", len(fs)))
 		e.privacyNote.Show()

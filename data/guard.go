@@ -69,6 +69,20 @@ func clearedOf(r Record) []string {
 
 // PrivacyFindings returns the personal data in a practice or comment that nobody
 // has pseudonymised or marked as not personal (Cleared).
+// SoftFindings returns what in r's guarded texts looks like a person (a name
+// with an initial, a name with an age or where the person sleeps): a hint for
+// the editor, which never holds sharing back (privacy.ScanSoft).
+func SoftFindings(r Record) []Finding {
+	var out []Finding
+	texts, _ := guarded(r)
+	for _, f := range texts {
+		for _, x := range privacy.ScanSoft(*f.v) {
+			out = append(out, Finding{f.name, x})
+		}
+	}
+	return out
+}
+
 func PrivacyFindings(r Record) []Finding {
 	var out []Finding
 	cleared := clearedOf(r)
