@@ -65,7 +65,7 @@ func (d *Diagnosis) erasures(ctx context.Context, dataDir string, db *sql.DB) {
 		r := &repo{path: filepath.Join(dataDir, RepoDir), st: openDiskStorage(filepath.Join(dataDir, RepoDir))}
 		keys := map[string][][]byte{}
 		for id := range erased {
-			if ks, err := keysIn(ctx, db, id); err == nil {
+			if ks, err := data.RecordKeys(db, id); err == nil {
 				keys[id] = ks
 			}
 		}
@@ -121,21 +121,4 @@ func localCopyHolds(b []byte, id string) bool {
 		}
 	}
 	return false
-}
-
-func keysIn(ctx context.Context, db *sql.DB, id string) ([][]byte, error) {
-	rows, err := db.QueryContext(ctx, "SELECT key FROM record_keys WHERE id = ?", id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out [][]byte
-	for rows.Next() {
-		var k []byte
-		if err := rows.Scan(&k); err != nil {
-			return nil, err
-		}
-		out = append(out, k)
-	}
-	return out, rows.Err()
 }

@@ -18,7 +18,6 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp/capability"
-	"github.com/go-git/go-git/v5/plumbing/protocol/packp/sideband"
 	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/storage/memory"
@@ -193,15 +192,8 @@ func (e *Engine) fetchKeys(ctx context.Context, h *hub) (hubKeys, error) {
 		return hk, explain(err, h)
 	}
 	defer resp.Close()
-	var rd io.Reader = resp
-	switch {
-	case req.Capabilities.Supports(capability.Sideband64k):
-		rd = sideband.NewDemuxer(sideband.Sideband64k, resp)
-	case req.Capabilities.Supports(capability.Sideband):
-		rd = sideband.NewDemuxer(sideband.Sideband, resp)
-	}
 	mem := memory.NewStorage()
-	if err := packfile.UpdateObjectStorage(mem, io.LimitReader(rd, maxKeysPack)); err != nil {
+	if err := packfile.UpdateObjectStorage(mem, io.LimitReader(packStream(req, resp), maxKeysPack)); err != nil {
 		return hk, fmt.Errorf("the key branch of %s cannot be read: %w", h.display, err)
 	}
 	hk.keys, err = readKeysCommit(mem, hk.head)

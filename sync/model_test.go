@@ -171,6 +171,7 @@ type model struct {
 	saves   []save
 	seq     int
 	drafts  map[string]string // id -> installation that keeps it
+	erased  map[string]bool   // practices erased by their organisation (issue 22)
 	history []string
 	log     []string
 	evil    *attacker // the malicious partner (model_attacker_test.go)
@@ -191,7 +192,7 @@ func (m *model) fatalf(format string, args ...any) {
 }
 
 func runModel(t *testing.T, seed uint64) {
-	m := &model{t: t, rng: rand.New(rand.NewPCG(seed, seed*7919+1)), hub: diskHub(t), drafts: map[string]string{}}
+	m := &model{t: t, rng: rand.New(rand.NewPCG(seed, seed*7919+1)), hub: diskHub(t), drafts: map[string]string{}, erased: map[string]bool{}}
 	orgs := 2 + m.rng.IntN(2)
 	for o := range orgs {
 		org := fmt.Sprintf("org%d-%s", o, []string{"it", "es", "pl"}[o])
@@ -393,6 +394,23 @@ func (m *model) step() {
 			return
 		}
 		p := ps[m.rng.IntN(len(ps))]
+		if p.Visibility == data.Shared && !p.Deleted && m.rng.IntN(3) == 0 {
+			// Erased instead: gone from every installation once they sync,
+			// with whatever was saved of it (its saves are no longer owed).
+			if _, err := in.st.Erase(ctx, p.ID, "asked by the person", HubPath); err != nil {
+				m.fatalf("%s: erase %s: %v", in.name, p.ID, err)
+			}
+			m.erased[p.ID] = true
+			kept := m.saves[:0]
+			for _, s := range m.saves {
+				if s.id != p.ID {
+					kept = append(kept, s)
+				}
+			}
+			m.saves = kept
+			m.logf("%s erases %s", in.name, p.ID)
+			return
+		}
 		if err := in.st.DeletePractice(ctx, p.ID); err != nil {
 			m.fatalf("%s: delete %s: %v", in.name, p.ID, err)
 		}
@@ -537,6 +555,7 @@ func (m *model) final() {
 		m.fatalf("the installations did not settle after 8 passes of syncs")
 	}
 	m.checkConverged()
+	m.checkErased()
 	m.checkNothingHeld()
 	m.checkSaves()
 	m.checkDrafts()
@@ -608,6 +627,9 @@ func (m *model) checkNothingHeld() {
 			m.t.Fatal(err)
 		}
 		for _, it := range q {
+			if hf, err := parseHubPath(it.Path); err == nil && m.erased[hf.ID] && strings.Contains(it.Reason, "was erased") {
+				continue // a version of an erased practice, made before its laptop saw the erasure
+			}
 			if m.evil == nil || !m.evil.hit[it.Path] {
 				m.fatalf("%s holds %s in quarantine: %s", in.name, it.Path, it.Reason)
 			}
@@ -736,5 +758,24 @@ func (m *model) checkDrafts() {
 	})
 	if err != nil {
 		m.fatalf("invariant 4: %v", err)
+	}
+}
+
+// checkErased: no installation holds anything of an erased practice (its row
+// or its key), and every one lists the erasure.
+func (m *model) checkErased() {
+	for id := range m.erased {
+		for _, in := range m.insts {
+			var n int
+			if err := in.st.DB().QueryRow("SELECT (SELECT count(*) FROM record_index WHERE id = ?) + (SELECT count(*) FROM record_keys WHERE id = ?)", id, id).Scan(&n); err != nil {
+				m.t.Fatal(err)
+			}
+			if n > 0 {
+				m.fatalf("%s still holds the erased practice %s", in.name, id)
+			}
+			if ok, err := in.st.ErasedIDs(context.Background()); err != nil || !ok[id] {
+				m.fatalf("%s does not know that %s was erased (%v)", in.name, id, err)
+			}
+		}
 	}
 }

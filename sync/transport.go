@@ -263,14 +263,7 @@ func (e *Engine) fetchOnce(ctx context.Context, h *hub) (plumbing.Hash, error) {
 		return plumbing.ZeroHash, explain(err, h)
 	}
 	defer resp.Close()
-	var rd io.Reader = resp
-	switch {
-	case req.Capabilities.Supports(capability.Sideband64k):
-		rd = sideband.NewDemuxer(sideband.Sideband64k, resp)
-	case req.Capabilities.Supports(capability.Sideband):
-		rd = sideband.NewDemuxer(sideband.Sideband, resp)
-	}
-	if err := receivePack(e.repo, rd); err != nil {
+	if err := receivePack(e.repo, packStream(req, resp)); err != nil {
 		if h.kind == hubDisk && isVanished(err) {
 			return plumbing.ZeroHash, err
 		}
@@ -398,4 +391,16 @@ func urlUser(raw string) string {
 		return u.User.Username()
 	}
 	return ""
+}
+
+// packStream is the pack of an upload-pack response, out of its side band
+// when the request asked for one.
+func packStream(req *packp.UploadPackRequest, resp io.Reader) io.Reader {
+	switch {
+	case req.Capabilities.Supports(capability.Sideband64k):
+		return sideband.NewDemuxer(sideband.Sideband64k, resp)
+	case req.Capabilities.Supports(capability.Sideband):
+		return sideband.NewDemuxer(sideband.Sideband, resp)
+	}
+	return resp
 }
