@@ -35,9 +35,9 @@ import (
 func TestModelConvergence(t *testing.T) {
 	seeds := modelSeeds(t)
 	t.Cleanup(func() {
-		t.Logf("%d seeds: %d installations, %d operations, %d syncs, %d failures at fault points of which %d crashes, %d syncs without the hub, %d conflicts, %d rebuilds, %d attacks",
+		t.Logf("%d seeds: %d installations, %d operations, %d syncs, %d failures at fault points of which %d crashes, %d syncs without the hub, %d conflicts, %d rebuilds, %d attacks, %d erasures",
 			len(seeds), modelStats.installs.Load(), modelStats.ops.Load(), modelStats.syncs.Load(), modelStats.faults.Load(),
-			modelStats.crashes.Load(), modelStats.unplugged.Load(), modelStats.conflicts.Load(), modelStats.rebuilds.Load(), modelStats.attacks.Load())
+			modelStats.crashes.Load(), modelStats.unplugged.Load(), modelStats.conflicts.Load(), modelStats.rebuilds.Load(), modelStats.attacks.Load(), modelStats.erasures.Load())
 	})
 	for _, seed := range seeds {
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
@@ -75,7 +75,7 @@ func modelSeeds(t *testing.T) []uint64 {
 
 // modelStats counts what the seeds did, for the soak's report.
 var modelStats struct {
-	installs, ops, syncs, faults, crashes, unplugged, conflicts, rebuilds, attacks atomic.Int64
+	installs, ops, syncs, faults, crashes, unplugged, conflicts, rebuilds, attacks, erasures atomic.Int64
 }
 
 var faultPoints = []string{"after-commit", "after-fetch", "mid-import", "before-push", "after-push"}
@@ -401,6 +401,7 @@ func (m *model) step() {
 				m.fatalf("%s: erase %s: %v", in.name, p.ID, err)
 			}
 			m.erased[p.ID] = true
+			modelStats.erasures.Add(1)
 			kept := m.saves[:0]
 			for _, s := range m.saves {
 				if s.id != p.ID {
