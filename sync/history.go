@@ -39,7 +39,7 @@ const maxHistory = 1000
 // metaKeys are the fields that change with every version and are not the
 // content a person edited.
 var metaKeys = map[string]bool{"id": true, "type": true, "org": true, "author": true, "created": true,
-	"updated": true, "version": true, "prev": true, "claim": true, "sig": true, "settled": true}
+	"updated": true, "version": true, "prev": true, "claim": true, "sig": true, "settled": true, "key_hash": true}
 
 // History lists the versions of a record, newest first: the local unsent
 // change if there is one, then the version the database holds and the ones it
