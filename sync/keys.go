@@ -133,11 +133,7 @@ func (k *keyBox) open(b []byte) []byte {
 	if len(b) == 0 || b[0] != '{' || len(b) > MaxBlob || !bytes.Contains(b, sealedMark) {
 		return b
 	}
-	id, _ := data.SealedRecordID(b)
-	if id == "" {
-		return b
-	}
-	plain, _, err := data.OpenSealed(b, k.get(id))
+	plain, _, err := data.OpenSealedWith(b, k.get)
 	if err != nil {
 		return b
 	}
