@@ -227,9 +227,14 @@ func (s *Store) Scrub(ctx context.Context) error {
 	return nil
 }
 
-// removeErasedFiles deletes the attached files an erasure freed, once the
-// transaction is committed.
+// removeErasedFiles deletes the attached files an erasure freed, and what
+// this process keeps of their text, once the transaction is committed.
 func (s *Store) removeErasedFiles(shas []string) {
+	pdfTexts.Lock()
+	for _, sha := range shas {
+		delete(pdfTexts.m, sha) // the text the privacy guard read in it
+	}
+	pdfTexts.Unlock()
 	for _, sha := range shas {
 		if p := s.AttachmentPath(sha); p != "" {
 			os.Remove(p)
