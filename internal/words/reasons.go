@@ -62,11 +62,11 @@ func (w *Words) Refusal(reason string) (text string, ok bool) {
 		return w.X("sync.reason.no_subfolders", "A folder inside {{.Folder}}, where only files belong.", a), true
 	case synccode.ReasonFileName:
 		return w.X("sync.reason.file_name", "A file whose name is not a record's."), true
-	case vsync.ReasonErased:
+	case synccode.ReasonErased:
 		return w.X("sync.reason.erased", "The record {{.ID}} was erased: no version of it is taken any more.", a), true
-	case vsync.ReasonNoKey:
+	case synccode.ReasonNoKey:
 		return w.X("sync.reason.no_key", "The key of this sealed record has not arrived yet: it is checked again at the next sync."), true
-	case vsync.ReasonBadSeal:
+	case synccode.ReasonBadSeal:
 		return w.X("sync.reason.bad_seal", "The sealed record does not open with its key: it was changed after it was signed."), true
 	}
 	return "", false
