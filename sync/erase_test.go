@@ -145,7 +145,16 @@ func TestEditorErasesAPartnersPractice(t *testing.T) {
 	}
 	for range 2 {
 		for _, n := range []*node{a, b, c} {
-			n.sync()
+			// The hub still holding the version every installation had is the
+			// erasure on its way, not a file to refuse or hold.
+			if res := n.sync(); len(res.Refused) != 0 {
+				t.Errorf("%s: the sync after the erasure refused %+v", n.org, res.Refused)
+			}
+		}
+	}
+	for _, n := range []*node{a, b, c} {
+		if q, err := n.eng.Quarantined(context.Background()); err != nil || len(q) != 0 {
+			t.Errorf("%s holds in quarantine %+v (%v)", n.org, q, err)
 		}
 	}
 	for _, n := range []*node{a, b, c} {

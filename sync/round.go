@@ -234,7 +234,9 @@ func (e *Engine) choose(path string, was, mine, theirs plumbing.Hash, me data.Id
 	}
 	if e.erased[hf.ID] {
 		// Erased: no version stays in the branch, and none comes in (erase.go).
-		if theirs.IsZero() {
+		// The hub still holding the version both sides had is the erasure not
+		// sent yet, not a problem to report; a version made since is refused.
+		if theirs.IsZero() || theirs == was {
 			return decision{}, nil
 		}
 		return decision{refused: &refusal{Path: path, Reason: reasonf(ReasonErased, hf.ID), Blob: theirs}}, nil
@@ -593,6 +595,11 @@ func (e *Engine) importUpTo(ctx context.Context, remote string, upTo, dirtyBase 
 		// What the merge refused never reaches the branch: listed here with
 		// its reason, counted once.
 		for _, rf := range e.refusals {
+			if hf, err := parseHubPath(rf.Path); err == nil && rf.Blob.IsZero() && e.erased[hf.ID] {
+				// Taken out of the hub by its erasure, which this import
+				// accepted: nothing to report.
+				continue
+			}
 			if rf.Blob.IsZero() {
 				e.report = append(e.report, Refused{Path: rf.Path, Reason: rf.Reason})
 				continue
