@@ -406,11 +406,18 @@ func (s *journalScreen) showPractice(id string) {
 		meta = lang.X("journal.detail.by", "By {{.Author}}", map[string]any{"Author": p.Author}) + " · " + meta
 	}
 	objs = append(objs, note(meta), s.conflictNotice(p)) // history.go
+	var row []fyne.CanvasObject
 	if mine {
 		edit := widget.NewButtonWithIcon(lang.X("journal.edit", "Edit"), theme.DocumentCreateIcon(), func() { s.u.editPractice(p) })
 		del := widget.NewButtonWithIcon(lang.X("journal.delete", "Delete"), theme.DeleteIcon(), func() { s.confirmDelete(p) })
 		del.Importance = widget.DangerImportance
-		objs = append(objs, container.NewHBox(edit, del))
+		row = append(row, edit, del)
+	}
+	if eb := s.eraseButton(p, mine); eb != nil { // erase.go
+		row = append(row, eb)
+	}
+	if len(row) > 0 {
+		objs = append(objs, container.NewHBox(row...))
 	}
 	if hb := s.historyButton(p); hb != nil { // history.go
 		objs = append(objs, container.NewHBox(hb))

@@ -18,6 +18,7 @@ import (
 // lines for the sync screen.
 type Engine struct {
 	eng   *vsync.Engine
+	store *data.Store
 	every time.Duration
 	close func()
 	mu    gosync.Mutex
@@ -33,7 +34,7 @@ const maxLog = 200
 // Open opens the sync engine over store; Run syncs every `every` while a hub
 // answers.
 func Open(store *data.Store, every time.Duration) (*Engine, error) {
-	h := &Engine{every: every}
+	h := &Engine{every: every, store: store}
 	eng, closeFn, err := vsync.OpenTrusted(store, h.logf)
 	if err != nil {
 		return nil, err
@@ -208,6 +209,13 @@ func (h *Engine) History(ctx context.Context, id string) ([]app.RecordVersion, e
 // Restore makes version n of a practice a new local edit.
 func (h *Engine) Restore(ctx context.Context, id string, n int64) error {
 	_, err := h.eng.Restore(ctx, id, n)
+	return err
+}
+
+// Erase erases a practice on this installation and writes the signed notice
+// that erases it on every other at its next sync (hub format 4).
+func (h *Engine) Erase(ctx context.Context, id, reason string) error {
+	_, err := h.store.Erase(ctx, id, reason, vsync.HubPath)
 	return err
 }
 

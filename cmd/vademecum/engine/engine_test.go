@@ -291,3 +291,45 @@ func TestRebuildBringsDraftBack(t *testing.T) {
 		t.Errorf("the draft after the rebuild: %v, %v", got, err)
 	}
 }
+
+// TestEngineErase: the app's Erase erases a shared practice here and, after
+// the syncs, on a partner's installation, which lists the erasure.
+func TestEngineErase(t *testing.T) {
+	ctx := context.Background()
+	hubDir := filepath.Join(t.TempDir(), "hub.git")
+	st1 := newStore(t, t.TempDir(), "opengroup-it", "IT")
+	e1 := open(t, st1, hubDir)
+	st2 := newStore(t, t.TempDir(), "streetwork-cz", "CZ")
+	e2 := open(t, st2, hubDir)
+	p := &data.Practice{Meta: data.Meta{Lang: "en"}, Title: "Night outreach", Summary: "Mario R., 54, sleeps at the station", Visibility: data.Shared}
+	if err := st1.SavePractice(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range []*Engine{e1, e2} {
+		if _, err := e.SyncNow(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st2.GetPractice(p.ID); err != nil {
+		t.Fatalf("the practice did not reach the partner: %v", err)
+	}
+	var ee app.EraseEngine = e1
+	if err := ee.Erase(ctx, p.ID, "a person's name"); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range []*Engine{e1, e2} {
+		res, err := e.SyncNow(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Quarantined != 0 {
+			t.Errorf("a sync after the erasure set %d files aside", res.Quarantined)
+		}
+	}
+	if _, err := st2.GetPractice(p.ID); err == nil {
+		t.Error("the partner still holds the erased practice")
+	}
+	if es, err := st2.Erasures(ctx); err != nil || len(es) != 1 || es[0].Reason != "a person's name" {
+		t.Errorf("the partner lists erasures %+v (%v)", es, err)
+	}
+}
