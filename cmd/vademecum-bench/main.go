@@ -18,6 +18,7 @@ import (
 	"vademecum/assets"
 	"vademecum/data"
 	"vademecum/data/datagen"
+	"vademecum/sync/hubgen"
 )
 
 func main() {
@@ -161,7 +162,7 @@ func run(n, small int, work, cli string, queries, grepQueries int, out string) e
 	runs := map[int]*hubRun{}
 	for _, size := range []int{small, n} {
 		start := time.Now()
-		if err := buildHub(filepath.Join(work, fmt.Sprintf("gen-%d", size)), filepath.Join(hubs, fmt.Sprintf("h%d.git", size)), size, uint64(size)); err != nil {
+		if err := hubgen.Build(filepath.Join(work, fmt.Sprintf("gen-%d", size)), filepath.Join(hubs, fmt.Sprintf("h%d.git", size)), size, uint64(size)); err != nil {
 			return fmt.Errorf("building the %d-practice hub: %w", size, err)
 		}
 		logf("built a hub of %d practices in %v", size, time.Since(start).Round(time.Millisecond))

@@ -1,0 +1,6 @@
+// Package hubgen builds hubs of realistic, signed journals for benchmarks: the
+// practices and comments of data/datagen from the ten partner organisations,
+// each record signed by an installation of its owner, in one commit of a bare
+// repository packed by git. cmd/vademecum-bench and the sync package's Go
+// benchmarks (first sync, one-note sync) share it.
+package hubgen

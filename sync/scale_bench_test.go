@@ -1,0 +1,105 @@
+package sync_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"vademecum/data"
+	vsync "vademecum/sync"
+	"vademecum/sync/hubgen"
+)
+
+// scaleHubSize is the practices in the benchmarks' hub (about a third more
+// records with the comments); VADEMECUM_BENCH_HUB overrides it.
+func scaleHubSize() int {
+	if n, err := strconv.Atoi(os.Getenv("VADEMECUM_BENCH_HUB")); err == nil && n > 0 {
+		return n
+	}
+	return 2000
+}
+
+// scaleHub is a bare hub of n signed practices.
+func scaleHub(b *testing.B, n int) string {
+	work := b.TempDir()
+	dir := filepath.Join(work, "hub.git")
+	if err := hubgen.Build(filepath.Join(work, "gen"), dir, n, uint64(n)); err != nil {
+		b.Fatal(err)
+	}
+	return dir
+}
+
+// installation is a new data directory wired as the CLI wires it (signing,
+// verification) with the hub as its remote.
+func installation(b *testing.B, org, hub string) (*data.Store, *vsync.Engine) {
+	st, err := data.Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	o := &data.Organisation{Meta: data.Meta{ID: org, Lang: "en"}, Name: org, Country: "IT", Languages: []string{"en"}}
+	if err := st.Init(o, "Staff of "+org); err != nil {
+		b.Fatal(err)
+	}
+	eng, closeEng, err := vsync.OpenTrusted(st, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(closeEng)
+	if err := eng.AddRemote("hub", hub, vsync.Auth{}); err != nil {
+		b.Fatal(err)
+	}
+	return st, eng
+}
+
+// BenchmarkFirstSync is a new installation's first sync of a whole hub (fetch,
+// merge, verification and import of every record), in records per second
+// (DESIGN.md budget: 10,000).
+func BenchmarkFirstSync(b *testing.B) {
+	hub := scaleHub(b, scaleHubSize())
+	var received int
+	b.ResetTimer()
+	for i := range b.N {
+		b.StopTimer()
+		_, eng := installation(b, fmt.Sprintf("reader-%d", i), hub)
+		b.StartTimer()
+		res, err := eng.Sync(context.Background(), "", nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		received += res.Received
+	}
+	b.ReportMetric(float64(received)/b.Elapsed().Seconds(), "records/s")
+}
+
+// BenchmarkOneNoteSync is the round that sends one new practice to a hub the
+// installation holds whole: its cost should not grow with the hub (DESIGN.md,
+// invariant 3). Compare VADEMECUM_BENCH_HUB=1000 with a larger hub.
+func BenchmarkOneNoteSync(b *testing.B) {
+	hub := scaleHub(b, scaleHubSize())
+	st, eng := installation(b, "writer", hub)
+	ctx := context.Background()
+	if _, err := eng.Sync(ctx, "", nil); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		b.StopTimer()
+		p := &data.Practice{Meta: data.Meta{Lang: "en"}, Title: fmt.Sprintf("Night desk %d", i),
+			Summary: "Every Tuesday evening we help guests recover their digital identity.", Visibility: data.Shared, Country: "IT"}
+		if err := st.SavePractice(ctx, p); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		res, err := eng.Sync(ctx, "", nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Sent != 1 {
+			b.Fatalf("sent %d records", res.Sent)
+		}
+	}
+}
