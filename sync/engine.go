@@ -450,6 +450,11 @@ func (e *Engine) syncRemote(ctx context.Context, rm Remote, progress func(Progre
 	e.hubSeen, e.hubHead, e.report = false, plumbing.ZeroHash, nil
 	e.orgOnHub = e.sawOwnOrg(rm.Name, me)
 	defer func() { e.hubSeen, e.orgOnHub, e.refusals, e.report, e.verified = false, false, nil, nil, nil }()
+	defer func() {
+		e.repo.mu.Lock()
+		e.repo.releaseFiles()
+		e.repo.mu.Unlock()
+	}()
 	h, err := e.dial(rm)
 	if err != nil {
 		return res, err
@@ -636,6 +641,7 @@ func (e *Engine) syncRemote(ctx context.Context, rm Remote, progress func(Progre
 		break
 	}
 	e.repo.mu.Lock()
+	e.repo.releaseFiles()
 	err = compact(e.repo.st, e.repo.path, 24)
 	e.repo.mu.Unlock()
 	if err != nil {

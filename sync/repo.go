@@ -13,7 +13,9 @@ import (
 	gosync "sync"
 	"time"
 
+	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/objfile"
 	"github.com/go-git/go-git/v5/plumbing/object"
@@ -41,6 +43,9 @@ type repo struct {
 	// sealed with its key (writeBlob) and read in the clear (readBlob) when
 	// its key is here (hub format 4, keys.go). Nil: files as they are.
 	keys *keyBox
+	// recent are the record files read last: a round reads a file to check it
+	// and again, moments later, for the attachments it lists.
+	recent recentBlobs
 }
 
 // openBareRepo opens the bare repository at path, creating it (with HEAD on
@@ -51,7 +56,24 @@ func openBareRepo(path string) (*repo, error) {
 			return nil, err
 		}
 	}
-	return &repo{path: path, st: openDiskStorage(path)}, nil
+	return &repo{path: path, st: openLocalStorage(path)}, nil
+}
+
+// openLocalStorage opens the local repository keeping its pack files open
+// between reads (go-git otherwise opens and closes a pack for every object it
+// reads: a third of a first sync's reading). releaseFiles closes them.
+func openLocalStorage(path string) *filesystem.Storage {
+	return filesystem.NewStorageWithOptions(bufferedIndexes{osfs.New(path)}, cache.NewObjectLRUDefault(),
+		filesystem.Options{LargeObjectThreshold: largeObject, KeepDescriptors: true})
+}
+
+// releaseFiles closes the pack files kept open (the storage opens them again
+// when it next reads): at the end of each round, so that no pack stays open
+// while this process waits (another one may merge and delete it, which
+// Windows refuses on an open file), and before packs are merged here.
+// Called with the repository locked.
+func (r *repo) releaseFiles() {
+	r.st.ObjectStorage.Close()
 }
 
 // initBare lays out an empty bare repository the way git init --bare does.
@@ -138,6 +160,9 @@ func (r *repo) writeBlob(b []byte) (plumbing.Hash, error) {
 // blobSize returns a blob's size without reading it, so that oversized files
 // from a hub are refused before they reach memory.
 func (r *repo) blobSize(h plumbing.Hash) (int64, error) {
+	if n, ok := r.recent.size(h); ok {
+		return n, nil
+	}
 	return objectSize(r.path, r.st, h)
 }
 
@@ -208,6 +233,9 @@ func getCommit(repoPath string, s storer.EncodedObjectStorer, h plumbing.Hash) (
 }
 
 func (r *repo) readBlob(h plumbing.Hash) ([]byte, error) {
+	if b, ok := r.recent.get(h); ok {
+		return r.opened(b), nil
+	}
 	obj, err := r.st.EncodedObject(plumbing.BlobObject, h)
 	if err != nil {
 		return nil, err
@@ -218,10 +246,51 @@ func (r *repo) readBlob(h plumbing.Hash) ([]byte, error) {
 	}
 	defer rd.Close()
 	b, err := io.ReadAll(rd)
-	if err == nil && r.keys != nil {
-		b = r.keys.open(b)
+	if err == nil && len(b) <= MaxBlob {
+		r.recent.put(h, b)
 	}
-	return b, err
+	return r.opened(b), err
+}
+
+// opened is a record file as read: in the clear when it is sealed and its
+// key is here (hub format 4, keys.go), else as it is. The recent files are
+// kept as stored, and opened at each read (a key may arrive meanwhile).
+func (r *repo) opened(b []byte) []byte {
+	if r.keys == nil || b == nil {
+		return b
+	}
+	return r.keys.open(b)
+}
+
+// recentBlobs is a handful of blobs just read, by hash (their content never
+// changes). Each read gets its own copy.
+type recentBlobs struct {
+	hash [4]plumbing.Hash
+	body [4][]byte
+	next int
+}
+
+func (c *recentBlobs) get(h plumbing.Hash) ([]byte, bool) {
+	for i := range c.hash {
+		if c.hash[i] == h && c.body[i] != nil {
+			return bytes.Clone(c.body[i]), true
+		}
+	}
+	return nil, false
+}
+
+func (c *recentBlobs) size(h plumbing.Hash) (int64, bool) {
+	for i := range c.hash {
+		if c.hash[i] == h && c.body[i] != nil {
+			return int64(len(c.body[i])), true
+		}
+	}
+	return 0, false
+}
+
+func (c *recentBlobs) put(h plumbing.Hash, b []byte) {
+	c.hash[c.next], c.body[c.next] = h, bytes.Clone(b)
+	c.next = (c.next + 1) % len(c.hash)
 }
 
 // readSmallBlob reads a blob of at most MaxBlob bytes, or returns nil.
