@@ -71,6 +71,9 @@ type Engine struct {
 	report   []Refused
 	// verified are the files the merge of the round verified (under syncMu).
 	verified map[plumbing.Hash]bool
+	// ahead reads the record files of a large merge or import ahead of it
+	// (under syncMu; nil when none is running).
+	ahead *readAhead
 	// hubSeen and hubHead: the hub of the round, once fetched (under syncMu).
 	hubSeen bool
 	hubHead plumbing.Hash

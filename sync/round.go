@@ -71,6 +71,8 @@ func (e *Engine) mergeHub(hubHead plumbing.Hash, me data.Identity) (before, afte
 	sort.SliceStable(diff, func(i, j int) bool {
 		return strings.HasPrefix(diff[i].Path, "orgs/") && !strings.HasPrefix(diff[j].Path, "orgs/")
 	})
+	e.ahead = startReadAhead(r.path, mergePlan(diff))
+	defer func() { e.ahead.stop(); e.ahead = nil }()
 	edits := map[string]plumbing.Hash{}
 	modes := map[string]filemode.FileMode{} // folderhub: entries set aside keep their kind
 	merged = map[string]mergedFile{}
@@ -142,6 +144,33 @@ func (e *Engine) mergeHub(hubHead plumbing.Hash, me data.Identity) (before, afte
 		return ours, ours, nil, nil, nil, err
 	}
 	return ours, m, conflicts, merged, refused, r.setRef(mainBranch, ours, m)
+}
+
+// mergePlan is the hub's version of each record file a merge checks, in the
+// merge's order, for reading ahead.
+func mergePlan(diff []fileChange) []plannedRead {
+	var plan []plannedRead
+	for _, c := range diff {
+		if c.SetAside != "" || c.To.IsZero() {
+			continue
+		}
+		if hf, err := parseHubPath(c.Path); err == nil && !hf.Skip {
+			plan = append(plan, plannedRead{c.To, hf})
+		}
+	}
+	return plan
+}
+
+// importPlan is each record file an import reads, in its order, for reading
+// ahead.
+func importPlan(items []incoming) []plannedRead {
+	var plan []plannedRead
+	for _, it := range items {
+		if !it.gone && !it.forget && it.reason == "" && it.rec == nil {
+			plan = append(plan, plannedRead{it.blob, it.hf})
+		}
+	}
+	return plan
 }
 
 // refusal is a file of the hub set aside, with the reason.
@@ -528,6 +557,8 @@ func (e *Engine) importUpTo(ctx context.Context, remote string, upTo, dirtyBase 
 		return 0, 0, err
 	}
 	progress(Progress{Stage: "import", Total: len(items)})
+	e.ahead = startReadAhead(e.repo.path, importPlan(items))
+	defer func() { e.ahead.stop(); e.ahead = nil }()
 	now := fmtTime(time.Now())
 	err = e.store.Tx(ctx, func(tx *data.Tx) error {
 		received, quarantined = 0, 0
@@ -856,14 +887,28 @@ func (e *Engine) withMerged(items []incoming, to plumbing.Hash, merged map[strin
 // readRecord reads a record file and checks it against its path; a non-empty
 // reason means quarantine.
 func (e *Engine) readRecord(blob plumbing.Hash, hf hubFile) (data.Record, []byte, string) {
-	size, err := e.repo.blobSize(blob)
+	if res, ok := e.ahead.take(blob, hf); ok {
+		if res.body != nil {
+			e.repo.recent.put(blob, res.body) // the merge reads it again for its attachments
+		}
+		return res.rec, res.body, res.reason
+	}
+	return readRecordIn(e.repo, blob, hf)
+}
+
+// unreadable is the reason for a file that cannot be read.
+var unreadable = reasonf(ReasonUnreadable)
+
+// readRecordIn is readRecord through the repository handle r.
+func readRecordIn(r *repo, blob plumbing.Hash, hf hubFile) (data.Record, []byte, string) {
+	size, err := r.blobSize(blob)
 	if err != nil {
 		return nil, nil, reasonf(ReasonUnreadable)
 	}
 	if size > MaxBlob {
 		return nil, nil, reasonf(ReasonTooLarge, size>>10, MaxBlob>>10)
 	}
-	body, err := e.repo.readBlob(blob)
+	body, err := r.readBlob(blob)
 	if err != nil {
 		return nil, nil, reasonf(ReasonUnreadable)
 	}
