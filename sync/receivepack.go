@@ -43,6 +43,7 @@ var errBadPack = errors.New("the hub sent a damaged download")
 type packEntry struct {
 	offset   int64 // of the entry's header in the pack
 	data     int64 // of its compressed content
+	end      int64 // just past it (a whole zlib stream, checked by scan)
 	diskType plumbing.ObjectType
 	size     int64 // inflated size of what is stored (the delta itself for deltas)
 	crc      uint32
@@ -154,12 +155,24 @@ func (p *packReader) store(r *repo, dir string, entries []*packEntry) error {
 	idx.OnHeader(uint32(len(small)))
 	zw, _ := zlib.NewWriterLevel(io.Discard, zlib.BestSpeed)
 	for _, e := range small {
+		off := cw.n
+		cw.crc = 0
+		if !e.diskType.IsDelta() {
+			// A whole object is kept as the hub compressed it: scan inflated
+			// that stream to its end, to the size and hash the entry says.
+			if err := packHeader(cw, e.typ, int(e.target)); err != nil {
+				return err
+			}
+			if _, err := io.Copy(cw, io.NewSectionReader(p.f, e.data, e.end-e.data)); err != nil {
+				return err
+			}
+			idx.Add(e.hash, uint64(off), cw.crc)
+			continue
+		}
 		data, err := p.bytes(e)
 		if err != nil {
 			return err
 		}
-		off := cw.n
-		cw.crc = 0
 		if err := packHeader(cw, e.typ, len(data)); err != nil {
 			return err
 		}
@@ -359,7 +372,7 @@ func (p *packReader) scan() ([]*packEntry, error) {
 		if _, err := zr.Read(make([]byte, 1)); err != io.EOF {
 			return nil, fmt.Errorf("%w (object at %d is longer than it says)", errBadPack, e.offset)
 		}
-		e.crc = c.crc
+		e.crc, e.end = c.crc, c.n
 		if e.diskType.IsDelta() {
 			_, tgt, ok := deltaSizes(head.b)
 			if !ok {
