@@ -1,0 +1,117 @@
+package sync
+
+import (
+	"bytes"
+	"path/filepath"
+	"testing"
+
+	"vademecum/data"
+	"vademecum/data/datagen"
+)
+
+// readAheadRepo is a local repository holding n record files (every seventh
+// one not a record) and the plan that reads them.
+func readAheadRepo(t *testing.T, n int) (*repo, []plannedRead) {
+	t.Helper()
+	r, err := openBareRepo(filepath.Join(t.TempDir(), "hub.git"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.st.Close() })
+	g := datagen.New(3)
+	var plan []plannedRead
+	for i := range n {
+		p := g.Practice()
+		body, err := data.Encode(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i%7 == 3 {
+			body = []byte("{not a record")
+		}
+		h, err := r.writeBlob(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hf, err := parseHubPath(HubPath(p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, plannedRead{h, hf})
+	}
+	// The same file twice: the second is read by the round.
+	plan = append(plan, plan[10])
+	return r, plan
+}
+
+// What the round takes from the reader is what it reads itself, whatever
+// order it asks in: in order, skipping files, going back, asking twice.
+func TestReadAheadGivesWhatTheRoundReads(t *testing.T) {
+	r, plan := readAheadRepo(t, readAheadMin+readAheadWindow+100)
+	want := make([]readResult, len(plan))
+	for i, p := range plan {
+		want[i].rec, want[i].body, want[i].reason = readRecordIn(r, p.blob, p.hf)
+	}
+	same := func(i int, got readResult) {
+		t.Helper()
+		if !bytes.Equal(got.body, want[i].body) || got.reason != want[i].reason || (got.rec == nil) != (want[i].rec == nil) ||
+			(got.rec != nil && got.rec.Base().ID != want[i].rec.Base().ID) {
+			t.Fatalf("file %d: read ahead %q / %q, read by the round %q / %q", i, got.body, got.reason, want[i].body, want[i].reason)
+		}
+	}
+	orders := map[string][]int{}
+	for i := range plan {
+		orders["in order"] = append(orders["in order"], i)
+		if i%3 == 0 || i > len(plan)-5 {
+			orders["skipping"] = append(orders["skipping"], i)
+		}
+	}
+	// A jump far beyond the window, then back (passed: read by the round).
+	orders["jumping"] = []int{0, 1, readAheadWindow * 2, 5, readAheadWindow*2 + 1, len(plan) - 1, 3}
+	for name, order := range orders {
+		t.Run(name, func(t *testing.T) {
+			a := startReadAhead(r.path, plan)
+			defer a.stop()
+			passed := -1
+			for _, i := range order {
+				got, ok := a.take(plan[i].blob, plan[i].hf)
+				first := a.first[plan[i].blob] == i
+				switch {
+				case ok && (i <= passed || !first):
+					t.Fatalf("file %d: taken after it was passed", i)
+				case !ok && i > passed && first:
+					t.Fatalf("file %d: not read ahead", i)
+				case ok:
+					same(i, got)
+					passed = i
+				}
+			}
+		})
+	}
+	t.Run("another path", func(t *testing.T) {
+		a := startReadAhead(r.path, plan)
+		defer a.stop()
+		other := plan[1].hf
+		other.ID = "someone-else"
+		if _, ok := a.take(plan[1].blob, other); ok {
+			t.Fatal("a file read ahead for one path was given for another")
+		}
+	})
+	t.Run("small plan", func(t *testing.T) {
+		if a := startReadAhead(r.path, plan[:readAheadMin-1]); a != nil {
+			a.stop()
+			t.Fatal("a small plan is read by the round itself")
+		}
+		if _, ok := (*readAhead)(nil).take(plan[0].blob, plan[0].hf); ok {
+			t.Fatal("no reader, nothing taken")
+		}
+	})
+	t.Run("stopped", func(t *testing.T) {
+		a := startReadAhead(r.path, plan)
+		a.take(plan[0].blob, plan[0].hf)
+		a.stop()
+		if _, ok := a.take(plan[len(plan)-2].blob, plan[len(plan)-2].hf); ok {
+			t.Fatal("taken after the reader stopped")
+		}
+	})
+}
