@@ -3,7 +3,10 @@ package sync
 import (
 	gosync "sync"
 
+	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 
 	"vademecum/data"
 )
@@ -47,6 +50,8 @@ const (
 	// (opening one reads the pack indexes again): rounds of a few changes
 	// read their files themselves.
 	readAheadMin = 512
+	// readAheadCache is the object cache of the read-ahead's handle.
+	readAheadCache = 1 * cache.MiByte
 )
 
 // startReadAhead starts reading plan ahead from the repository at path, or
@@ -67,7 +72,9 @@ func startReadAhead(path string, plan []plannedRead) *readAhead {
 
 func (a *readAhead) run(path string) {
 	defer a.wg.Done()
-	r := &repo{path: path, st: openDiskStorage(path)}
+	// Each file is read once: go-git's object cache would only hold memory.
+	r := &repo{path: path, st: filesystem.NewStorageWithOptions(bufferedIndexes{osfs.New(path)}, cache.NewObjectLRU(readAheadCache),
+		filesystem.Options{LargeObjectThreshold: largeObject})}
 	defer r.st.Close()
 	for i, p := range a.plan {
 		a.mu.Lock()

@@ -62,10 +62,18 @@ func openBareRepo(path string) (*repo, error) {
 // openLocalStorage opens the local repository keeping its pack files open
 // between reads (go-git otherwise opens and closes a pack for every object it
 // reads: a third of a first sync's reading). releaseFiles closes them.
+//
+// Its object cache is smaller than go-git's default (96 MB): a round reads
+// each record file once or twice in a row (recentBlobs keeps those), and what
+// it reads again and again are the few trees along the paths it changes; the
+// default filled up with the files of a first sync, a third of its memory.
 func openLocalStorage(path string) *filesystem.Storage {
-	return filesystem.NewStorageWithOptions(bufferedIndexes{osfs.New(path)}, cache.NewObjectLRUDefault(),
+	return filesystem.NewStorageWithOptions(bufferedIndexes{osfs.New(path)}, cache.NewObjectLRU(localObjectCache),
 		filesystem.Options{LargeObjectThreshold: largeObject, KeepDescriptors: true})
 }
+
+// localObjectCache bounds the local repository's object cache.
+const localObjectCache = 16 * cache.MiByte
 
 // releaseFiles closes the pack files kept open (the storage opens them again
 // when it next reads): at the end of each round, so that no pack stays open
