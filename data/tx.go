@@ -40,6 +40,9 @@ type Tx struct {
 	// buffer at every statement savepoint, so interleaving them with the records'
 	// upserts would write the index once per record instead of once per batch.
 	fts []ftsOp
+	// bulk: the transaction has written a full batch of search index
+	// changes, and set the index's larger write buffer.
+	bulk bool
 	// local holds the lines this transaction adds to the local copy (see
 	// LocalCopyFile), written just before the commit.
 	local []byte
@@ -222,6 +225,9 @@ func (tx *Tx) Put(r Record, mode PutMode) error {
 
 const ftsBatch = 1000
 
+// ftsHashSize is the full-text index's write buffer in large transactions.
+const ftsHashSize = 8 << 20
+
 // searchTable is the full-text table of a record type: the journal (practices and
 // comments, which grow to 100,000s) apart from the toolkit (tools, guides,
 // organisations), so that toolkit searches never walk the journal.
@@ -233,6 +239,20 @@ func searchTable(typ string) string {
 }
 
 func (tx *Tx) flushSearch() error {
+	if len(tx.fts) >= ftsBatch && !tx.bulk {
+		// A large transaction (a first sync): FTS5 writes its pending terms
+		// as a new segment each time they pass hashsize (1 MB by default),
+		// and merges those segments again and again as they pile up; a
+		// larger buffer writes fewer, larger segments. The setting is kept
+		// in the table's configuration; small transactions write at their
+		// commit, well under it.
+		tx.bulk = true
+		for _, t := range []string{"journal_fts", "toolkit_fts"} {
+			if _, err := tx.exec("INSERT INTO "+t+"("+t+", rank) VALUES('hashsize', ?)", ftsHashSize); err != nil {
+				return err
+			}
+		}
+	}
 	for _, op := range tx.fts {
 		if op.table == "" {
 			for _, t := range []string{"journal_fts", "toolkit_fts"} {
