@@ -203,7 +203,17 @@ func run(n, small int, work, cli string, queries, grepQueries int, out string) e
 	if err := json.Unmarshal(om.stdout, &open); err != nil {
 		return err
 	}
-	table := render(n, small, runs, search, sm.rssMB, grep, open, om.rssMB)
+	// What a script reads: every practice of the journal as JSON.
+	lm, err := runMeasured(nil, cli, "--data", large, "practice", "list", "--json")
+	if err != nil {
+		return err
+	}
+	var listed []json.RawMessage
+	if err := json.Unmarshal(lm.stdout, &listed); err != nil {
+		return fmt.Errorf("practice list --json: %w", err)
+	}
+	logf("practice list --json: %d practices in %v (%.0f MB RSS)", len(listed), lm.wall.Round(time.Millisecond), lm.rssMB)
+	table := render(n, small, runs, search, sm.rssMB, grep, open, om.rssMB, lm, len(listed))
 	fmt.Print(table)
 	if out != "" {
 		return os.WriteFile(out, []byte(table), 0o644)
@@ -427,7 +437,7 @@ func child(mode string, args []string) error {
 }
 
 func render(n, small int, runs map[int]*hubRun, search map[string]float64, searchRSS float64,
-	grep map[string]float64, open map[string]float64, openRSS float64) string {
+	grep map[string]float64, open map[string]float64, openRSS float64, list measured, listed int) string {
 	var b strings.Builder
 	w := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
 	w("Measured on %s with %d cores (%s), %s, by `make bench`.\n\n", cpuModel(), runtime.NumCPU(), runtime.GOOS+"/"+runtime.GOARCH, time.Now().UTC().Format("2006-01-02"))
@@ -441,6 +451,7 @@ func render(n, small int, runs map[int]*hubRun, search map[string]float64, searc
 	w("| opening: store + first page of the journal | %.1f ms | | | < 200 ms |\n", open["journal"])
 	w("| opening: store + first page of the toolkit | %.1f ms | | | < 200 ms |\n", open["toolkit"])
 	w("| opening: peak RSS | %.0f MB | | | < 300 MB |\n", openRSS)
+	w("| `vademecum-cli practice list --json` (%d practices): time, peak RSS | %.0f ms, %.0f MB | | | |\n", listed, ms(list.wall), list.rssMB)
 	for _, size := range []int{small, n} {
 		r := runs[size]
 		w("| initial sync of the %dk hub (%d records): time, rate, peak RSS | %.1f s, %.0f records/s, %.0f MB | | | ≥ 10,000 records/s, < 300 MB |\n",
