@@ -73,8 +73,9 @@ func startReadAhead(path string, plan []plannedRead) *readAhead {
 func (a *readAhead) run(path string) {
 	defer a.wg.Done()
 	// Each file is read once: go-git's object cache would only hold memory.
+	// The packs stay open until the handle closes, below.
 	r := &repo{path: path, st: filesystem.NewStorageWithOptions(bufferedIndexes{osfs.New(path)}, cache.NewObjectLRU(readAheadCache),
-		filesystem.Options{LargeObjectThreshold: largeObject})}
+		filesystem.Options{LargeObjectThreshold: largeObject, KeepDescriptors: true})}
 	defer r.st.Close()
 	for i, p := range a.plan {
 		a.mu.Lock()
