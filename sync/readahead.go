@@ -18,7 +18,8 @@ import (
 // import overlaps the two. It only saves work: a file it has not read (yet,
 // or at all) is read by the round itself, and a file it could not read is
 // read again by the round, so what the round decides is what it decided
-// without it. At most readAheadWindow records wait in memory.
+// without it. At most readAheadWindow records, and readAheadBytes of files,
+// wait in memory.
 type readAhead struct {
 	mu       gosync.Mutex
 	cond     *gosync.Cond
@@ -27,6 +28,7 @@ type readAhead struct {
 	done     []readResult          // by position; dropped once passed
 	produced int                   // positions read so far
 	consumed int                   // positions the round has passed
+	held     int                   // bytes of the files read and not taken yet
 	stopped  bool
 	wg       gosync.WaitGroup
 }
@@ -52,6 +54,10 @@ const (
 	readAheadMin = 512
 	// readAheadCache is the object cache of the read-ahead's handle.
 	readAheadCache = 1 * cache.MiByte
+	// readAheadBytes bounds the bytes of the files waiting (their decoded
+	// records take about as much again): files from a hub may each be up to
+	// MaxBlob.
+	readAheadBytes = 8 << 20
 )
 
 // startReadAhead starts reading plan ahead from the repository at path, or
@@ -79,7 +85,9 @@ func (a *readAhead) run(path string) {
 	defer r.st.Close()
 	for i, p := range a.plan {
 		a.mu.Lock()
-		for !a.stopped && i-a.consumed >= readAheadWindow {
+		// The file the round waits for is always read; the ones after it
+		// wait for room, in count and in bytes.
+		for !a.stopped && i > a.consumed && (i-a.consumed >= readAheadWindow || a.held >= readAheadBytes) {
 			a.cond.Wait()
 		}
 		if a.stopped {
@@ -96,6 +104,7 @@ func (a *readAhead) run(path string) {
 		a.mu.Lock()
 		if i >= a.consumed {
 			a.done[i] = res
+			a.held += len(res.body)
 		}
 		a.produced = i + 1
 		a.cond.Broadcast()
@@ -119,6 +128,7 @@ func (a *readAhead) take(blob plumbing.Hash, hf hubFile) (res readResult, ok boo
 	}
 	// Positions before i are passed: the reader skips those it has not read.
 	for j := a.consumed; j < i; j++ {
+		a.held -= len(a.done[j].body)
 		a.done[j] = readResult{}
 	}
 	a.consumed = i
@@ -130,6 +140,7 @@ func (a *readAhead) take(blob plumbing.Hash, hf hubFile) (res readResult, ok boo
 		return res, false
 	}
 	res, a.done[i] = a.done[i], readResult{}
+	a.held -= len(res.body)
 	a.consumed = i + 1
 	a.cond.Broadcast()
 	// A file the second handle could not read is read by the round.

@@ -3,7 +3,9 @@ package sync
 import (
 	"bytes"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"vademecum/data"
 	"vademecum/data/datagen"
@@ -114,4 +116,64 @@ func TestReadAheadGivesWhatTheRoundReads(t *testing.T) {
 			t.Fatal("taken after the reader stopped")
 		}
 	})
+}
+
+// A hub of record files just under the size limit cannot make the reader hold
+// more than readAheadBytes ahead of the round (guarantee 6: a sync stays under
+// 300 MB whatever the hub holds), however many such files it has.
+func TestReadAheadHoldsBoundedBytes(t *testing.T) {
+	r, err := openBareRepo(filepath.Join(t.TempDir(), "hub.git"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.st.Close() })
+	g := datagen.New(5)
+	big := strings.Repeat("a long paragraph ", MaxBlob/170) // 100 KB: 256 of them would be 25 MB
+	var plan []plannedRead
+	for range readAheadMin {
+		p := g.Practice()
+		p.Summary = big
+		body, err := data.Encode(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := r.writeBlob(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hf, err := parseHubPath(HubPath(p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, plannedRead{h, hf})
+	}
+	a := startReadAhead(r.path, plan)
+	defer a.stop()
+	if got, ok := a.take(plan[0].blob, plan[0].hf); !ok || got.rec == nil {
+		t.Fatalf("the first file was not read ahead: %q", got.reason)
+	}
+	// Let the reader run until it waits.
+	deadline, last, still := time.Now().Add(20*time.Second), -1, 0
+	for still < 8 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+		a.mu.Lock()
+		produced, held := a.produced, a.held
+		a.mu.Unlock()
+		if held > readAheadBytes+MaxBlob {
+			t.Fatalf("%d bytes held ahead, the bound is %d", held, readAheadBytes)
+		}
+		if produced == len(plan) {
+			t.Fatal("the reader read the whole plan ahead")
+		}
+		if produced == last {
+			still++
+		} else {
+			last, still = produced, 0
+		}
+	}
+	for _, p := range plan[1:] {
+		if got, ok := a.take(p.blob, p.hf); !ok || got.rec == nil {
+			t.Fatalf("a file was not read ahead: %q", got.reason)
+		}
+	}
 }
