@@ -11,9 +11,9 @@ import (
 	"vademecum/data/datagen"
 )
 
-// readAheadRepo is a local repository holding n record files (every seventh
-// one not a record) and the plan that reads them.
-func readAheadRepo(t *testing.T, n int) (*repo, []plannedRead) {
+// readAheadRepo is a local repository holding n practice files, each
+// encoded by body, and the plan that reads them.
+func readAheadRepo(t *testing.T, n int, body func(i int, p *data.Practice) []byte) (*repo, []plannedRead) {
 	t.Helper()
 	r, err := openBareRepo(filepath.Join(t.TempDir(), "hub.git"))
 	if err != nil {
@@ -24,14 +24,7 @@ func readAheadRepo(t *testing.T, n int) (*repo, []plannedRead) {
 	var plan []plannedRead
 	for i := range n {
 		p := g.Practice()
-		body, err := data.Encode(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if i%7 == 3 {
-			body = []byte("{not a record")
-		}
-		h, err := r.writeBlob(body)
+		h, err := r.writeBlob(body(i, p))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -41,15 +34,29 @@ func readAheadRepo(t *testing.T, n int) (*repo, []plannedRead) {
 		}
 		plan = append(plan, plannedRead{h, hf})
 	}
-	// The same file twice: the second is read by the round.
-	plan = append(plan, plan[10])
 	return r, plan
+}
+
+func encoded(t *testing.T, p *data.Practice) []byte {
+	t.Helper()
+	b, err := data.Encode(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // What the round takes from the reader is what it reads itself, whatever
 // order it asks in: in order, skipping files, going back, asking twice.
 func TestReadAheadGivesWhatTheRoundReads(t *testing.T) {
-	r, plan := readAheadRepo(t, readAheadMin+readAheadWindow+100)
+	r, plan := readAheadRepo(t, readAheadMin+readAheadWindow+100, func(i int, p *data.Practice) []byte {
+		if i%7 == 3 {
+			return []byte("{not a record")
+		}
+		return encoded(t, p)
+	})
+	// The same file twice: the second is read by the round.
+	plan = append(plan, plan[10])
 	want := make([]readResult, len(plan))
 	for i, p := range plan {
 		want[i].rec, want[i].body, want[i].reason = readRecordIn(r, p.blob, p.hf)
@@ -122,31 +129,11 @@ func TestReadAheadGivesWhatTheRoundReads(t *testing.T) {
 // more than readAheadBytes ahead of the round (guarantee 6: a sync stays under
 // 300 MB whatever the hub holds), however many such files it has.
 func TestReadAheadHoldsBoundedBytes(t *testing.T) {
-	r, err := openBareRepo(filepath.Join(t.TempDir(), "hub.git"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { r.st.Close() })
-	g := datagen.New(5)
 	big := strings.Repeat("a long paragraph ", MaxBlob/170) // 100 KB: 256 of them would be 25 MB
-	var plan []plannedRead
-	for range readAheadMin {
-		p := g.Practice()
+	r, plan := readAheadRepo(t, readAheadMin, func(_ int, p *data.Practice) []byte {
 		p.Summary = big
-		body, err := data.Encode(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		h, err := r.writeBlob(body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		hf, err := parseHubPath(HubPath(p))
-		if err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, plannedRead{h, hf})
-	}
+		return encoded(t, p)
+	})
 	a := startReadAhead(r.path, plan)
 	defer a.stop()
 	if got, ok := a.take(plan[0].blob, plan[0].hf); !ok || got.rec == nil {
