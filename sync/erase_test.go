@@ -3,6 +3,7 @@ package sync_test
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -263,4 +264,33 @@ func hasFinding(d *vsync.Diagnosis, code string) bool {
 		}
 	}
 	return false
+}
+
+// TestReadAheadOpensSealedFiles: a sync large enough for the read-ahead
+// (which reads and decodes files on a goroutine and a repository handle of its
+// own) opens sealed practices with the keys held here, so a newcomer's first
+// sync takes every one, and an erased one is left out.
+func TestReadAheadOpensSealedFiles(t *testing.T) {
+	_, a, b, _ := erasureWorld(t)
+	ids := make([]string, 0, 600)
+	for i := range 600 {
+		ids = append(ids, a.practice(fmt.Sprintf("Practice %03d", i)))
+	}
+	a.sync()
+	if _, err := a.st.Erase(context.Background(), ids[7], "a name", vsync.HubPath); err != nil {
+		t.Fatal(err)
+	}
+	a.sync()
+	if res := b.sync(); len(res.Refused) != 0 {
+		t.Errorf("the partner's sync refused %d files, e.g. %+v", len(res.Refused), res.Refused[0])
+	}
+	for i, id := range ids {
+		want := fmt.Sprintf("Practice %03d", i)
+		if i == 7 {
+			want = ""
+		}
+		if got := b.title(id); got != want {
+			t.Fatalf("practice %d: %q, want %q", i, got, want)
+		}
+	}
 }

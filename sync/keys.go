@@ -65,6 +65,18 @@ func (k *keyBox) load() {
 	k.m, k.loaded = m, true
 }
 
+// ready reads the keys from the database now, if they are not in memory, so
+// that another goroutine can then open files without a query (the round's
+// transaction may hold the database).
+func (k *keyBox) ready() {
+	if k == nil {
+		return
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.load()
+}
+
 func (k *keyBox) get(id string) [][]byte {
 	k.mu.Lock()
 	defer k.mu.Unlock()

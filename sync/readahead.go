@@ -62,26 +62,30 @@ const (
 
 // startReadAhead starts reading plan ahead from the repository at path, or
 // returns nil when the plan is too small to gain from it. stop must be called.
-func startReadAhead(path string, plan []plannedRead) *readAhead {
+func startReadAhead(path string, keys *keyBox, plan []plannedRead) *readAhead {
 	if len(plan) < readAheadMin {
 		return nil
 	}
+	// The read-ahead opens sealed files with the keys held in memory: they
+	// are read from the database here, on the round's goroutine, never from
+	// the read-ahead's.
+	keys.ready()
 	a := &readAhead{plan: plan, first: make(map[plumbing.Hash]int, len(plan)), done: make([]readResult, len(plan))}
 	a.cond = gosync.NewCond(&a.mu)
 	for i := len(plan) - 1; i >= 0; i-- {
 		a.first[plan[i].blob] = i
 	}
 	a.wg.Add(1)
-	go a.run(path)
+	go a.run(path, keys)
 	return a
 }
 
-func (a *readAhead) run(path string) {
+func (a *readAhead) run(path string, keys *keyBox) {
 	defer a.wg.Done()
 	// Each file is read once: go-git's object cache would only hold memory.
 	// The packs stay open until the handle closes, below.
 	r := &repo{path: path, st: filesystem.NewStorageWithOptions(bufferedIndexes{osfs.New(path)}, cache.NewObjectLRU(readAheadCache),
-		filesystem.Options{LargeObjectThreshold: largeObject, KeepDescriptors: true})}
+		filesystem.Options{LargeObjectThreshold: largeObject, KeepDescriptors: true}), keys: keys}
 	defer r.st.Close()
 	for i, p := range a.plan {
 		a.mu.Lock()

@@ -79,7 +79,7 @@ func TestReadAheadGivesWhatTheRoundReads(t *testing.T) {
 	orders["jumping"] = []int{0, 1, readAheadWindow * 2, 5, readAheadWindow*2 + 1, len(plan) - 1, 3}
 	for name, order := range orders {
 		t.Run(name, func(t *testing.T) {
-			a := startReadAhead(r.path, plan)
+			a := startReadAhead(r.path, nil, plan)
 			defer a.stop()
 			passed := -1
 			for _, i := range order {
@@ -98,7 +98,7 @@ func TestReadAheadGivesWhatTheRoundReads(t *testing.T) {
 		})
 	}
 	t.Run("another path", func(t *testing.T) {
-		a := startReadAhead(r.path, plan)
+		a := startReadAhead(r.path, nil, plan)
 		defer a.stop()
 		other := plan[1].hf
 		other.ID = "someone-else"
@@ -107,7 +107,7 @@ func TestReadAheadGivesWhatTheRoundReads(t *testing.T) {
 		}
 	})
 	t.Run("small plan", func(t *testing.T) {
-		if a := startReadAhead(r.path, plan[:readAheadMin-1]); a != nil {
+		if a := startReadAhead(r.path, nil, plan[:readAheadMin-1]); a != nil {
 			a.stop()
 			t.Fatal("a small plan is read by the round itself")
 		}
@@ -116,7 +116,7 @@ func TestReadAheadGivesWhatTheRoundReads(t *testing.T) {
 		}
 	})
 	t.Run("stopped", func(t *testing.T) {
-		a := startReadAhead(r.path, plan)
+		a := startReadAhead(r.path, nil, plan)
 		a.take(plan[0].blob, plan[0].hf)
 		a.stop()
 		if _, ok := a.take(plan[len(plan)-2].blob, plan[len(plan)-2].hf); ok {
@@ -134,7 +134,7 @@ func TestReadAheadHoldsBoundedBytes(t *testing.T) {
 		p.Summary = big
 		return encoded(t, p)
 	})
-	a := startReadAhead(r.path, plan)
+	a := startReadAhead(r.path, nil, plan)
 	defer a.stop()
 	if got, ok := a.take(plan[0].blob, plan[0].hf); !ok || got.rec == nil {
 		t.Fatalf("the first file was not read ahead: %q", got.reason)

@@ -71,7 +71,7 @@ func (e *Engine) mergeHub(hubHead plumbing.Hash, me data.Identity) (before, afte
 	sort.SliceStable(diff, func(i, j int) bool {
 		return strings.HasPrefix(diff[i].Path, "orgs/") && !strings.HasPrefix(diff[j].Path, "orgs/")
 	})
-	e.ahead = startReadAhead(r.path, mergePlan(diff))
+	e.ahead = startReadAhead(r.path, r.keys, mergePlan(diff))
 	defer func() { e.ahead.stop(); e.ahead = nil }()
 	edits := map[string]plumbing.Hash{}
 	modes := map[string]filemode.FileMode{} // folderhub: entries set aside keep their kind
@@ -557,7 +557,7 @@ func (e *Engine) importUpTo(ctx context.Context, remote string, upTo, dirtyBase 
 		return 0, 0, err
 	}
 	progress(Progress{Stage: "import", Total: len(items)})
-	e.ahead = startReadAhead(e.repo.path, importPlan(items))
+	e.ahead = startReadAhead(e.repo.path, e.repo.keys, importPlan(items))
 	defer func() { e.ahead.stop(); e.ahead = nil }()
 	now := fmtTime(time.Now())
 	err = e.store.Tx(ctx, func(tx *data.Tx) error {
@@ -887,6 +887,16 @@ func (e *Engine) withMerged(items []incoming, to plumbing.Hash, merged map[strin
 // readRecord reads a record file and checks it against its path; a non-empty
 // reason means quarantine.
 func (e *Engine) readRecord(blob plumbing.Hash, hf hubFile) (data.Record, []byte, string) {
+	if e.erased[hf.ID] {
+		// Nothing of an erased record is read (the read-ahead skips it).
+		return nil, nil, reasonf(ReasonErased, hf.ID)
+	}
+	return e.readRecordFile(blob, hf)
+}
+
+// readRecordFile is readRecord without the erasures: from the read-ahead
+// when it holds the file, else read here.
+func (e *Engine) readRecordFile(blob plumbing.Hash, hf hubFile) (data.Record, []byte, string) {
 	if res, ok := e.ahead.take(blob, hf); ok {
 		if res.body != nil {
 			e.repo.recent.put(blob, res.body) // the merge reads it again for its attachments
@@ -915,13 +925,14 @@ func readRecordIn(r *repo, blob plumbing.Hash, hf hubFile) (data.Record, []byte,
 	if !utf8.Valid(body) {
 		return nil, nil, reasonf(ReasonNotText)
 	}
-	if e.erased[hf.ID] {
-		return nil, nil, reasonf(ReasonErased, hf.ID)
-	}
 	if id, kh := data.SealedRecordID(body); id != "" {
 		// Still sealed: its key is not here, or the file does not open with
 		// the key its signed commitment names (changed by hand).
-		for _, k := range e.repo.keys.get(id) {
+		var held [][]byte
+		if r.keys != nil {
+			held = r.keys.get(id)
+		}
+		for _, k := range held {
 			if data.KeyCommitment(id, k) == kh {
 				return nil, nil, reasonf(ReasonBadSeal)
 			}
