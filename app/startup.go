@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"vademecum/data"
+	"vademecum/internal/reason"
 )
 
 // StartupProblem is the window shown when the store cannot be opened: what went
@@ -44,6 +45,21 @@ func damagedDatabase(err error) bool {
 	return errors.Is(err, data.ErrDamaged)
 }
 
+// startupErrorText words why the data could not be opened, where the layer
+// below says it with a code; else its own (technical) text.
+func startupErrorText(err error) string {
+	var re *reason.Error
+	if errors.As(err, &re) {
+		switch re.Code {
+		case data.ErrNewerSchema:
+			return lang.X("startup.newer_schema", "This data folder was last used by a newer version of Vademecum. Install that version, or a newer one, to open it: nothing was changed.")
+		case data.ErrNotWritable:
+			return lang.X("startup.not_writable", "Vademecum cannot write in its data folder ({{.Cause}}). Check the folder's permissions, or ask your coordinator.", map[string]any{"Cause": re.Values["Cause"]})
+		}
+	}
+	return err.Error()
+}
+
 func newStartupProblem(a fyne.App, dir string, err error, rebuild Rebuilder, restart func() error) *startupProblem {
 	UseLanguage(SystemLanguage())
 	ctx, cancel := context.WithCancel(context.Background())
@@ -52,7 +68,7 @@ func newStartupProblem(a fyne.App, dir string, err error, rebuild Rebuilder, res
 	u.win.SetOnClosed(cancel)
 	p := &startupProblem{u: u, dir: dir, rebuild: rebuild, restart: restart}
 
-	msg := paragraph(err.Error())
+	msg := paragraph(startupErrorText(err))
 	where := note(lang.X("startup.dir", "Data folder: {{.Dir}}", map[string]any{"Dir": dir}))
 	p.quit = widget.NewButtonWithIcon(lang.X("startup.quit", "Close"), theme.CancelIcon(), func() { a.Quit() })
 	p.progress = widget.NewProgressBar()

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"vademecum/data"
 )
@@ -56,5 +57,37 @@ func TestStartupRebuild(t *testing.T) {
 	test.Tap(sp.again)
 	if !restarted {
 		t.Error("Start again did not restart")
+	}
+}
+
+// TestStartupNewerData: a data folder last used by a newer Vademecum is said
+// so in the person's words, with no rebuild offered (nothing is damaged).
+func TestStartupNewerData(t *testing.T) {
+	dir := t.TempDir()
+	st, err := data.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DB().Exec("PRAGMA user_version = 99"); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	_, openErr := data.Open(dir)
+	if openErr == nil {
+		t.Fatal("a database of a newer Vademecum opened")
+	}
+	a := test.NewTempApp(t)
+	sp := newStartupProblem(a, dir, openErr, func(string, func(int, int)) (RebuildReport, error) {
+		t.Error("rebuild called")
+		return RebuildReport{}, nil
+	}, func() error { return nil })
+	t.Cleanup(func() { sp.u.cancel(); sp.u.Wait() })
+	if sp.rebuildBtn != nil {
+		t.Error("a rebuild is offered for a database that is not damaged")
+	}
+	if _, ok := find(sp.u.win.Content(), func(l *widget.Label) bool {
+		return strings.HasPrefix(l.Text, "This data folder was last used by a newer version of Vademecum.")
+	}); !ok {
+		t.Errorf("the window does not say a newer Vademecum wrote the data (the error: %v)", openErr)
 	}
 }

@@ -19,9 +19,14 @@ const ErrNoDataDir = "data.no_data_dir"
 // user cannot write in.
 const ErrNotWritable = "data.not_writable"
 
+// ErrNewerSchema is the code (values Have, Know) of a database written by a
+// newer Vademecum than this one: the front ends say to update the app.
+const ErrNewerSchema = "data.newer_schema"
+
 var errs = reason.NewSet(map[string]reason.Format{
 	ErrNoDataDir:   reason.F("data directory %s does not exist", "Dir"),
 	ErrNotWritable: reason.F("data directory %s is not writable: %s (check its permissions)", "Dir", "Cause"),
+	ErrNewerSchema: reason.F("this database was written by a newer Vademecum (schema %s, this version knows %s): update the app", "Have", "Know"),
 })
 
 // ErrNoIdentity is the error of an installation that has no organisation

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	sqlite "modernc.org/sqlite"
@@ -185,7 +186,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		return err
 	}
 	if have > len(ms) {
-		return fmt.Errorf("this database was written by a newer Vademecum (schema %d, this version knows %d): update the app", have, len(ms))
+		return errs.Error(ErrNewerSchema, strconv.Itoa(have), strconv.Itoa(len(ms)))
 	}
 	for _, m := range ms[have:] {
 		tx, err := s.db.BeginTx(ctx, nil)

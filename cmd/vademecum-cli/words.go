@@ -117,6 +117,10 @@ func (t tr) errorText(err error) said {
 			return s
 		}
 	}
+	if re := (*reason.Error)(nil); errors.As(err, &re) && re.Code == data.ErrNewerSchema {
+		return t.X("cli.error.newer_schema", "this database was written by a newer Vademecum (schema {{.Have}}, this version knows {{.Know}}): update the app",
+			words.Args{"Have": re.Values["Have"], "Know": re.Values["Know"]})
+	}
 	switch {
 	case errors.Is(err, vsync.ErrNotConnected):
 		return t.X("cli.error.not_connected", "The hub folder is not there: connect the USB stick or the disk that holds it, then sync again. Nothing was lost.")

@@ -368,3 +368,27 @@ func TestEveryInvitationProblemInLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestNewerDatabaseInLanguage: a database of a newer Vademecum is said so in
+// the person's language; in English as before (scripts read it).
+func TestNewerDatabaseInLanguage(t *testing.T) {
+	dir := t.TempDir()
+	st, err := data.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DB().Exec("PRAGMA user_version = 99"); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	_, err = data.Open(dir)
+	if err == nil {
+		t.Fatal("a database of a newer Vademecum opened")
+	}
+	if got := string(tr{words.In("en")}.errorText(err)); !strings.Contains(got, "this database was written by a newer Vademecum (schema 99, this version knows ") || !strings.HasSuffix(got, "): update the app") {
+		t.Errorf("English: %q", got)
+	}
+	if got := string(tr{words.In("it")}.errorText(err)); !strings.HasPrefix(got, "questo database è stato scritto da una versione più recente di Vademecum (schema 99") {
+		t.Errorf("Italian: %q", got)
+	}
+}
