@@ -269,6 +269,11 @@ func (m *model) pick() *install { return m.insts[m.rng.IntN(len(m.insts))] }
 var modelFields = []string{"title", "summary", "lessons", "results", "tags"}
 
 func (m *model) ack(who *install, id, field string, v any, remark string) {
+	if m.erased[id] {
+		// Saved on a laptop that had not yet seen the erasure: an erased
+		// record takes no later version anywhere, so nothing of it is owed.
+		return
+	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		m.t.Fatal(err)
