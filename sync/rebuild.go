@@ -194,6 +194,12 @@ func Rebuild(dataDir string, progress func(Progress)) (*RebuildReport, error) {
 				if err := tx.Put(r, data.PutLocal); err != nil {
 					return err
 				}
+				// An erasure not synced yet is carried out again: the
+				// record's key and content stay gone, its later versions
+				// refused (erase.go).
+				if err := eng.applyErasure(tx, r); err != nil {
+					return err
+				}
 				rep.FromLocalCopy++
 			}
 		}
