@@ -1042,12 +1042,8 @@ func (e *Engine) ensureFormat(me data.Identity) error {
 	r := e.repo
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	head, err := r.ref(mainBranch)
+	head, tree, err := r.mainTree()
 	if err != nil || head.IsZero() {
-		return err
-	}
-	tree, err := r.commitTree(head)
-	if err != nil {
 		return err
 	}
 	f, err := r.fileAt(tree, FormatFile)

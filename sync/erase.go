@@ -95,12 +95,8 @@ func (e *Engine) afterErasures(ctx context.Context, me data.Identity) error {
 	r := e.repo
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	head, err := r.ref(mainBranch)
+	head, tree, err := r.mainTree()
 	if err != nil || head.IsZero() {
-		return err
-	}
-	tree, err := r.commitTree(head)
-	if err != nil {
 		return err
 	}
 	edits := map[string]plumbing.Hash{}

@@ -306,11 +306,7 @@ func orgOfKey(dataDir, repoPath string) string {
 		return ""
 	}
 	defer r.st.Close()
-	head, err := r.ref(mainBranch)
-	if err != nil {
-		return ""
-	}
-	tree, err := r.commitTree(head)
+	_, tree, err := r.mainTree()
 	if err != nil {
 		return ""
 	}

@@ -320,6 +320,16 @@ func (r *repo) commit(h plumbing.Hash) (*object.Commit, error) {
 	return getCommit(r.path, r.st, h)
 }
 
+// mainTree returns the head of the local branch and its root tree; both are
+// zero while the branch has no commit. The caller holds r.mu.
+func (r *repo) mainTree() (head, tree plumbing.Hash, err error) {
+	if head, err = r.ref(mainBranch); err != nil || head.IsZero() {
+		return head, plumbing.ZeroHash, err
+	}
+	tree, err = r.commitTree(head)
+	return head, tree, err
+}
+
 // commitTree returns the root tree of a commit, or the zero hash for none.
 func (r *repo) commitTree(h plumbing.Hash) (plumbing.Hash, error) {
 	if h.IsZero() {
