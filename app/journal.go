@@ -63,6 +63,14 @@ func (m *journalModel) page(ctx context.Context, p int) ([]data.Summary, error) 
 	}
 	f := m.filter
 	f.Limit, f.Offset = journalPage, p*journalPage
+	// Scrolling reads the page next to one already read from where that one
+	// ends: at practice 50,000 of 100,000, counting the offset from the top
+	// took 0.2 s a page. A jump (the scroll bar dragged) counts it once.
+	if prev := m.pages[p-1]; len(prev) == journalPage {
+		f.After = &prev[journalPage-1]
+	} else if next := m.pages[p+1]; len(next) > 0 && p >= 0 {
+		f.Before = &next[0]
+	}
 	rows, err := m.store.ListPractices(ctx, f)
 	if err != nil {
 		return nil, err

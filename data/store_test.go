@@ -4,10 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // newStore opens a fresh initialised store in a temporary directory.
@@ -251,5 +254,77 @@ func TestListPracticesVisibilityWithLimit(t *testing.T) {
 	}
 	if n, _ := s.Count(ctx, Query{Types: []string{TypePractice}, Visibility: Draft}); n != 3 {
 		t.Errorf("count of drafts: %d", n)
+	}
+}
+
+// Pages read from the previous page's last practice (After) or the next
+// page's first (Before) are the pages read by offset, ties on the creation
+// time included, with a filter on.
+func TestListPracticesFromAPlace(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	start := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	err := s.Tx(ctx, func(tx *Tx) error {
+		for i := range 37 {
+			p := &Practice{Title: fmt.Sprintf("Note %02d", i), Country: []string{"IT", "PL"}[i%2], Visibility: Shared}
+			p.ID, p.Type, p.Org, p.Author, p.Lang = NewID(), TypePractice, "opengroup-it", "Giulia", "it"
+			// Three practices share each creation time.
+			p.Created = start.Add(time.Duration(i/3) * time.Minute)
+			p.Updated = p.Created
+			if err := tx.Put(p, PutLocal); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, country := range []string{"", "PL"} {
+		all, err := s.ListPractices(ctx, PracticeFilter{Country: country})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var byOffset [][]Summary
+		for off := 0; off < len(all); off += 5 {
+			page, err := s.ListPractices(ctx, PracticeFilter{Country: country, Limit: 5, Offset: off})
+			if err != nil {
+				t.Fatal(err)
+			}
+			byOffset = append(byOffset, page)
+		}
+		ids := func(l []Summary) (out []string) {
+			for _, sm := range l {
+				out = append(out, sm.ID)
+			}
+			return out
+		}
+		for i := 1; i < len(byOffset); i++ {
+			prev := byOffset[i-1]
+			page, err := s.ListPractices(ctx, PracticeFilter{Country: country, Limit: 5, After: &prev[len(prev)-1]})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(ids(page), ids(byOffset[i])) {
+				t.Errorf("country %q: page %d after the previous one: %v, by offset %v", country, i, ids(page), ids(byOffset[i]))
+			}
+		}
+		for i := len(byOffset) - 2; i >= 0; i-- {
+			next := byOffset[i+1]
+			page, err := s.ListPractices(ctx, PracticeFilter{Country: country, Limit: 5, Before: &next[0]})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(ids(page), ids(byOffset[i])) {
+				t.Errorf("country %q: page %d before the next one: %v, by offset %v", country, i, ids(page), ids(byOffset[i]))
+			}
+		}
+		// A summary made by hand (its time only) finds its place too.
+		mid := all[len(all)/2]
+		hand := &Summary{ID: mid.ID, Created: mid.Created}
+		page, err := s.ListPractices(ctx, PracticeFilter{Country: country, Limit: 3, After: hand})
+		if err != nil || len(page) == 0 || page[0].ID != all[len(all)/2+1].ID {
+			t.Errorf("country %q: after a summary made by hand: %v %v", country, ids(page), err)
+		}
 	}
 }
