@@ -62,10 +62,12 @@ clean:
 # Vademecum against git grep / git add+commit+push on the same machine: builds a
 # 1,000- and a 100,000-practice hub, prints the table the README shows (about 10 minutes).
 .PHONY: bench
-bench: deps-test cli
+bench: deps-test cli app
+	@scripts/ensure-packages xvfb
 	$(GO) build -o $(BIN)/vademecum-bench ./cmd/vademecum-bench
-	./$(BIN)/vademecum-bench -cli $(BIN)/vademecum-cli -out docs/benchmarks.md
+	./$(BIN)/vademecum-bench -cli $(BIN)/vademecum-cli -app $(BIN)/vademecum -out docs/benchmarks.md
 	CGO_ENABLED=0 $(GO) test -run '^$$' -bench . -benchtime 20x ./data/ ./export/ ./sync/
+	CGO_ENABLED=0 $(GO) test -tags ci -run '^$$' -bench Journal -benchtime 3x ./app/
 
 # A Linux package (dist/Vademecum.tar.xz: binary, icon, desktop file, `make install`
 # inside) built by Fyne's packager from cmd/vademecum/FyneApp.toml.

@@ -50,6 +50,11 @@ type UI struct {
 	opts   Options
 	lang   string
 	me     data.Identity
+
+	// shown is closed once the first screen shows what it is for: the
+	// first-start form, or the toolkit with its tools listed.
+	shown     chan struct{}
+	shownOnce sync.Once
 	orgs   map[string]*data.Organisation
 
 	ctx    context.Context
@@ -96,7 +101,8 @@ func New(a fyne.App, opts Options) *UI {
 		opts.Kit = k
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	u := &UI{app: a, store: opts.Store, engine: opts.Engine, kit: opts.Kit, opts: opts, ctx: ctx, cancel: cancel}
+	u := &UI{app: a, store: opts.Store, engine: opts.Engine, kit: opts.Kit, opts: opts, ctx: ctx, cancel: cancel,
+		shown: make(chan struct{})}
 	u.chooseFolder, u.chooseCSV = u.chooseFolderDialog, u.chooseCSVDialog
 	u.drafts = newDrafts(u)
 	u.chooseInvite = u.chooseInviteDialog
@@ -130,6 +136,13 @@ func (u *UI) Window() fyne.Window { return u.win }
 
 // Language is the current interface language code.
 func (u *UI) Language() string { return u.lang }
+
+// Shown is closed once the first screen shows what it is for: the first-start
+// form, or the toolkit with its tools listed (make bench times the app's start
+// up to it).
+func (u *UI) Shown() <-chan struct{} { return u.shown }
+
+func (u *UI) markShown() { u.shownOnce.Do(func() { close(u.shown) }) }
 
 // Wait blocks until the background work started so far has reported back.
 func (u *UI) Wait() { u.jobs.Wait() }

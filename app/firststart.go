@@ -40,6 +40,7 @@ type firstStart struct {
 func (u *UI) showFirstStart() {
 	u.first = newFirstStart(u, nil)
 	u.win.SetContent(u.first.content)
+	u.markShown()
 }
 
 // rebuild lays the form out again in the newly chosen language, keeping what was typed.

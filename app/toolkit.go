@@ -272,6 +272,7 @@ func (s *toolkitScreen) refresh(delay time.Duration) {
 			s.count.SetText(plural("toolkit.count", "{{.Count}} result", "{{.Count}} results", len(items)))
 			s.left.SelectIndex(0)
 			s.afterRefresh()
+			s.u.markShown()
 		}
 	})
 }

@@ -36,8 +36,9 @@ func main() {
 	queries := flag.Int("queries", 300, "search queries per word count")
 	grepQueries := flag.Int("grep-queries", 10, "git grep runs per word count (each takes seconds)")
 	out := flag.String("out", "", "also write the table to this file")
+	desktop := flag.String("app", "", "the desktop app binary to time at start, on an X server of its own (Xvfb); none: not timed")
 	flag.Parse()
-	if err := run(*n, *small, *work, *cli, *queries, *grepQueries, *out); err != nil {
+	if err := run(*n, *small, *work, *cli, *desktop, *queries, *grepQueries, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "vademecum-bench:", err)
 		os.Exit(1)
 	}
@@ -137,7 +138,7 @@ type hubRun struct {
 // attachmentSize is the attachment of the benchmark: a 5 MB scan.
 const attachmentSize = 5 << 20
 
-func run(n, small int, work, cli string, queries, grepQueries int, out string) error {
+func run(n, small int, work, cli, desktop string, queries, grepQueries int, out string) error {
 	if work == "" {
 		dir, err := os.MkdirTemp("", "vademecum-bench-")
 		if err != nil {
@@ -213,7 +214,13 @@ func run(n, small int, work, cli string, queries, grepQueries int, out string) e
 		return fmt.Errorf("practice list --json: %w", err)
 	}
 	logf("practice list --json: %d practices in %v (%.0f MB RSS)", len(listed), lm.wall.Round(time.Millisecond), lm.rssMB)
-	table := render(n, small, runs, search, sm.rssMB, grep, open, om.rssMB, lm, len(listed))
+	var apps []appStart
+	if desktop != "" {
+		if apps, err = measureApps(desktop, cli, work, large, n); err != nil {
+			return err
+		}
+	}
+	table := render(n, small, runs, search, sm.rssMB, grep, open, om.rssMB, lm, len(listed), apps)
 	fmt.Print(table)
 	if out != "" {
 		return os.WriteFile(out, []byte(table), 0o644)
@@ -437,7 +444,7 @@ func child(mode string, args []string) error {
 }
 
 func render(n, small int, runs map[int]*hubRun, search map[string]float64, searchRSS float64,
-	grep map[string]float64, open map[string]float64, openRSS float64, list measured, listed int) string {
+	grep map[string]float64, open map[string]float64, openRSS float64, list measured, listed int, apps []appStart) string {
 	var b strings.Builder
 	w := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
 	w("Measured on %s with %d cores (%s), %s, by `make bench`.\n\n", cpuModel(), runtime.NumCPU(), runtime.GOOS+"/"+runtime.GOARCH, time.Now().UTC().Format("2006-01-02"))
@@ -452,6 +459,9 @@ func render(n, small int, runs map[int]*hubRun, search map[string]float64, searc
 	w("| opening: store + first page of the toolkit | %.1f ms | | | < 200 ms |\n", open["toolkit"])
 	w("| opening: peak RSS | %.0f MB | | | < 300 MB |\n", openRSS)
 	w("| `vademecum-cli practice list --json` (%d practices): time, peak RSS | %.0f ms, %.0f MB | | | |\n", listed, ms(list.wall), list.rssMB)
+	for _, a := range apps {
+		w("| desktop app start, %s: time (median of %d), resident memory at rest | %.0f ms, %.0f MB | | | |\n", a.what, a.runs, ms(a.shown), a.restMB)
+	}
 	for _, size := range []int{small, n} {
 		r := runs[size]
 		w("| initial sync of the %dk hub (%d records): time, rate, peak RSS | %.1f s, %.0f records/s, %.0f MB | | | ≥ 10,000 records/s, < 300 MB |\n",
@@ -471,6 +481,9 @@ func render(n, small int, runs map[int]*hubRun, search map[string]float64, searc
 	rs, rl := runs[small], runs[n]
 	w("| cost ratio %dk hub / %dk hub (send time) | %.2f | git CLI: %.2f | | ≤ 2 |\n", n/1000, small/1000,
 		ms(rl.sendWall)/ms(rs.sendWall), ms(rl.gitAdd+rl.gitCommit+rl.gitPush)/ms(rs.gitAdd+rs.gitCommit+rs.gitPush))
+	if len(apps) > 0 {
+		w("\nDesktop app starts are whole `vademecum` processes on an X server of their own (Xvfb, software GL), from starting the process to the first screen filled in (it is drawn at the next frame); memory at rest is read %v after the first start.\n", appRest)
+	}
 	w("\nSync times are whole `vademecum-cli sync` processes (start, open, fetch, merge, import, push) against `git http-backend` on 127.0.0.1; bytes are HTTP bodies.\n")
 	return b.String()
 }
