@@ -55,7 +55,7 @@ type UI struct {
 	// first-start form, or the toolkit with its tools listed.
 	shown     chan struct{}
 	shownOnce sync.Once
-	orgs   map[string]*data.Organisation
+	orgs      map[string]*data.Organisation
 
 	ctx    context.Context
 	cancel context.CancelFunc
