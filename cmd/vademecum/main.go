@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime/debug"
+	"runtime/pprof"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -27,6 +28,14 @@ const appID = "eu.vademecum.desktop"
 func main() {
 	dataFlag := flag.String("data", "", "data directory (default $VADEMECUM_DATA, else %APPDATA%\\Vademecum on Windows, $XDG_DATA_HOME/vademecum or ~/.local/share/vademecum elsewhere)")
 	flag.Parse()
+	// VADEMECUM_CPUPROFILE=FILE writes a CPU profile of the start, up to the
+	// first screen shown, for performance work.
+	stopProfile := func() {}
+	if f := os.Getenv("VADEMECUM_CPUPROFILE"); f != "" {
+		if out, err := os.Create(f); err == nil && pprof.StartCPUProfile(out) == nil {
+			stopProfile = func() { pprof.StopCPUProfile(); out.Close() }
+		}
+	}
 
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
@@ -85,14 +94,15 @@ func main() {
 	}
 	ui := app.New(a, opts)
 	ui.Window().SetMaster()
-	if os.Getenv("VADEMECUM_REPORT_SHOWN") != "" {
-		// For make bench: a line on standard output once the first screen
-		// shows what it is for (it is on screen at the next frame).
-		go func() {
-			<-ui.Shown()
+	go func() {
+		<-ui.Shown()
+		stopProfile()
+		if os.Getenv("VADEMECUM_REPORT_SHOWN") != "" {
+			// For make bench: a line on standard output once the first screen
+			// shows what it is for (it is on screen at the next frame).
 			fmt.Println("shown")
-		}()
-	}
+		}
+	}()
 	// Starting decodes the toolkit and the catalogues and loads the fonts: the
 	// garbage left keeps the heap about twice what the app holds while it waits
 	// for the person (measured: 34 MB live, 68-76 MB kept). Hand it back to the
