@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -562,19 +564,64 @@ func runPracticeList(c *ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.ListPractices(c, data.PracticeFilter{Org: str(c.fs, "org"), Country: str(c.fs, "country"),
-		Tag: str(c.fs, "tag"), Tool: str(c.fs, "tool"), Lang: str(c.fs, "lang"), Visibility: str(c.fs, "visibility")})
+	f := data.PracticeFilter{Org: str(c.fs, "org"), Country: str(c.fs, "country"),
+		Tag: str(c.fs, "tag"), Tool: str(c.fs, "tool"), Lang: str(c.fs, "lang"), Visibility: str(c.fs, "visibility")}
+	if on(c.fs, "json") {
+		return listPracticesJSON(c, s, f)
+	}
+	list, err := s.ListPractices(c, f)
 	if err != nil {
 		return err
-	}
-	if on(c.fs, "json") {
-		return c.jsonOut(list)
 	}
 	w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
 	fprintln(w, c.X("cli.practices.header", "ID\tUPDATED\tORG\tLANG\tVISIBILITY\tTITLE"))
 	for _, p := range list {
 		fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", p.ID, p.Updated.Local().Format("2006-01-02 15:04"), p.Org, p.Lang,
 			p.Visibility, clip(p.Title, 60))
+	}
+	return w.Flush()
+}
+
+// listPageSize is how many practices practice list --json reads at a time.
+const listPageSize = 1000
+
+// listPracticesJSON prints the journal as one JSON array, as jsonOut would,
+// a page at a time: 100,000 practices are never all in memory at once.
+func listPracticesJSON(c *ctx, s *data.Store, f data.PracticeFilter) error {
+	w := bufio.NewWriter(c.stdout)
+	var elem bytes.Buffer
+	enc := json.NewEncoder(&elem)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("  ", "  ")
+	f.Limit = listPageSize
+	n := 0
+	for {
+		page, err := s.ListPractices(c, f)
+		if err != nil {
+			return err
+		}
+		for i := range page {
+			sep := ",\n  "
+			if n == 0 {
+				sep = "[\n  "
+			}
+			elem.Reset()
+			if err := enc.Encode(&page[i]); err != nil {
+				return err
+			}
+			w.WriteString(sep)
+			w.Write(bytes.TrimSuffix(elem.Bytes(), []byte("\n")))
+			n++
+		}
+		if len(page) < listPageSize {
+			break
+		}
+		f.After = &page[len(page)-1]
+	}
+	if n == 0 {
+		w.WriteString("[]\n")
+	} else {
+		w.WriteString("\n]\n")
 	}
 	return w.Flush()
 }
