@@ -38,6 +38,9 @@ type Hit struct {
 	Matches [][2]int `json:"matches"` // byte offsets of matched words in Snippet
 }
 
+// maxQueryWords bounds the words of a search: the rest of the text is ignored.
+const maxQueryWords = 16
+
 // MatchExpr turns free text into a safe FTS5 expression: every word quoted, all
 // required, the last one a prefix (search as you type) unless the text ends in a space.
 func MatchExpr(text string) string {
@@ -45,8 +48,8 @@ func MatchExpr(text string) string {
 	if len(toks) == 0 {
 		return ""
 	}
-	if len(toks) > 16 {
-		toks = toks[:16]
+	if len(toks) > maxQueryWords {
+		toks = toks[:maxQueryWords]
 	}
 	var b strings.Builder
 	for i, t := range toks {
@@ -105,29 +108,74 @@ func filterSQL(q Query, where []string, args []any) ([]string, []any) {
 	return where, args
 }
 
-// rankWindow bounds the work of ranking: bm25 is computed over at most the
-// newest rankWindow matches, so a query for a word that half the journal uses
-// costs about what a rare word costs. Smaller match sets are ranked whole.
+// rankWindow bounds the work of ranking: only the newest rankWindow matches are
+// ranked, so a query for a word that half the journal uses costs about what a
+// rare word costs. Smaller match sets are ranked whole.
 const rankWindow = 300
 
-// rank returns [rid, score] of the best matches in one full-text table: the
-// newest rankWindow matches of the text and the filters (the filters are words of
-// the facets column, intersected inside the index), ranked by bm25 with titles
-// weighing four times the body. Date limits, which the index does not hold, are
-// checked against record_index.
-func (s *Store) rank(ctx context.Context, table, expr string, q Query, limit int) ([][2]any, error) {
-	match := "{title body} : (" + expr + ")"
+// matchExpr is the full-text expression of a search in one table: the text's words
+// (kept off the facets column when one of them could match a facet word), ANDed
+// with the filters the index holds (words of the facets column, intersected inside
+// the index). dated reports filters left to SQL.
+func matchExpr(expr string, q Query) (match string, dated bool) {
+	match = expr
+	if mayMatchFacet(expr) {
+		// Reading each match's positions to check its column costs about a
+		// fifth of a search: done only when a facet word could match.
+		match = "{title body} : (" + expr + ")"
+	}
 	fexpr, dated := facetExpr(q)
 	if fexpr != "" {
-		match += " AND " + fexpr
+		match = "(" + match + ") AND " + fexpr
 	}
-	from, args := " FROM "+table+" WHERE "+table+" MATCH ?", []any{match}
-	if dated {
-		where, fargs := filterSQL(Query{Since: q.Since, Until: q.Until}, []string{"r.deleted = 0"}, nil)
-		from = " FROM " + table + " JOIN record_index r ON r.rid = " + table + ".rowid WHERE " + table + " MATCH ? AND " +
-			strings.Join(where, " AND ")
-		args = append(args, fargs...)
+	return match, dated
+}
+
+// mayMatchFacet reports whether a word of expr (as MatchExpr writes it) could match
+// a facet word, all of which begin with "zf": a word that begins so, or a last
+// word "z" looked up as a prefix.
+func mayMatchFacet(expr string) bool {
+	return strings.Contains(expr, `"zf`) || strings.HasSuffix(expr, `"z"*`)
+}
+
+// matchFrom is the FROM and WHERE of the matches of expr and the filters of q in
+// one full-text table. Date limits, which the index does not hold, are checked
+// against record_index.
+func matchFrom(table, expr string, q Query) (string, []any) {
+	match, dated := matchExpr(expr, q)
+	if !dated {
+		return " FROM " + table + " WHERE " + table + " MATCH ?", []any{match}
 	}
+	where, args := filterSQL(Query{Since: q.Since, Until: q.Until}, []string{"r.deleted = 0"}, nil)
+	return " FROM " + table + " JOIN record_index r ON r.rid = " + table + ".rowid WHERE " + table + " MATCH ? AND " +
+		strings.Join(where, " AND "), append([]any{match}, args...)
+}
+
+// window returns the rowids of the newest rankWindow matches of expr and the
+// filters of q in one full-text table, newest first.
+func (s *Store) window(ctx context.Context, table, expr string, q Query) ([]int64, error) {
+	from, args := matchFrom(table, expr, q)
+	rows, err := s.db.QueryContext(ctx, "SELECT "+table+".rowid"+from+" ORDER BY "+table+".rowid DESC LIMIT ?", append(args, rankWindow)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var rid int64
+		if err := rows.Scan(&rid); err != nil {
+			return nil, err
+		}
+		out = append(out, rid)
+	}
+	return out, rows.Err()
+}
+
+// rankBM25 returns the best matches in one full-text table by FTS5's bm25 over the
+// window, titles weighing four times the body: for the toolkit, small enough that
+// counting each word's documents costs little.
+func (s *Store) rankBM25(ctx context.Context, table, expr string, q Query, limit int) ([]ranked, error) {
+	from, args := matchFrom(table, expr, q)
 	window := "SELECT " + table + ".rowid AS rid, bm25(" + table + ", 4.0, 1.0, 0.0) AS score" + from +
 		" ORDER BY " + table + ".rowid DESC LIMIT ?"
 	rows, err := s.db.QueryContext(ctx, "SELECT rid, score FROM ("+window+") ORDER BY score LIMIT ?",
@@ -136,37 +184,78 @@ func (s *Store) rank(ctx context.Context, table, expr string, q Query, limit int
 		return nil, err
 	}
 	defer rows.Close()
-	var out [][2]any
+	var out []ranked
 	for rows.Next() {
-		var rid int64
-		var score float64
-		if err := rows.Scan(&rid, &score); err != nil {
+		var r ranked
+		if err := rows.Scan(&r.rid, &r.score); err != nil {
 			return nil, err
 		}
-		out = append(out, [2]any{rid, score})
+		out = append(out, r)
 	}
 	return out, rows.Err()
 }
 
-// prefixIndexed is the longest prefix the full-text tables index (prefix = '2 3 4'):
-// a longer last word, looked up as a prefix, makes FTS5 merge the lists of every
+// The prefix lengths the full-text tables index (prefix = '2 3 4'): a last word
+// of another length, looked up as a prefix, makes FTS5 merge the lists of every
 // word it begins, which costs as much as the word is common.
-const prefixIndexed = 4
+const prefixMin, prefixIndexed = 2, 4
 
-// rankExactFirst ranks a query whose last word is a long prefix by trying that
-// word whole first: a word typed to its end usually has enough matches by itself,
-// and only when it has fewer than limit is the prefix search run.
-func (s *Store) rankExactFirst(ctx context.Context, table, expr string, q Query, limit int) ([][2]any, error) {
-	if strings.HasSuffix(expr, "*") {
-		last := expr[strings.LastIndexByte(expr[:len(expr)-2], '"')+1 : len(expr)-2]
-		if len(last) > prefixIndexed {
-			found, err := s.rank(ctx, table, strings.TrimSuffix(expr, "*"), q, limit)
+// wholeFirst returns expr with its last word whole instead of a prefix when that
+// prefix is one the index does not hold: a word typed to its end usually has
+// enough matches by itself, and only when it has fewer than the limit is the
+// prefix search run. A single letter is tried whole too ("w", "e", "a" are
+// words): as a prefix it merges the lists of every word it begins.
+func wholeFirst(expr string) (string, bool) {
+	if !strings.HasSuffix(expr, "*") {
+		return "", false
+	}
+	last := expr[strings.LastIndexByte(expr[:len(expr)-2], '"')+1 : len(expr)-2]
+	if n := utf8.RuneCountInString(last); n >= prefixMin && n <= prefixIndexed {
+		return "", false
+	}
+	return strings.TrimSuffix(expr, "*"), true
+}
+
+// rankTable returns the best matches of expr and q's filters in one full-text
+// table, best first, at most limit of the toolkit's and the whole ranked window of
+// the journal's.
+func (s *Store) rankTable(ctx context.Context, table, expr string, q Query, limit int) ([]ranked, error) {
+	if table == "toolkit_fts" {
+		if whole, ok := wholeFirst(expr); ok {
+			found, err := s.rankBM25(ctx, table, whole, q, limit)
 			if err != nil || len(found) >= limit {
 				return found, err
 			}
 		}
+		return s.rankBM25(ctx, table, expr, q, limit)
 	}
-	return s.rank(ctx, table, expr, q, limit)
+	toks := Tokens(q.Text)
+	if len(toks) > maxQueryWords {
+		toks = toks[:maxQueryWords]
+	}
+	if whole, ok := wholeFirst(expr); ok {
+		words, err := s.wordStats(ctx, table, toks, false)
+		if err != nil {
+			return nil, err
+		}
+		found, err := s.window(ctx, table, whole, q)
+		if err != nil {
+			return nil, err
+		}
+		if len(found) >= limit {
+			return s.rankJournal(ctx, found, toks, false, words)
+		}
+	}
+	prefix := strings.HasSuffix(expr, "*")
+	words, err := s.wordStats(ctx, table, toks, prefix)
+	if err != nil {
+		return nil, err
+	}
+	found, err := s.window(ctx, table, expr, q)
+	if err != nil {
+		return nil, err
+	}
+	return s.rankJournal(ctx, found, toks, prefix, words)
 }
 
 // Search finds records matching q, best first (bm25, titles weigh more).
@@ -186,22 +275,16 @@ func (s *Store) Search(ctx context.Context, q Query) ([]Hit, error) {
 	if len(q.Types) == 0 {
 		tables["journal_fts"], tables["toolkit_fts"] = true, true
 	}
-	type ranked struct {
-		rid   int64
-		score float64
-	}
 	var all []ranked
 	for _, table := range []string{"toolkit_fts", "journal_fts"} {
 		if !tables[table] {
 			continue
 		}
-		found, err := s.rankExactFirst(ctx, table, expr, q, limit)
+		found, err := s.rankTable(ctx, table, expr, q, limit)
 		if err != nil {
 			return nil, err
 		}
-		for _, r := range found {
-			all = append(all, ranked{r[0].(int64), r[1].(float64)})
-		}
+		all = append(all, found...)
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].score < all[j].score })
 	if len(all) > limit {

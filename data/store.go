@@ -31,6 +31,8 @@ type Store struct {
 	db    *sql.DB
 	dir   string
 	local *localCopy
+	// idfs keeps the weights of searched words (rank.go).
+	idfs idfCache
 }
 
 // Open opens the store in dir, creating the database file (but not the directory)

@@ -40,6 +40,9 @@ type Tx struct {
 	// buffer at every statement savepoint, so interleaving them with the records'
 	// upserts would write the index once per record instead of once per batch.
 	fts []ftsOp
+	// indexed: the transaction changed the search index (drops the cached
+	// weights of searched words once committed, see idfCache).
+	indexed bool
 	// bulk: the transaction has written a full batch of search index
 	// changes, and set the index's larger write buffer.
 	bulk bool
@@ -83,7 +86,13 @@ func (s *Store) Tx(ctx context.Context, fn func(*Tx) error) error {
 		return explainWriteError(err)
 	}
 	if err := sqlTx.Commit(); err != nil {
+		if tx.indexed {
+			s.idfs.changed() // whether the commit landed or not
+		}
 		return explainWriteError(err)
+	}
+	if tx.indexed {
+		s.idfs.changed()
 	}
 	s.removeErasedFiles(tx.removeFiles)
 	return nil
@@ -239,6 +248,9 @@ func searchTable(typ string) string {
 }
 
 func (tx *Tx) flushSearch() error {
+	if len(tx.fts) > 0 {
+		tx.indexed = true
+	}
 	if len(tx.fts) >= ftsBatch && !tx.bulk {
 		// A large transaction (a first sync): FTS5 writes its pending terms
 		// as a new segment each time they pass hashsize (1 MB by default),
