@@ -155,7 +155,7 @@ func matchFrom(table, expr string, q Query) (string, []any) {
 // filters of q in one full-text table, newest first.
 func (s *Store) window(ctx context.Context, table, expr string, q Query) ([]int64, error) {
 	from, args := matchFrom(table, expr, q)
-	rows, err := s.db.QueryContext(ctx, "SELECT "+table+".rowid"+from+" ORDER BY "+table+".rowid DESC LIMIT ?", append(args, rankWindow)...)
+	rows, err := s.searchQuery(ctx, "SELECT "+table+".rowid"+from+" ORDER BY "+table+".rowid DESC LIMIT ?", append(args, rankWindow)...)
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +178,7 @@ func (s *Store) rankBM25(ctx context.Context, table, expr string, q Query, limit
 	from, args := matchFrom(table, expr, q)
 	window := "SELECT " + table + ".rowid AS rid, bm25(" + table + ", 4.0, 1.0, 0.0) AS score" + from +
 		" ORDER BY " + table + ".rowid DESC LIMIT ?"
-	rows, err := s.db.QueryContext(ctx, "SELECT rid, score FROM ("+window+") ORDER BY score LIMIT ?",
+	rows, err := s.searchQuery(ctx, "SELECT rid, score FROM ("+window+") ORDER BY score LIMIT ?",
 		append(args, rankWindow, limit)...)
 	if err != nil {
 		return nil, err
@@ -296,12 +296,12 @@ func (s *Store) Search(ctx context.Context, q Query) ([]Hit, error) {
 	if len(all) == 0 {
 		return hits, nil
 	}
-	ids := make([]any, len(all))
+	ids := make([]int64, len(all))
 	for i, r := range all {
 		ids[i] = r.rid
 	}
-	rows, err := s.db.QueryContext(ctx, "SELECT r.rid, "+summaryCols+", r.body FROM records r WHERE r.rid IN ("+
-		strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")+")", ids...)
+	rows, err := s.searchQuery(ctx, "SELECT r.rid, "+summaryCols+", r.body FROM records r WHERE r.rid IN (SELECT value FROM json_each(?))",
+		jsonList(ids))
 	if err != nil {
 		return nil, err
 	}

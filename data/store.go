@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	sqlite "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -31,8 +32,11 @@ type Store struct {
 	db    *sql.DB
 	dir   string
 	local *localCopy
-	// idfs keeps the weights of searched words (rank.go).
-	idfs idfCache
+	// idfs keeps the weights of searched words, stmts the search's prepared
+	// statements (rank.go).
+	idfs   idfCache
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt
 }
 
 // Open opens the store in dir, creating the database file (but not the directory)
@@ -138,7 +142,15 @@ func (s *Store) Dir() string { return s.dir }
 func (s *Store) DB() *sql.DB { return s.db }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.stmtMu.Lock()
+	for _, st := range s.stmts {
+		st.Close()
+	}
+	s.stmts = nil
+	s.stmtMu.Unlock()
+	return s.db.Close()
+}
 
 type migration struct {
 	version int
