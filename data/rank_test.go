@@ -233,3 +233,49 @@ func TestFacetWordsNotMatchedByText(t *testing.T) {
 		}
 	}
 }
+
+// TestTypeFilterInJournal: a filter on practices leaves the comments out, one on
+// comments keeps only them, both keep the whole journal, and a toolkit type beside
+// them adds its own matches.
+func TestTypeFilterInJournal(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	p := savePractice(t, s, "Laundry day", "Washing machines at the day centre.")
+	c := &Comment{Meta: Meta{Lang: "en"}, Practice: p.ID, Text: "Our laundry opens on Mondays.", Visibility: Shared}
+	if err := s.SaveComment(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	tool := &Tool{Meta: Meta{ID: "laundry-map", Type: TypeTool, Lang: "en", Created: Now(), Updated: Now()},
+		Name: Text{"en": "Laundry map"}, Summary: Text{"en": "Where to wash clothes."}, Category: "daily"}
+	if err := s.Tx(ctx, func(tx *Tx) error { return tx.Put(tool, PutToolkit) }); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		types []string
+		want  []string
+	}{
+		{[]string{TypePractice}, []string{p.ID}},
+		{[]string{TypeComment}, []string{c.ID}},
+		{[]string{TypePractice, TypeComment}, []string{p.ID, c.ID}},
+		{[]string{TypeComment, TypeTool}, []string{c.ID, tool.ID}},
+		{nil, []string{p.ID, c.ID, tool.ID}},
+	} {
+		hits, err := s.Search(ctx, Query{Text: "laundry", Types: tc.types})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for _, h := range hits {
+			got[h.ID] = true
+		}
+		if len(got) != len(tc.want) {
+			t.Errorf("types %v: %v, want %v", tc.types, got, tc.want)
+			continue
+		}
+		for _, id := range tc.want {
+			if !got[id] {
+				t.Errorf("types %v: %v, want %v", tc.types, got, tc.want)
+			}
+		}
+	}
+}

@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -117,12 +118,31 @@ const rankWindow = 300
 // (kept off the facets column when one of them could match a facet word), ANDed
 // with the filters the index holds (words of the facets column, intersected inside
 // the index). dated reports filters left to SQL.
-func matchExpr(expr string, q Query) (match string, dated bool) {
+func matchExpr(table, expr string, q Query) (match string, dated bool) {
 	match = expr
 	if mayMatchFacet(expr) {
 		// Reading each match's positions to check its column costs about a
 		// fifth of a search: done only when a facet word could match.
 		match = "{title body} : (" + expr + ")"
+	}
+	if len(q.Types) > 0 {
+		var kept []string
+		for _, t := range q.Types {
+			if searchTable(t) == table {
+				kept = append(kept, t)
+			}
+		}
+		switch {
+		case table == "journal_fts" && !slices.Contains(kept, TypeComment):
+			// Practices are most of the journal: leaving the comments out
+			// walks a list a third as long as keeping the practices in.
+			match = "(" + match + `) NOT facets:"` + facetWord("type", TypeComment) + `"`
+			q.Types = nil
+		case table == "journal_fts" && slices.Contains(kept, TypePractice):
+			q.Types = nil // both: the whole journal
+		default:
+			q.Types = kept
+		}
 	}
 	fexpr, dated := facetExpr(q)
 	if fexpr != "" {
@@ -142,7 +162,7 @@ func mayMatchFacet(expr string) bool {
 // one full-text table. Date limits, which the index does not hold, are checked
 // against record_index.
 func matchFrom(table, expr string, q Query) (string, []any) {
-	match, dated := matchExpr(expr, q)
+	match, dated := matchExpr(table, expr, q)
 	if !dated {
 		return " FROM " + table + " WHERE " + table + " MATCH ?", []any{match}
 	}
