@@ -81,6 +81,39 @@ func TestMassDeletionGuard(t *testing.T) {
 	assertConverged(t, a, b)
 }
 
+// The guard holds at its bound: a round that brings exactly massDeletion+1
+// deletions and nothing else stops. (The count of the records held is skipped
+// only for imports of at most massDeletion files, which can never trip it.)
+func TestMassDeletionGuardAtItsBound(t *testing.T) {
+	h := diskHub(t)
+	a, b := newReplica(t, "shelter-it", Options{}), newReplica(t, "street-cz", Options{})
+	a.addRemote("hub", h.url, Auth{})
+	b.addRemote("hub", h.url, Auth{})
+	var ids []string
+	for i := range massDeletion + 10 {
+		ids = append(ids, a.practice(fmt.Sprintf("Note %d", i), data.Shared).ID)
+	}
+	a.sync()
+	b.sync()
+	for _, id := range ids[:massDeletion+1] {
+		if err := a.store.DeletePractice(context.Background(), id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a.sync()
+	if _, err := b.eng.Sync(context.Background(), "", nil); !errors.Is(err, ErrMassDeletion) {
+		t.Fatalf("err = %v, want the mass-deletion guard", err)
+	}
+	if b.get(ids[0]).Deleted {
+		t.Fatal("a deletion was imported although the sync stopped")
+	}
+	b.eng.AllowMassDeletion()
+	b.sync()
+	if !b.get(ids[massDeletion]).Deleted {
+		t.Fatal("the deletions did not arrive once allowed")
+	}
+}
+
 // A hub restored from an older copy gets the history it lost pushed back by
 // the installations that had seen it.
 func TestHubRolledBackGetsHistoryBack(t *testing.T) {
