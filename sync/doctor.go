@@ -311,7 +311,7 @@ func (d *Diagnosis) repository(ctx context.Context, dataDir string, db *sql.DB) 
 		d.problem("repository", FoundRepoUnopenable, v("Dir", path, "Error", rootMessage(err)), FixMoveRepo)
 		return imported
 	}
-	defer r.st.Close()
+	defer r.close()
 	n, bad := r.checkObjects()
 	switch {
 	case len(bad) > 0:

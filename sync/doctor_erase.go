@@ -96,7 +96,7 @@ func (d *Diagnosis) erasures(ctx context.Context, dataDir string, db *sql.DB) {
 				return nil
 			})
 		}
-		r.st.Close()
+		r.close()
 	}
 	if len(readable) > 0 {
 		ws := make([]string, 0, len(where))

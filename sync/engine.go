@@ -125,7 +125,7 @@ func Open(store *data.Store, opts Options) (*Engine, error) {
 func (e *Engine) Close() error {
 	e.repo.mu.Lock()
 	defer e.repo.mu.Unlock()
-	return e.repo.st.Close()
+	return e.repo.close()
 }
 
 // lockRepo takes the round lock of the local repository (one process at a

@@ -120,7 +120,7 @@ func FuzzTreeImport(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer r.st.Close()
+		defer r.close()
 		tree := crafted(t, r, prog)
 		commit, err := r.writeCommit(tree, nil, "attacker", "crafted")
 		if err != nil {

@@ -2,11 +2,17 @@ package sync
 
 import (
 	"bufio"
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
 
 	"github.com/go-git/go-billy/v5"
+	"github.com/go-git/go-git/v5/plumbing"
 )
 
 // go-git v5 decodes a pack index four bytes per read, and each read of an
@@ -61,3 +67,131 @@ func (f *bufferedFile) Seek(offset int64, whence int) (int64, error) {
 	f.r.Reset(f.File)
 	return n, err
 }
+
+// packIndex finds where an object lies in a pack.
+type packIndex interface {
+	FindOffset(h plumbing.Hash) (int64, error)
+}
+
+// diskIndex is a pack index (version 2) read where it lies: its fan-out table
+// when opened, then for each look-up the names of one fan-out bucket and one
+// offset. It is how the local repository finds its objects. go-git decodes a
+// whole index when it first looks an object up, and at the first object it
+// reads builds a map from every offset back to its name: at 100,000 records
+// (140,000 objects) about 60 ms of every sync, however small, spent before
+// reading anything.
+type diskIndex struct {
+	f      *os.File
+	count  int64
+	fanout [256]uint32
+	large  int64 // where the table of 64-bit offsets starts
+	nLarge int64
+	names  []byte // the bucket read last, reused
+}
+
+// idxHeader is the magic number and version of a version 2 pack index.
+var idxHeader = []byte{0xff, 't', 'O', 'c', 0, 0, 0, 2}
+
+const (
+	hashSize     = 20 // bytes of an object name (SHA-1)
+	idxFanoutEnd = 8 + 256*4
+	idxTrailer   = 2 * hashSize
+)
+
+// openDiskIndex opens the index at path, checking that its fan-out table and
+// its size agree (a damaged index is an error, never a read out of bounds).
+func openDiskIndex(path string) (*diskIndex, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	x, err := readDiskIndex(f)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return x, nil
+}
+
+func readDiskIndex(f *os.File) (*diskIndex, error) {
+	var head [idxFanoutEnd]byte
+	if _, err := io.ReadFull(f, head[:]); err != nil {
+		return nil, fmt.Errorf("%w (pack index header: %v)", errBadIndex, err)
+	}
+	if !bytes.Equal(head[:8], idxHeader) {
+		return nil, fmt.Errorf("%w (not a version 2 pack index)", errBadIndex)
+	}
+	x := &diskIndex{f: f}
+	prev := uint32(0)
+	for i := range x.fanout {
+		v := binary.BigEndian.Uint32(head[8+4*i:])
+		if v < prev {
+			return nil, fmt.Errorf("%w (fan-out table out of order)", errBadIndex)
+		}
+		x.fanout[i], prev = v, v
+	}
+	x.count = int64(prev)
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	x.large = idxFanoutEnd + x.count*(hashSize+4+4)
+	rest := st.Size() - idxTrailer - x.large
+	if rest < 0 || rest%8 != 0 {
+		return nil, fmt.Errorf("%w (%d objects do not fit its %d bytes)", errBadIndex, x.count, st.Size())
+	}
+	x.nLarge = rest / 8
+	return x, nil
+}
+
+// errBadIndex is a pack index that cannot be read.
+var errBadIndex = errors.New("damaged pack index")
+
+// FindOffset is the offset of h in the pack, or plumbing.ErrObjectNotFound.
+func (x *diskIndex) FindOffset(h plumbing.Hash) (int64, error) {
+	lo := int64(0)
+	if h[0] > 0 {
+		lo = int64(x.fanout[h[0]-1])
+	}
+	n := int64(x.fanout[h[0]]) - lo
+	if n <= 0 {
+		return 0, plumbing.ErrObjectNotFound
+	}
+	size := int(n) * hashSize
+	if cap(x.names) < size {
+		x.names = make([]byte, size)
+	}
+	names := x.names[:size]
+	if _, err := x.f.ReadAt(names, idxFanoutEnd+lo*hashSize); err != nil {
+		return 0, fmt.Errorf("%w (%v)", errBadIndex, err)
+	}
+	i := sort.Search(int(n), func(i int) bool {
+		return bytes.Compare(names[i*hashSize:(i+1)*hashSize], h[:]) >= 0
+	})
+	if int64(i) == n || !bytes.Equal(names[i*hashSize:(i+1)*hashSize], h[:]) {
+		return 0, plumbing.ErrObjectNotFound
+	}
+	pos := lo + int64(i)
+	var b [8]byte
+	if _, err := x.f.ReadAt(b[:4], idxFanoutEnd+x.count*(hashSize+4)+pos*4); err != nil {
+		return 0, fmt.Errorf("%w (%v)", errBadIndex, err)
+	}
+	off := binary.BigEndian.Uint32(b[:4])
+	if off&0x80000000 == 0 {
+		return int64(off), nil
+	}
+	k := int64(off & 0x7fffffff)
+	if k >= x.nLarge {
+		return 0, fmt.Errorf("%w (large offset %d of %d)", errBadIndex, k, x.nLarge)
+	}
+	if _, err := x.f.ReadAt(b[:], x.large+k*8); err != nil {
+		return 0, fmt.Errorf("%w (%v)", errBadIndex, err)
+	}
+	big := binary.BigEndian.Uint64(b[:])
+	if big > 1<<62 {
+		return 0, fmt.Errorf("%w (offset %d)", errBadIndex, big)
+	}
+	return int64(big), nil
+}
+
+func (x *diskIndex) close() { x.f.Close() }

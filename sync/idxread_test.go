@@ -1,9 +1,14 @@
 package sync
 
 import (
+	"bytes"
+	"encoding/binary"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -69,5 +74,110 @@ func BenchmarkOpenPackedRepository(b *testing.B) {
 			b.Fatal(err)
 		}
 		st.Close()
+	}
+}
+
+// TestDiskIndexFindsWhatGitIndexed: every object of every pack is found where
+// go-git's decoding of the same index puts it, with 32-bit offsets and with
+// the 64-bit table (git index-pack --index-version=2,32 puts every offset
+// past 32 there); a name the pack lacks is not found.
+func TestDiskIndexFindsWhatGitIndexed(t *testing.T) {
+	path, _ := packedRepo(t, 3, 200)
+	idxs, err := filepath.Glob(filepath.Join(path, "objects", "pack", "pack-*.idx"))
+	if err != nil || len(idxs) != 3 {
+		t.Fatalf("%d indexes (%v)", len(idxs), err)
+	}
+	large := filepath.Join(t.TempDir(), "large.idx")
+	git(t, path, "index-pack", "--index-version=2,32", "-o", large, strings.TrimSuffix(idxs[0], ".idx")+".pack")
+	for _, name := range append(idxs, large) {
+		want, err := readIndex(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, err := openDiskIndex(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		iter, err := want.Entries()
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for {
+			e, err := iter.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			off, err := x.FindOffset(e.Hash)
+			if err != nil || off != int64(e.Offset) {
+				t.Fatalf("%s: %s at %d (%v), want %d", filepath.Base(name), e.Hash, off, err, e.Offset)
+			}
+			if e.Offset > 32 {
+				n++
+			}
+		}
+		if name == large && (x.nLarge != int64(n) || n == 0) {
+			t.Errorf("%d offsets in the 64-bit table, want %d", x.nLarge, n)
+		}
+		for _, h := range []plumbing.Hash{plumbing.ZeroHash, plumbing.NewHash("ffffffffffffffffffffffffffffffffffffffff"), plumbing.NewHash("0123456789abcdef0123456789abcdef01234567")} {
+			if _, err := x.FindOffset(h); !errors.Is(err, plumbing.ErrObjectNotFound) {
+				t.Errorf("%s: found (%v)", h, err)
+			}
+		}
+		x.close()
+	}
+}
+
+// TestDiskIndexRefusesDamage: a damaged index is an error when it is opened or
+// looked up, never a read out of its bounds or a panic.
+func TestDiskIndexRefusesDamage(t *testing.T) {
+	path, blobs := packedRepo(t, 1, 50)
+	idxs, _ := filepath.Glob(filepath.Join(path, "objects", "pack", "pack-*.idx"))
+	good, err := os.ReadFile(idxs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := int(binary.BigEndian.Uint32(good[idxFanoutEnd-4:]))
+	offsets := idxFanoutEnd + count*(hashSize+4)
+	for _, c := range []struct {
+		name   string
+		damage func(b []byte) []byte
+		atOpen bool
+	}{
+		{"empty", func(b []byte) []byte { return nil }, true},
+		{"truncated", func(b []byte) []byte { return b[:len(b)-41] }, true},
+		{"version 1", func(b []byte) []byte { b[7] = 1; return b }, true},
+		{"fan-out out of order", func(b []byte) []byte { b[8+4*10+3] = 0xff; return b }, true},
+		{"more objects than bytes", func(b []byte) []byte { binary.BigEndian.PutUint32(b[idxFanoutEnd-4:], 1<<30); return b }, true},
+		{"a 64-bit offset the table lacks", func(b []byte) []byte {
+			for i := range count {
+				binary.BigEndian.PutUint32(b[offsets+4*i:], 0x80000005)
+			}
+			return b
+		}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			name := filepath.Join(t.TempDir(), "pack-x.idx")
+			if err := os.WriteFile(name, c.damage(bytes.Clone(good)), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			x, err := openDiskIndex(name)
+			if c.atOpen {
+				if !errors.Is(err, errBadIndex) {
+					t.Fatalf("opened: %v", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer x.close()
+			if _, err := x.FindOffset(blobs[0]); !errors.Is(err, errBadIndex) {
+				t.Fatalf("look-up: %v", err)
+			}
+		})
 	}
 }

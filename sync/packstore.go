@@ -13,6 +13,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
+	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
@@ -20,10 +21,14 @@ import (
 // through packReader (go-git's pack reader holds a delta's whole base, and a
 // partner can pack a 100-byte file as a delta of a 1 GB blob), loose ones
 // through go-git, which streams those over largeObject. It is what reads a hub
-// folder, and what compaction reads. Everything else is the storage's own.
+// folder, what compaction reads, and what reads the local repository's objects
+// (repo.objects). Writing objects and references is the storage's own.
 type boundedStore struct {
 	*filesystem.Storage
-	path   string
+	path string
+	// onDisk reads the pack indexes where they lie (diskIndex) instead of
+	// decoding them whole: the local repository's own, written here.
+	onDisk bool
 	packs  []*inPlacePack
 	listed bool
 	names  []string   // the pack files listed
@@ -32,8 +37,9 @@ type boundedStore struct {
 }
 
 type inPlacePack struct {
-	idx *idxfile.MemoryIndex
-	r   *packReader
+	idx   packIndex
+	r     *packReader
+	close func() // the index's file, when it stays open
 }
 
 func newBoundedStore(st *filesystem.Storage, path string) *boundedStore {
@@ -55,6 +61,9 @@ func (b *boundedStore) closePacks() {
 	for _, p := range b.packs {
 		p.r.close()
 		p.r.f.Close()
+		if p.close != nil {
+			p.close()
+		}
 	}
 	b.packs, b.names, b.listed = nil, nil, false
 }
@@ -80,35 +89,59 @@ func (b *boundedStore) list() error {
 	b.listed, b.names = true, names
 	for _, name := range names {
 		base := strings.TrimSuffix(name, ".pack")
-		idx, err := readIndex(base + ".idx")
-		if errors.Is(err, os.ErrNotExist) {
-			continue // being written, or retired meanwhile
-		}
-		if err != nil {
+		var idx packIndex
+		var closeIdx func()
+		if b.onDisk {
+			x, err := openDiskIndex(base + ".idx")
+			if err == nil {
+				idx, closeIdx = x, x.close
+			} else if !errors.Is(err, os.ErrNotExist) {
+				return err
+			}
+		} else if x, err := readIndex(base + ".idx"); err == nil {
+			idx = x
+		} else if !errors.Is(err, os.ErrNotExist) {
 			return err
 		}
-		f, err := os.Open(name)
+		if idx == nil {
+			continue // being written, or retired meanwhile
+		}
+		p, err := openInPlace(name, idx, closeIdx, b)
 		if errors.Is(err, os.ErrNotExist) {
 			continue
 		}
 		if err != nil {
 			return err
 		}
-		st, err := f.Stat()
-		if err != nil {
-			f.Close()
-			return err
-		}
-		p := &inPlacePack{idx: idx}
-		p.r = &packReader{f: f, size: st.Size(), cache: newByteCache(packCacheBytes / 4), others: b,
-			tmpDir: os.TempDir(), byOff: map[int64]*packEntry{}, byHex: map[plumbing.Hash]*packEntry{}, lazy: true,
-			find: func(h plumbing.Hash) (int64, bool) {
-				off, err := idx.FindOffset(h)
-				return off, err == nil
-			}}
 		b.packs = append(b.packs, p)
 	}
 	return nil
+}
+
+// openInPlace opens the pack file name, found through idx, for reading in
+// place; on failure the index is closed.
+func openInPlace(name string, idx packIndex, closeIdx func(), others storer.EncodedObjectStorer) (*inPlacePack, error) {
+	f, err := os.Open(name)
+	var st os.FileInfo
+	if err == nil {
+		if st, err = f.Stat(); err != nil {
+			f.Close()
+		}
+	}
+	if err != nil {
+		if closeIdx != nil {
+			closeIdx()
+		}
+		return nil, err
+	}
+	p := &inPlacePack{idx: idx, close: closeIdx}
+	p.r = &packReader{f: f, size: st.Size(), cache: newByteCache(packCacheBytes / 4), others: others,
+		tmpDir: os.TempDir(), byOff: map[int64]*packEntry{}, byHex: map[plumbing.Hash]*packEntry{}, lazy: true,
+		find: func(h plumbing.Hash) (int64, bool) {
+			off, err := idx.FindOffset(h)
+			return off, err == nil
+		}}
+	return p, nil
 }
 
 func readIndex(path string) (*idxfile.MemoryIndex, error) {

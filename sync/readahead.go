@@ -86,7 +86,7 @@ func (a *readAhead) run(path string, keys *keyBox) {
 	// The packs stay open until the handle closes, below.
 	r := &repo{path: path, st: filesystem.NewStorageWithOptions(bufferedIndexes{osfs.New(path)}, cache.NewObjectLRU(readAheadCache),
 		filesystem.Options{LargeObjectThreshold: largeObject, KeepDescriptors: true}), keys: keys}
-	defer r.st.Close()
+	defer r.close()
 	for i, p := range a.plan {
 		a.mu.Lock()
 		// The file the round waits for is always read; the ones after it

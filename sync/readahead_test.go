@@ -19,7 +19,7 @@ func readAheadRepo(t *testing.T, n int, body func(i int, p *data.Practice) []byt
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { r.st.Close() })
+	t.Cleanup(func() { r.close() })
 	g := datagen.New(3)
 	var plan []plannedRead
 	for i := range n {

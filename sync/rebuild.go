@@ -305,7 +305,7 @@ func orgOfKey(dataDir, repoPath string) string {
 	if err != nil {
 		return ""
 	}
-	defer r.st.Close()
+	defer r.close()
 	_, tree, err := r.mainTree()
 	if err != nil {
 		return ""

@@ -83,7 +83,7 @@ func TestReceivePackStoresWhatGitSends(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer r.st.Close()
+			defer r.close()
 			if err := receivePack(r, bytes.NewReader(pack)); err != nil {
 				t.Fatal(err)
 			}
@@ -140,7 +140,7 @@ func TestReceivePackRefusesDamage(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer r.st.Close()
+			defer r.close()
 			err = receivePack(r, bytes.NewReader(b))
 			if !errors.Is(err, errBadPack) {
 				t.Fatalf("got %v, want a damaged download", err)
@@ -212,7 +212,7 @@ func FuzzReceivePack(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer r.st.Close()
+		defer r.close()
 		if err := receivePack(r, bytes.NewReader(b)); err != nil {
 			return
 		}

@@ -46,6 +46,28 @@ type repo struct {
 	// recent are the record files read last: a round reads a file to check it
 	// and again, moments later, for the attachments it lists.
 	recent recentBlobs
+	// rd reads the objects (see objects); nil until the first read.
+	rd *boundedStore
+}
+
+// objects reads the repository's objects: loose ones through go-git, packed
+// ones in place, each pack's index read on disk (diskIndex), so that what a
+// round costs follows what it reads, not how many objects the repository
+// holds. go-git's storage stays for writing objects and references.
+func (r *repo) objects() *boundedStore {
+	if r.rd == nil {
+		r.rd = newBoundedStore(r.st, r.path)
+		r.rd.onDisk = true
+	}
+	return r.rd
+}
+
+// close closes the repository's files.
+func (r *repo) close() error {
+	if r.rd != nil {
+		r.rd.release()
+	}
+	return r.st.Close()
 }
 
 // openBareRepo opens the bare repository at path, creating it (with HEAD on
@@ -82,6 +104,9 @@ const localObjectCache = 16 * cache.MiByte
 // Called with the repository locked.
 func (r *repo) releaseFiles() {
 	r.st.ObjectStorage.Close()
+	if r.rd != nil {
+		r.rd.release()
+	}
 }
 
 // initBare lays out an empty bare repository the way git init --bare does.
@@ -130,7 +155,7 @@ func (r *repo) setRef(name plumbing.ReferenceName, old, h plumbing.Hash) error {
 }
 
 func (r *repo) has(h plumbing.Hash) bool {
-	return r.st.HasEncodedObject(h) == nil
+	return r.objects().HasEncodedObject(h) == nil
 }
 
 func (r *repo) writeObject(typ plumbing.ObjectType, b []byte) (plumbing.Hash, error) {
@@ -171,7 +196,7 @@ func (r *repo) blobSize(h plumbing.Hash) (int64, error) {
 	if n, ok := r.recent.size(h); ok {
 		return n, nil
 	}
-	return objectSize(r.path, r.st, h)
+	return objectSize(r.path, r.objects(), h)
 }
 
 // Bounds on what the sync reads of a repository's trees and commits (guarantee
@@ -244,7 +269,7 @@ func (r *repo) readBlob(h plumbing.Hash) ([]byte, error) {
 	if b, ok := r.recent.get(h); ok {
 		return r.opened(b), nil
 	}
-	obj, err := r.st.EncodedObject(plumbing.BlobObject, h)
+	obj, err := r.objects().EncodedObject(plumbing.BlobObject, h)
 	if err != nil {
 		return nil, err
 	}
@@ -317,7 +342,7 @@ func (r *repo) readSmallBlob(h plumbing.Hash) []byte {
 }
 
 func (r *repo) commit(h plumbing.Hash) (*object.Commit, error) {
-	return getCommit(r.path, r.st, h)
+	return getCommit(r.path, r.objects(), h)
 }
 
 // mainTree returns the head of the local branch and its root tree; both are
@@ -347,7 +372,7 @@ func (r *repo) tree(h plumbing.Hash) (*object.Tree, error) {
 	if h.IsZero() {
 		return &object.Tree{}, nil
 	}
-	return getTree(r.path, r.st, h)
+	return getTree(r.path, r.objects(), h)
 }
 
 func (r *repo) writeTree(entries []object.TreeEntry) (plumbing.Hash, error) {
@@ -536,7 +561,7 @@ func (r *repo) diffInto(a, b plumbing.Hash, prefix string, depth int, out *[]fil
 		if depth >= maxTreeDepth {
 			return plumbing.ZeroHash, e.Hash, fmt.Sprintf("folders nested more than %d deep are not part of the hub format", maxTreeDepth)
 		}
-		if _, err := r.st.EncodedObject(plumbing.TreeObject, e.Hash); errors.Is(err, plumbing.ErrObjectNotFound) && r.has(e.Hash) {
+		if _, err := r.objects().EncodedObject(plumbing.TreeObject, e.Hash); errors.Is(err, plumbing.ErrObjectNotFound) && r.has(e.Hash) {
 			return plumbing.ZeroHash, e.Hash, "a folder entry that names a file is not part of the hub format"
 		}
 		return e.Hash, plumbing.ZeroHash, ""

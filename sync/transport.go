@@ -323,16 +323,16 @@ func (e *Engine) pushHub(ctx context.Context, h *hub, old, head plumbing.Hash) (
 	if !old.IsZero() {
 		haves = append(haves, old)
 	}
-	objs, base, err := newObjects(e.repo.path, e.repo.st, []plumbing.Hash{head}, haves)
+	objs, base, err := newObjects(e.repo.path, e.repo.objects(), []plumbing.Hash{head}, haves)
 	if err == nil && h.kind == hubDisk {
 		// Large objects go into the hub folder as loose objects, streamed.
 		var large []plumbing.Hash
-		if objs, large, err = splitLarge(e.repo.path, e.repo.st, objs); err == nil && len(large) > 0 {
-			err = copyLargeToHub(h.ep.Path, e.repo.st, large)
+		if objs, large, err = splitLarge(e.repo.path, e.repo.objects(), objs); err == nil && len(large) > 0 {
+			err = copyLargeToHub(h.ep.Path, e.repo.objects(), large)
 		}
 	}
 	if err == nil {
-		err = writePack(buf, e.repo.st, objs, base, h.kind != hubDisk)
+		err = writePack(buf, e.repo.objects(), objs, base, h.kind != hubDisk)
 	}
 	e.repo.mu.Unlock()
 	if err != nil {
