@@ -295,28 +295,36 @@ func packedHashes(path string) ([]plumbing.Hash, error) {
 		if _, err := os.Stat(strings.TrimSuffix(name, ".idx") + ".pack"); err != nil {
 			continue
 		}
-		idx, err := readIndex(name)
+		err := indexHashes(name, func(h plumbing.Hash) { out = append(out, h) })
 		if errors.Is(err, os.ErrNotExist) {
 			continue
 		}
 		if err != nil {
 			return nil, err
 		}
-		iter, err := idx.Entries()
-		if err != nil {
-			return nil, err
-		}
-		for {
-			e, err := iter.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, e.Hash)
-		}
-		iter.Close()
 	}
 	return out, nil
+}
+
+// indexHashes calls each with every object a pack index lists.
+func indexHashes(name string, each func(plumbing.Hash)) error {
+	idx, err := readIndex(name)
+	if err != nil {
+		return err
+	}
+	iter, err := idx.Entries()
+	if err != nil {
+		return err
+	}
+	defer iter.Close()
+	for {
+		e, err := iter.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		each(e.Hash)
+	}
 }

@@ -1070,10 +1070,10 @@ func describe(h plumbing.Hash) string {
 
 // compact keeps the local repository quick to read: loose objects (one file
 // each, written by commits) go into one pack once there are many, and when
-// fetches and pushes have left more than maxPacks packs they are merged into
-// one. Both run now and then, not every round. Only one process at a time
-// reads the local repository (the round lock), so what was merged goes at
-// once; a hub folder keeps it a while (compactHub).
+// fetches and pushes have left more than maxPacks packs the small ones are
+// merged into one (packsToMerge). Both run now and then, not every round.
+// Only one process at a time reads the local repository (the round lock), so
+// what was merged goes at once; a hub folder keeps it a while (compactHub).
 func compact(st *filesystem.Storage, path string, maxPacks int) error {
 	var loose []plumbing.Hash
 	if err := st.ForEachObjectHash(func(h plumbing.Hash) error {
@@ -1086,20 +1086,24 @@ func compact(st *filesystem.Storage, path string, maxPacks int) error {
 	if err != nil {
 		return err
 	}
+	var merge []plumbing.Hash
+	if len(packs) > maxPacks {
+		merge = packsToMerge(path, packs)
+	}
 	switch {
-	case len(packs) > maxPacks:
-		all, err := allObjects(st, path)
+	case len(merge) > 1:
+		hs, err := objectsOf(path, merge, loose)
 		if err != nil {
 			return err
 		}
-		nh, err := packSmall(st, path, all)
+		nh, err := packSmall(st, path, hs)
 		if err != nil {
 			return err
 		}
 		// go-git keeps the indexes of deleted packs in memory (and would look
 		// objects up in them): read the pack list again.
 		defer st.ObjectStorage.Reindex()
-		for _, p := range packs {
+		for _, p := range merge {
 			if p == nh {
 				continue
 			}
@@ -1115,6 +1119,66 @@ func compact(st *filesystem.Storage, path string, maxPacks int) error {
 		return nil
 	}
 	return deleteLoose(st, path, loose)
+}
+
+// packsToMerge chooses the packs a compaction merges, as git repack
+// --geometric=2 does: from the largest down, a pack at least twice the size of
+// all smaller ones together stays as it is; the first that is not, and every
+// smaller one, are merged. The packs of one-note syncs are merged with each
+// other, and the pack of a first sync (the whole hub) is written again only
+// once the rest has grown to half its size: merging everything each time cost
+// a round at 100,000 records half a minute, every 24 rounds.
+func packsToMerge(path string, packs []plumbing.Hash) []plumbing.Hash {
+	type pack struct {
+		h    plumbing.Hash
+		size int64
+	}
+	ps := make([]pack, 0, len(packs))
+	var total int64
+	for _, h := range packs {
+		var size int64
+		if fi, err := os.Stat(filepath.Join(path, "objects", "pack", "pack-"+h.String()+".pack")); err == nil {
+			size = fi.Size()
+		}
+		ps = append(ps, pack{h, size})
+		total += size
+	}
+	sort.Slice(ps, func(i, j int) bool { return ps[i].size < ps[j].size })
+	end := len(ps)
+	for end > 0 {
+		total -= ps[end-1].size
+		if ps[end-1].size < 2*total {
+			break
+		}
+		end--
+	}
+	out := make([]plumbing.Hash, end)
+	for i := range out {
+		out[i] = ps[i].h
+	}
+	return out
+}
+
+// objectsOf lists the objects of the packs named and the loose ones, once
+// each, from file names and pack indexes (no object is read).
+func objectsOf(path string, packs, loose []plumbing.Hash) ([]plumbing.Hash, error) {
+	seen := make(map[plumbing.Hash]bool, len(loose))
+	var out []plumbing.Hash
+	add := func(h plumbing.Hash) {
+		if !seen[h] {
+			seen[h] = true
+			out = append(out, h)
+		}
+	}
+	for _, h := range loose {
+		add(h)
+	}
+	for _, p := range packs {
+		if err := indexHashes(filepath.Join(path, "objects", "pack", "pack-"+p.String()+".idx"), add); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // packSmall packs the objects of hs up to largeObject, and makes sure each

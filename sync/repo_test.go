@@ -39,26 +39,43 @@ func TestCompactPacksLooseObjectsAndMergesPacks(t *testing.T) {
 	if loose != 0 || len(packs) != 1 {
 		t.Fatalf("loose %d, packs %d", loose, len(packs))
 	}
-	// More packs than allowed: merged into one.
-	for p := range 5 {
-		for i := range 3 {
-			r.writeBlob([]byte(fmt.Sprintf("more %d %d\n", p, i)))
-		}
-		var more []plumbing.Hash
-		r.st.ForEachObjectHash(func(h plumbing.Hash) error { more = append(more, h); return nil })
-		if _, err := packObjects(r.st, r.st, more); err != nil {
-			t.Fatal(err)
-		}
-		for _, h := range more {
-			r.st.DeleteLooseObject(h)
+	big := packs[0]
+	// addPacks adds n packs of size blobs each.
+	added := 0
+	addPacks := func(n, size int) {
+		for range n {
+			for range size {
+				added++
+				r.writeBlob([]byte(fmt.Sprintf("more %d\n", added)))
+			}
+			var more []plumbing.Hash
+			r.st.ForEachObjectHash(func(h plumbing.Hash) error { more = append(more, h); return nil })
+			if _, err := packObjects(r.st, r.st, more); err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range more {
+				r.st.DeleteLooseObject(h)
+			}
 		}
 	}
+	// More packs than allowed, all small beside the first: they are merged
+	// into one, and the large one is left as it is (git repack --geometric).
+	addPacks(5, 3)
 	if err := compact(r.st, dir, 4); err != nil {
 		t.Fatal(err)
 	}
 	packs, _ = r.st.ObjectPacks()
-	if len(packs) != 1 {
-		t.Fatalf("packs %d", len(packs))
+	if len(packs) != 2 || (packs[0] != big && packs[1] != big) {
+		t.Fatalf("packs %v, want %s and one more", packs, big)
+	}
+	// Once the small ones add up to half the large one, all are merged.
+	addPacks(3, 400)
+	if err := compact(r.st, dir, 4); err != nil {
+		t.Fatal(err)
+	}
+	packs, _ = r.st.ObjectPacks()
+	if len(packs) != 1 || packs[0] == big {
+		t.Fatalf("packs %v, want one new pack", packs)
 	}
 	// The repository that compacted reads every object still (go-git would
 	// look some up in the indexes of the deleted packs).
@@ -74,6 +91,10 @@ func TestCompactPacksLooseObjectsAndMergesPacks(t *testing.T) {
 		}
 	}
 	git(t, dir, "fsck", "--no-dangling")
+	// Nothing was lost on the way: every blob written is in the one pack.
+	if out := git(t, dir, "count-objects", "-v"); !strings.Contains(out, fmt.Sprintf("in-pack: %d\n", len(hs)+added)) {
+		t.Fatalf("want %d objects packed:\n%s", len(hs)+added, out)
+	}
 }
 
 func TestDiskFullSentence(t *testing.T) {
