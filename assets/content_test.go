@@ -3,6 +3,7 @@ package assets
 import (
 	"bufio"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -285,5 +286,32 @@ func TestSearchFindsNationalTools(t *testing.T) {
 		if !found {
 			t.Errorf("searching %q does not find %s (got %d hits)", c.query, c.id, len(hits))
 		}
+	}
+}
+
+// TestSeedOnceThenUpToDate: the first start seeds every toolkit record; a
+// later start finds the version current and changes nothing; a database that
+// holds an older version (an app update) is seeded again.
+func TestSeedOnceThenUpToDate(t *testing.T) {
+	s, err := data.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	k, _ := Toolkit()
+	if n, err := Seed(t.Context(), s); err != nil || n != len(k.Records()) {
+		t.Fatalf("first seed: %d records (%v), want %d", n, err, len(k.Records()))
+	}
+	if n, err := Seed(t.Context(), s); err != nil || n != 0 {
+		t.Fatalf("second seed: %d records (%v)", n, err)
+	}
+	if _, err := s.DB().Exec("UPDATE settings SET value = ? WHERE key = ?", strconv.Itoa(k.Version-1), data.SettingToolkit); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Seed(t.Context(), s); err != nil {
+		t.Fatal(err)
+	}
+	if have, _ := s.Setting(data.SettingToolkit); have != strconv.Itoa(k.Version) {
+		t.Fatalf("after an update the database says version %q, want %d", have, k.Version)
 	}
 }
