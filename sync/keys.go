@@ -41,6 +41,13 @@ const keysBranch = plumbing.ReferenceName("refs/heads/keys")
 // keysFile is the key branch's one file: {"<record id>": "<base64 key>"}.
 const keysFile = "keys.json"
 
+// KeysBranch and KeysFile are the key branch and its file, for the tools that
+// build hubs (sync/hubgen).
+const (
+	KeysBranch = keysBranch
+	KeysFile   = keysFile
+)
+
 // maxKeysPack bounds what a key branch download may be (a 100,000-record
 // journal's keys are about 7 MB).
 const maxKeysPack = 64 << 20

@@ -1,6 +1,7 @@
 package hubgen
 
 import (
+	"encoding/base64"
 	"fmt"
 	"os"
 	"os/exec"
@@ -23,8 +24,9 @@ import (
 )
 
 // Build writes a hub holding n practices (and about n/3 comments) from the ten
-// partner organisations, each record signed by an installation of its owner, as
-// one commit built through plumbing, then packs it with git (which must be
+// partner organisations, each record signed by an installation of its owner and
+// the practices and comments sealed with keys of their own (hub format 4), as
+// one commit built through plumbing beside the key branch, then packs it with git (which must be
 // installed). work is a folder for the writers' data directories.
 func Build(work, hubDir string, n int, seed uint64) error {
 	repo, err := git.PlainInit(hubDir, true)
@@ -62,13 +64,28 @@ func Build(work, hubDir string, n int, seed uint64) error {
 		files[vsync.HubPath(org)] = b
 	}
 	g := datagen.New(seed)
+	// Practices and comments are sealed, each with its own key, as hub format 4
+	// writes them; the keys go to the key branch.
+	keys := map[string]string{}
 	put := func(r data.Record) error {
-		if err := keyrings[r.Base().Org].Sign(r); err != nil {
+		m := r.Base()
+		var key []byte
+		if data.Sealed(m.Type) {
+			key = data.NewRecordKey()
+			m.KeyHash = data.KeyCommitment(m.ID, key)
+			keys[m.ID] = base64.StdEncoding.EncodeToString(key)
+		}
+		if err := keyrings[m.Org].Sign(r); err != nil {
 			return err
 		}
 		b, err := data.Encode(r)
 		if err != nil {
 			return err
+		}
+		if key != nil {
+			if b, err = data.Seal(b, key); err != nil {
+				return err
+			}
 		}
 		files[vsync.HubPath(r)] = b
 		return nil
@@ -102,6 +119,27 @@ func Build(work, hubDir string, n int, seed uint64) error {
 		return err
 	}
 	if err := repo.Storer.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, "refs/heads/main")); err != nil {
+		return err
+	}
+	// The key branch: one commit with no parent, its tree the one file of keys.
+	keyFile, err := data.Canonical(keys)
+	if err != nil {
+		return err
+	}
+	keyRoot, err := writeTree(repo.Storer, map[string][]byte{vsync.KeysFile: keyFile})
+	if err != nil {
+		return err
+	}
+	kc := &object.Commit{Author: sig, Committer: sig, Message: "Record keys (hub format 4)\n", TreeHash: keyRoot}
+	kobj := repo.Storer.NewEncodedObject()
+	if err := kc.Encode(kobj); err != nil {
+		return err
+	}
+	kh, err := repo.Storer.SetEncodedObject(kobj)
+	if err != nil {
+		return err
+	}
+	if err := repo.Storer.SetReference(plumbing.NewHashReference(vsync.KeysBranch, kh)); err != nil {
 		return err
 	}
 	for _, args := range [][]string{{"repack", "-adq"}, {"config", "http.receivepack", "true"}} {
