@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
-	"runtime/pprof"
 	"sort"
 	"strings"
 
@@ -67,27 +65,10 @@ func (t tr) fail(key, english string, args ...words.Args) error {
 }
 
 func main() {
-	// VADEMECUM_CPUPROFILE=FILE and VADEMECUM_MEMPROFILE=FILE write profiles of the
-	// command, for performance work.
-	if f := os.Getenv("VADEMECUM_CPUPROFILE"); f != "" {
-		if out, err := os.Create(f); err == nil {
-			pprof.StartCPUProfile(out)
-			code := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-			pprof.StopCPUProfile()
-			out.Close()
-			os.Exit(code)
-		}
-	}
-	if f := os.Getenv("VADEMECUM_MEMPROFILE"); f != "" {
-		runtime.MemProfileRate = 64 << 10
-		code := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-		if out, err := os.Create(f); err == nil {
-			pprof.Lookup("allocs").WriteTo(out, 0)
-			out.Close()
-		}
-		os.Exit(code)
-	}
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	stop := startProfiles() // profile.go
+	code := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
 func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
