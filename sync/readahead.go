@@ -19,26 +19,39 @@ import (
 // or at all) is read by the round itself, and a file it could not read is
 // read again by the round, so what the round decides is what it decided
 // without it. At most readAheadWindow records, and readAheadBytes of files,
-// wait in memory.
+// wait in memory, and nothing is kept per file of the plan: a round of
+// 100,000 files holds a window of them, not a list.
+//
+// Each file read is also handed to the pre-check (Options.Precheck), which
+// does ahead the pure part of the signature check (keyring.go of
+// data/trust: the ed25519 verification, whose result the check then looks
+// up by its whole input) on this goroutine too.
 type readAhead struct {
 	mu       gosync.Mutex
 	cond     *gosync.Cond
-	plan     []plannedRead
-	first    map[plumbing.Hash]int // a blob's first position in plan
-	done     []readResult          // by position; dropped once passed
-	produced int                   // positions read so far
-	consumed int                   // positions the round has passed
-	held     int                   // bytes of the files read and not taken yet
+	plan     readPlan
+	precheck func(plumbing.Hash, data.Record, []byte)
+	ring     [readAheadWindow]readResult // position i at ring[i%readAheadWindow]
+	next     int                         // the next position the reader reads
+	consumed int                         // positions the round has passed
+	held     int                         // bytes of the files read and not taken yet
 	stopped  bool
 	wg       gosync.WaitGroup
 }
 
-type plannedRead struct {
-	blob plumbing.Hash
-	hf   hubFile
+// readPlan is the files a round reads, in its order: n positions, and at(i)
+// the file at position i, ok false for a position the round does not read
+// (not a record file). The plan reads the round's own list, which must not
+// change while the reader runs.
+type readPlan struct {
+	n  int
+	at func(i int) (blob plumbing.Hash, hf hubFile, ok bool)
 }
 
 type readResult struct {
+	blob       plumbing.Hash
+	hf         hubFile
+	read       bool // position holds a file read (false: not one to read, or not read yet)
 	rec        data.Record
 	body       []byte
 	reason     string
@@ -48,6 +61,11 @@ type readResult struct {
 const (
 	// readAheadWindow bounds the records read ahead of the round.
 	readAheadWindow = 256
+	// readAheadSearch bounds how far past the last position taken a file
+	// asked for is looked for in the plan: the round asks in the plan's
+	// order, skipping a few (erased records, files decided without
+	// reading), so a file further on is one the plan does not hold.
+	readAheadSearch = 4 * readAheadWindow
 	// readAheadMin is the smallest plan worth a second repository handle
 	// (opening one reads the pack indexes again): rounds of a few changes
 	// read their files themselves.
@@ -62,22 +80,30 @@ const (
 
 // startReadAhead starts reading plan ahead from the repository at path, or
 // returns nil when the plan is too small to gain from it. stop must be called.
-func startReadAhead(path string, keys *keyBox, plan []plannedRead) *readAhead {
-	if len(plan) < readAheadMin {
+// precheck, when not nil, is given each file read and decoded.
+func startReadAhead(path string, keys *keyBox, plan readPlan, precheck func(plumbing.Hash, data.Record, []byte)) *readAhead {
+	if plan.n < readAheadMin {
 		return nil
 	}
 	// The read-ahead opens sealed files with the keys held in memory: they
 	// are read from the database here, on the round's goroutine, never from
 	// the read-ahead's.
 	keys.ready()
-	a := &readAhead{plan: plan, first: make(map[plumbing.Hash]int, len(plan)), done: make([]readResult, len(plan))}
+	a := &readAhead{plan: plan, precheck: precheck}
 	a.cond = gosync.NewCond(&a.mu)
-	for i := len(plan) - 1; i >= 0; i-- {
-		a.first[plan[i].blob] = i
-	}
 	a.wg.Add(1)
 	go a.run(path, keys)
 	return a
+}
+
+// planOf is a plan over a list of files (the tests' plans).
+func planOf(files []plannedRead) readPlan {
+	return readPlan{len(files), func(i int) (plumbing.Hash, hubFile, bool) { return files[i].blob, files[i].hf, true }}
+}
+
+type plannedRead struct {
+	blob plumbing.Hash
+	hf   hubFile
 }
 
 func (a *readAhead) run(path string, keys *keyBox) {
@@ -87,10 +113,10 @@ func (a *readAhead) run(path string, keys *keyBox) {
 	r := &repo{path: path, st: filesystem.NewStorageWithOptions(bufferedIndexes{osfs.New(path)}, cache.NewObjectLRU(readAheadCache),
 		filesystem.Options{LargeObjectThreshold: largeObject, KeepDescriptors: true}), keys: keys}
 	defer r.close()
-	for i, p := range a.plan {
+	for i := 0; i < a.plan.n; i++ {
 		a.mu.Lock()
 		// The file the round waits for is always read; the ones after it
-		// wait for room, in count and in bytes.
+		// wait for room, in count and in bytes (the ring holds a window).
 		for !a.stopped && i > a.consumed && (i-a.consumed >= readAheadWindow || a.held >= readAheadBytes) {
 			a.cond.Wait()
 		}
@@ -100,17 +126,21 @@ func (a *readAhead) run(path string, keys *keyBox) {
 		}
 		skip := i < a.consumed
 		a.mu.Unlock()
-		var res readResult
-		if !skip {
-			res.rec, res.body, res.reason = readRecordIn(r, p.blob, p.hf)
+		res := readResult{}
+		if blob, hf, ok := a.plan.at(i); ok && !skip {
+			res = readResult{blob: blob, hf: hf, read: true}
+			res.rec, res.body, res.reason = readRecordIn(r, blob, hf)
 			res.unreadable = res.reason == unreadable
+			if res.rec != nil && a.precheck != nil {
+				a.precheck(blob, res.rec, res.body)
+			}
 		}
 		a.mu.Lock()
 		if i >= a.consumed {
-			a.done[i] = res
+			a.ring[i%readAheadWindow] = res
 			a.held += len(res.body)
 		}
-		a.produced = i + 1
+		a.next = i + 1
 		a.cond.Broadcast()
 		a.mu.Unlock()
 	}
@@ -126,29 +156,46 @@ func (a *readAhead) take(blob plumbing.Hash, hf hubFile) (res readResult, ok boo
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	i, planned := a.first[blob]
-	if !planned || i < a.consumed || a.plan[i].hf != hf {
+	i := a.consumed
+	for end := min(a.plan.n, a.consumed+readAheadSearch); i < end; i++ {
+		if i < a.next {
+			// Read already: the ring holds what the position is.
+			if r := &a.ring[i%readAheadWindow]; r.read && r.blob == blob && r.hf == hf {
+				break
+			}
+			continue
+		}
+		if b, h, planned := a.plan.at(i); planned && b == blob && h == hf {
+			break
+		}
+	}
+	if i >= a.plan.n || i >= a.consumed+readAheadSearch {
 		return res, false
 	}
 	// Positions before i are passed: the reader skips those it has not read.
-	for j := a.consumed; j < i; j++ {
-		a.held -= len(a.done[j].body)
-		a.done[j] = readResult{}
+	for j := a.consumed; j < i && j < a.next; j++ {
+		a.drop(j)
 	}
 	a.consumed = i
 	a.cond.Broadcast()
-	for a.produced <= i && !a.stopped {
+	for a.next <= i && !a.stopped {
 		a.cond.Wait()
 	}
-	if a.produced <= i {
+	if a.next <= i {
 		return res, false
 	}
-	res, a.done[i] = a.done[i], readResult{}
-	a.held -= len(res.body)
+	res = a.ring[i%readAheadWindow]
+	a.drop(i)
 	a.consumed = i + 1
 	a.cond.Broadcast()
 	// A file the second handle could not read is read by the round.
-	return res, !res.unreadable
+	return res, res.read && res.blob == blob && res.hf == hf && !res.unreadable
+}
+
+// drop lets go of the file read at position i (locked).
+func (a *readAhead) drop(i int) {
+	a.held -= len(a.ring[i%readAheadWindow].body)
+	a.ring[i%readAheadWindow] = readResult{}
 }
 
 // stop ends the reading and waits for the reader to let go of the repository.

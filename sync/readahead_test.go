@@ -49,13 +49,13 @@ func encoded(t *testing.T, p *data.Practice) []byte {
 // What the round takes from the reader is what it reads itself, whatever
 // order it asks in: in order, skipping files, going back, asking twice.
 func TestReadAheadGivesWhatTheRoundReads(t *testing.T) {
-	r, plan := readAheadRepo(t, readAheadMin+readAheadWindow+100, func(i int, p *data.Practice) []byte {
+	r, plan := readAheadRepo(t, readAheadSearch+100, func(i int, p *data.Practice) []byte {
 		if i%7 == 3 {
 			return []byte("{not a record")
 		}
 		return encoded(t, p)
 	})
-	// The same file twice: the second is read by the round.
+	// The same file twice: each of its positions gives it.
 	plan = append(plan, plan[10])
 	want := make([]readResult, len(plan))
 	for i, p := range plan {
@@ -75,20 +75,22 @@ func TestReadAheadGivesWhatTheRoundReads(t *testing.T) {
 			orders["skipping"] = append(orders["skipping"], i)
 		}
 	}
-	// A jump far beyond the window, then back (passed: read by the round).
+	// A jump beyond the window, then back (passed: read by the round).
 	orders["jumping"] = []int{0, 1, readAheadWindow * 2, 5, readAheadWindow*2 + 1, len(plan) - 1, 3}
 	for name, order := range orders {
 		t.Run(name, func(t *testing.T) {
-			a := startReadAhead(r.path, nil, plan)
+			a := startReadAhead(r.path, nil, planOf(plan), nil)
 			defer a.stop()
 			passed := -1
 			for _, i := range order {
 				got, ok := a.take(plan[i].blob, plan[i].hf)
-				first := a.first[plan[i].blob] == i
+				// A file is read ahead when its position is not passed and
+				// within reach of the last one taken.
+				ahead := i > passed && i <= passed+readAheadSearch
 				switch {
-				case ok && (i <= passed || !first):
+				case ok && !ahead:
 					t.Fatalf("file %d: taken after it was passed", i)
-				case !ok && i > passed && first:
+				case !ok && ahead:
 					t.Fatalf("file %d: not read ahead", i)
 				case ok:
 					same(i, got)
@@ -97,8 +99,26 @@ func TestReadAheadGivesWhatTheRoundReads(t *testing.T) {
 			}
 		})
 	}
+	// A jump beyond reach: that file is read by the round, and the ones
+	// after the last taken are still read ahead.
+	t.Run("beyond reach", func(t *testing.T) {
+		a := startReadAhead(r.path, nil, planOf(plan), nil)
+		defer a.stop()
+		if _, ok := a.take(plan[0].blob, plan[0].hf); !ok {
+			t.Fatal("the first file was not read ahead")
+		}
+		far := readAheadSearch + 50
+		if _, ok := a.take(plan[far].blob, plan[far].hf); ok {
+			t.Fatal("a file beyond reach was given")
+		}
+		if got, ok := a.take(plan[1].blob, plan[1].hf); !ok {
+			t.Fatal("the file after the last taken was not read ahead")
+		} else {
+			same(1, got)
+		}
+	})
 	t.Run("another path", func(t *testing.T) {
-		a := startReadAhead(r.path, nil, plan)
+		a := startReadAhead(r.path, nil, planOf(plan), nil)
 		defer a.stop()
 		other := plan[1].hf
 		other.ID = "someone-else"
@@ -107,7 +127,7 @@ func TestReadAheadGivesWhatTheRoundReads(t *testing.T) {
 		}
 	})
 	t.Run("small plan", func(t *testing.T) {
-		if a := startReadAhead(r.path, nil, plan[:readAheadMin-1]); a != nil {
+		if a := startReadAhead(r.path, nil, planOf(plan[:readAheadMin-1]), nil); a != nil {
 			a.stop()
 			t.Fatal("a small plan is read by the round itself")
 		}
@@ -116,7 +136,7 @@ func TestReadAheadGivesWhatTheRoundReads(t *testing.T) {
 		}
 	})
 	t.Run("stopped", func(t *testing.T) {
-		a := startReadAhead(r.path, nil, plan)
+		a := startReadAhead(r.path, nil, planOf(plan), nil)
 		a.take(plan[0].blob, plan[0].hf)
 		a.stop()
 		if _, ok := a.take(plan[len(plan)-2].blob, plan[len(plan)-2].hf); ok {
@@ -134,7 +154,7 @@ func TestReadAheadHoldsBoundedBytes(t *testing.T) {
 		p.Summary = big
 		return encoded(t, p)
 	})
-	a := startReadAhead(r.path, nil, plan)
+	a := startReadAhead(r.path, nil, planOf(plan), nil)
 	defer a.stop()
 	if got, ok := a.take(plan[0].blob, plan[0].hf); !ok || got.rec == nil {
 		t.Fatalf("the first file was not read ahead: %q", got.reason)
@@ -144,7 +164,7 @@ func TestReadAheadHoldsBoundedBytes(t *testing.T) {
 	for still < 8 && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)
 		a.mu.Lock()
-		produced, held := a.produced, a.held
+		produced, held := a.next, a.held
 		a.mu.Unlock()
 		if held > readAheadBytes+MaxBlob {
 			t.Fatalf("%d bytes held ahead, the bound is %d", held, readAheadBytes)

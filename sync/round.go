@@ -71,7 +71,7 @@ func (e *Engine) mergeHub(hubHead plumbing.Hash, me data.Identity) (before, afte
 	sort.SliceStable(diff, func(i, j int) bool {
 		return strings.HasPrefix(diff[i].Path, "orgs/") && !strings.HasPrefix(diff[j].Path, "orgs/")
 	})
-	e.ahead = startReadAhead(r.path, r.keys, mergePlan(diff))
+	e.ahead = startReadAhead(r.path, r.keys, mergePlan(diff), e.precheck(false))
 	defer func() { e.ahead.stop(); e.ahead = nil }()
 	edits := map[string]plumbing.Hash{}
 	modes := map[string]filemode.FileMode{} // folderhub: entries set aside keep their kind
@@ -146,31 +146,44 @@ func (e *Engine) mergeHub(hubHead plumbing.Hash, me data.Identity) (before, afte
 	return ours, m, conflicts, merged, refused, r.setRef(mainBranch, ours, m)
 }
 
+// precheck is what the read-ahead of a merge or an import hands the files it
+// reads to (Options.Precheck). An import skips the files the merge of the
+// round verified already (see verify): the merge is over, so the set no
+// longer changes and the read-ahead may read it.
+func (e *Engine) precheck(importing bool) func(plumbing.Hash, data.Record, []byte) {
+	pre := e.opts.Precheck
+	if pre == nil || e.opts.Verify == nil {
+		return nil
+	}
+	verified := e.verified
+	return func(blob plumbing.Hash, rec data.Record, body []byte) {
+		if importing && verified[blob] {
+			return
+		}
+		pre(rec, body)
+	}
+}
+
 // mergePlan is the hub's version of each record file a merge checks, in the
 // merge's order, for reading ahead.
-func mergePlan(diff []fileChange) []plannedRead {
-	var plan []plannedRead
-	for _, c := range diff {
+func mergePlan(diff []fileChange) readPlan {
+	return readPlan{len(diff), func(i int) (plumbing.Hash, hubFile, bool) {
+		c := diff[i]
 		if c.SetAside != "" || c.To.IsZero() {
-			continue
+			return c.To, hubFile{}, false
 		}
-		if hf, err := parseHubPath(c.Path); err == nil && !hf.Skip {
-			plan = append(plan, plannedRead{c.To, hf})
-		}
-	}
-	return plan
+		hf, err := parseHubPath(c.Path)
+		return c.To, hf, err == nil && !hf.Skip
+	}}
 }
 
 // importPlan is each record file an import reads, in its order, for reading
 // ahead.
-func importPlan(items []incoming) []plannedRead {
-	var plan []plannedRead
-	for _, it := range items {
-		if !it.gone && !it.forget && it.reason == "" && it.rec == nil {
-			plan = append(plan, plannedRead{it.blob, it.hf})
-		}
-	}
-	return plan
+func importPlan(items []change) readPlan {
+	return readPlan{len(items), func(i int) (plumbing.Hash, hubFile, bool) {
+		it := &items[i]
+		return it.blob, it.hf, it.read()
+	}}
 }
 
 // refusal is a file of the hub set aside, with the reason.
@@ -478,28 +491,41 @@ func (r *repo) mergeInput(h plumbing.Hash) []byte {
 	return []byte("\x00damaged " + h.String())
 }
 
-// incoming is one changed file of the local branch on its way into the database.
+// incoming is one changed file of the local branch on its way into the
+// database: the change as the import lists it, and the record read when its
+// turn comes.
 type incoming struct {
-	path   string
-	blob   plumbing.Hash
-	gone   bool // the file was removed
-	id     string
-	rec    data.Record
-	body   []byte
-	reason string // why it is quarantined
-	retry  bool   // held in quarantine before, checked again
-	forget bool   // held in quarantine before, no longer in the branch
+	change
+	rec  data.Record
+	body []byte
 	// own is the field-level merge of two laptops' versions of a record of
 	// this installation's organisation, saved as a local change (signed as
 	// the next version before the push).
-	own []byte
+	own   []byte
+	at    plumbing.Hash // the commit the file is imported from
+	myOrg string
+}
+
+// change is one changed file as an import lists them all before reading any:
+// what it keeps for each of 100,000 files of a first sync, so only what the
+// path and the tree say.
+type change struct {
+	path   string
+	id     string
+	reason string // why it is quarantined
+	blob   plumbing.Hash
+	hf     hubFile // what the path says; the record is read when its turn comes
+	gone   bool    // the file was removed
+	retry  bool    // held in quarantine before, checked again
+	forget bool    // held in quarantine before, no longer in the branch
 	// retryable goes with a reason found before the import (a rebuild holds
 	// back again what was held back): whether it may pass later.
 	retryable bool
-	at        plumbing.Hash // the commit the file is imported from
-	hf        hubFile       // what the path says; the record is read when its turn comes
-	myOrg     string
 }
+
+// read reports whether the import reads the file (else it is quarantined,
+// released or left alone without reading).
+func (c *change) read() bool { return !c.gone && !c.forget && c.reason == "" }
 
 // importLocal brings the local branch's changes since the last import into the
 // database in one transaction: a tree diff, never a full scan. dirtyBase is the
@@ -557,7 +583,7 @@ func (e *Engine) importUpTo(ctx context.Context, remote string, upTo, dirtyBase 
 		return 0, 0, err
 	}
 	progress(Progress{Stage: "import", Total: len(items)})
-	e.ahead = startReadAhead(e.repo.path, e.repo.keys, importPlan(items))
+	e.ahead = startReadAhead(e.repo.path, e.repo.keys, importPlan(items), e.precheck(true))
 	defer func() { e.ahead.stop(); e.ahead = nil }()
 	now := fmtTime(time.Now())
 	err = e.store.Tx(ctx, func(tx *data.Tx) error {
@@ -568,10 +594,11 @@ func (e *Engine) importUpTo(ctx context.Context, remote string, upTo, dirtyBase 
 		if err != nil {
 			return err
 		}
-		for i, it := range items {
+		for i, c := range items {
 			// Each record is read when its turn comes and dropped after, so an
 			// import of 100,000 records holds one at a time.
-			if !it.gone && !it.forget && it.reason == "" && it.rec == nil {
+			it := incoming{change: c}
+			if it.read() {
 				e.repo.mu.Lock()
 				it.rec, it.body, it.reason = e.readRecord(it.blob, it.hf)
 				e.repo.mu.Unlock()
@@ -644,7 +671,7 @@ func (e *Engine) importUpTo(ctx context.Context, remote string, upTo, dirtyBase 
 				e.report = append(e.report, Refused{Path: rf.Path, Reason: rf.Reason})
 				e.logf("refused %s: %s", rf.Path, rf.Reason)
 			}
-			if err := hold(tx, remote, incoming{path: rf.Path, blob: rf.Blob}, to, rf.Reason, now, false); err != nil {
+			if err := hold(tx, remote, incoming{change: change{path: rf.Path, blob: rf.Blob}}, to, rf.Reason, now, false); err != nil {
 				return err
 			}
 		}
@@ -775,7 +802,7 @@ func (e *Engine) retryPaths(ctx context.Context) ([]string, error) {
 // prepareImport reads and checks the changed files outside the database
 // transaction, so the transaction stays short. retry are files held in
 // quarantine that are checked again (as they are in the branch now).
-func (e *Engine) prepareImport(from, to, dirtyBase plumbing.Hash, retry []string) ([]incoming, plumbing.Hash, error) {
+func (e *Engine) prepareImport(from, to, dirtyBase plumbing.Hash, retry []string) ([]change, plumbing.Hash, error) {
 	r := e.repo
 	ft, err := r.commitTree(from)
 	if err != nil {
@@ -793,9 +820,9 @@ func (e *Engine) prepareImport(from, to, dirtyBase plumbing.Hash, retry []string
 	if err != nil {
 		return nil, plumbing.ZeroHash, err
 	}
-	items := make([]incoming, 0, len(changes))
+	items := make([]change, 0, len(changes))
 	for _, c := range changes {
-		it := incoming{path: c.Path, blob: c.To, gone: c.To.IsZero()}
+		it := change{path: c.Path, blob: c.To, gone: c.To.IsZero()}
 		hf, perr := parseHubPath(c.Path)
 		if c.SetAside != "" {
 			// A link, gitlink, odd mode or too deep folder (folderhub: guarantee 6).
@@ -836,7 +863,7 @@ func (e *Engine) prepareImport(from, to, dirtyBase plumbing.Hash, retry []string
 		if err != nil {
 			return nil, plumbing.ZeroHash, err
 		}
-		it := incoming{path: p, blob: blob, id: hf.ID, retry: true}
+		it := change{path: p, blob: blob, id: hf.ID, retry: true}
 		switch {
 		case perr != nil || hf.Skip || blob.IsZero():
 			it.forget = true
@@ -855,7 +882,7 @@ func (e *Engine) prepareImport(from, to, dirtyBase plumbing.Hash, retry []string
 // withMerged adds to the import the records of this organisation merged this
 // round whose file did not change in the branch (the branch kept the local
 // version): their merge is still saved. Called with the repository locked.
-func (e *Engine) withMerged(items []incoming, to plumbing.Hash, merged map[string]mergedFile) ([]incoming, error) {
+func (e *Engine) withMerged(items []change, to plumbing.Hash, merged map[string]mergedFile) ([]change, error) {
 	if len(merged) == 0 {
 		return items, nil
 	}
@@ -883,7 +910,7 @@ func (e *Engine) withMerged(items []incoming, to plumbing.Hash, merged map[strin
 		if perr != nil || blob.IsZero() {
 			continue
 		}
-		items = append(items, incoming{path: p, blob: blob, id: hf.ID, hf: hf})
+		items = append(items, change{path: p, blob: blob, id: hf.ID, hf: hf})
 	}
 	return items, nil
 }
