@@ -32,6 +32,12 @@ type Options struct {
 	// inside it, else the database. It must not use another connection while
 	// it is given a transaction (that connection would wait for this one).
 	Verify func(q data.Querier, r data.Record, body []byte, prev data.Record) error
+	// Precheck, when set, is given each record file of a large round as it is
+	// read ahead, on another goroutine, before Verify checks it: it may do
+	// ahead the part of Verify that reads nothing but its arguments (the
+	// signature arithmetic), for Verify to find done. It decides nothing:
+	// Verify still makes every check, in the same order.
+	Precheck func(r data.Record, body []byte)
 	// Lists reports whether the organisation file o (body: its bytes) of this
 	// installation's organisation lists this installation's key, not revoked,
 	// and is signed by a key trusted here (nil: not checked). See Engine.listed.

@@ -21,7 +21,7 @@ func OpenTrusted(s *data.Store, logf func(format string, args ...any)) (eng *Eng
 	if err != nil {
 		return nil, nil, err
 	}
-	opts := Options{Sign: kr.Sign, Verify: networkVerify(kr.Verify), Lists: kr.Lists, Outgoing: HoldPersonalData, Logf: logf,
+	opts := Options{Sign: kr.Sign, Verify: networkVerify(kr.Verify), Precheck: kr.Precheck, Lists: kr.Lists, Outgoing: HoldPersonalData, Logf: logf,
 		NewHub:   func() error { return s.FoundEditors(context.Background(), "") },
 		Imported: func() error { return s.ApplyNetwork(context.Background()) }}
 	eng, err = Open(s, opts)

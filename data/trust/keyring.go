@@ -35,6 +35,10 @@ type Keyring struct {
 	// hold yet: the sync engine imports them in the same round as the records
 	// they sign, possibly in one transaction that commits after every Verify.
 	seen map[string]*data.Organisation
+	// known are the keys of the organisation files read, by id, and done
+	// the verifications Precheck did with them ahead (precheck.go).
+	known map[string]ed25519.PublicKey
+	done  prechecked
 }
 
 type cachedOrg struct {
@@ -249,7 +253,7 @@ func (k *Keyring) Verify(q data.Querier, r data.Record, body []byte, prev data.R
 	if revokedAt(key, m.Updated) {
 		return revokedError(m.Org, key)
 	}
-	if !verifySig(pub, r, body, sig) {
+	if !k.verifySig(pub, r, body, sig) {
 		return errTampered
 	}
 	return nil
@@ -551,6 +555,7 @@ func (k *Keyring) org(q data.Querier, id string) (*data.Organisation, error) {
 			}
 			stored, _ = r.(*data.Organisation)
 			k.cache[id] = cachedOrg{body, stored}
+			k.learnKeys(stored)
 		}
 	}
 	if s := k.seen[id]; s != nil && (stored == nil || s.Updated.After(stored.Updated)) {
@@ -565,6 +570,7 @@ func (k *Keyring) remember(o *data.Organisation) {
 	if s := k.seen[o.ID]; s == nil || o.Updated.After(s.Updated) {
 		k.seen[o.ID] = o
 	}
+	k.learnKeys(o)
 }
 
 // hold keeps a key change for approval, through q: inside the sync engine's
