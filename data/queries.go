@@ -50,8 +50,16 @@ func (s *Summary) fix() {
 
 // Get returns the record with id (deleted ones too), or ErrNotFound.
 func (s *Store) Get(id string) (Record, error) {
+	const q = "SELECT body FROM records WHERE id = ?"
+	s.getOnce.Do(func() { s.get, _ = s.db.Prepare(q) })
+	row := (*sql.Row)(nil)
+	if s.get != nil {
+		row = s.get.QueryRow(id)
+	} else {
+		row = s.db.QueryRow(q, id)
+	}
 	var body string
-	err := s.db.QueryRow("SELECT body FROM records WHERE id = ?", id).Scan(&body)
+	err := row.Scan(&body)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}

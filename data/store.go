@@ -37,6 +37,10 @@ type Store struct {
 	idfs   idfCache
 	stmtMu sync.Mutex
 	stmts  map[string]*sql.Stmt
+	// get is Get's statement, prepared at its first use: a merge of a whole
+	// hub looks up each of its 100,000 records.
+	getOnce sync.Once
+	get     *sql.Stmt
 }
 
 // Open opens the store in dir, creating the database file (but not the directory)
@@ -149,6 +153,9 @@ func (s *Store) Close() error {
 	}
 	s.stmts = nil
 	s.stmtMu.Unlock()
+	if s.get != nil {
+		s.get.Close()
+	}
 	return s.db.Close()
 }
 

@@ -135,6 +135,27 @@ func (tx *Tx) exec(q string, args ...any) (sql.Result, error) {
 	return st.Exec(args...)
 }
 
+// Held is what the database holds of id, in one query: the record, its
+// stored canonical JSON and whether it was changed here since it was last
+// handed to sync (Dirty); ErrNotFound when there is no such record, and the
+// decoding's error when its stored body does not decode.
+func (tx *Tx) Held(id string) (Record, []byte, bool, error) {
+	st, err := tx.stmt("SELECT b.body, i.dirty FROM record_index i JOIN record_bodies b ON b.rid = i.rid WHERE i.id = ?")
+	if err != nil {
+		return nil, nil, false, err
+	}
+	var body string
+	var dirty bool
+	if err := st.QueryRow(id).Scan(&body, &dirty); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, nil, false, ErrNotFound
+		}
+		return nil, nil, false, err
+	}
+	r, err := Decode([]byte(body))
+	return r, []byte(body), dirty, err
+}
+
 // Get returns the record with id, deleted or not, or ErrNotFound.
 func (tx *Tx) Get(id string) (Record, error) {
 	st, err := tx.stmt("SELECT body FROM records WHERE id = ?")

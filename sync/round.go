@@ -73,6 +73,9 @@ func (e *Engine) mergeHub(hubHead plumbing.Hash, me data.Identity) (before, afte
 	})
 	e.ahead = startReadAhead(r.path, r.keys, mergePlan(diff), e.precheck(false))
 	defer func() { e.ahead.stop(); e.ahead = nil }()
+	if e.ahead != nil { // a large merge: memory.go
+		defer limitMemory()()
+	}
 	edits := map[string]plumbing.Hash{}
 	modes := map[string]filemode.FileMode{} // folderhub: entries set aside keep their kind
 	merged = map[string]mergedFile{}
@@ -585,6 +588,9 @@ func (e *Engine) importUpTo(ctx context.Context, remote string, upTo, dirtyBase 
 	progress(Progress{Stage: "import", Total: len(items)})
 	e.ahead = startReadAhead(e.repo.path, e.repo.keys, importPlan(items), e.precheck(true))
 	defer func() { e.ahead.stop(); e.ahead = nil }()
+	if e.ahead != nil { // a large import: memory.go
+		defer limitMemory()()
+	}
 	now := fmtTime(time.Now())
 	err = e.store.Tx(ctx, func(tx *data.Tx) error {
 		received, quarantined = 0, 0
@@ -704,7 +710,7 @@ const localCopyHeld = "sync-quarantine"
 
 // hold puts a file in quarantine.
 func hold(tx *data.Tx, remote string, it incoming, to plumbing.Hash, reason, now string, retry bool) error {
-	if _, err := tx.SQL().Exec(`INSERT INTO sync_quarantine(remote, path, commit_id, reason, seen, retry) VALUES(?, ?, ?, ?, ?, ?)
+	if _, err := tx.Exec(`INSERT INTO sync_quarantine(remote, path, commit_id, reason, seen, retry) VALUES(?, ?, ?, ?, ?, ?)
 		ON CONFLICT(remote, path) DO UPDATE SET commit_id = excluded.commit_id, reason = excluded.reason, seen = excluded.seen, retry = excluded.retry`,
 		remote, it.path, to.String(), reason, now, retry); err != nil {
 		return err
@@ -714,7 +720,7 @@ func hold(tx *data.Tx, remote string, it incoming, to plumbing.Hash, reason, now
 
 // release takes a file out of quarantine, if it was there.
 func release(tx *data.Tx, path string) error {
-	res, err := tx.SQL().Exec("DELETE FROM sync_quarantine WHERE path = ?", path)
+	res, err := tx.Exec("DELETE FROM sync_quarantine WHERE path = ?", path)
 	if err != nil {
 		return err
 	}
@@ -1008,9 +1014,11 @@ func (e *Engine) applyOne(tx *data.Tx, it incoming, seen map[string]string, dirt
 		*retry = it.retryable
 		return false, it.reason, nil
 	}
-	prev, err := tx.Get(it.id)
+	// The version held here, its bytes and whether it was edited here since
+	// the last sync, in one query.
+	prev, local, dirty, err := tx.Held(it.id)
 	if errors.Is(err, data.ErrNotFound) {
-		prev, err = nil, nil
+		prev, local, dirty, err = nil, nil, false, nil
 	}
 	if err != nil {
 		// A local record that cannot be read is left alone rather than overwritten.
@@ -1048,16 +1056,8 @@ func (e *Engine) applyOne(tx *data.Tx, it incoming, seen map[string]string, dirt
 		}
 		it.rec, it.body, mode = rec, it.own, data.PutLocal
 	}
-	local, err := tx.GetBody(it.id)
-	if err != nil && !errors.Is(err, data.ErrNotFound) {
-		return false, "", err
-	}
 	if bytes.Equal(local, it.body) {
 		return false, "", nil
-	}
-	dirty, err := tx.Dirty(it.id)
-	if err != nil {
-		return false, "", err
 	}
 	if local != nil && mode == data.PutHub {
 		// Versions only move forward (DESIGN.md, guarantee 2). A local edit not
