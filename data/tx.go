@@ -195,6 +195,13 @@ func (tx *Tx) Put(r Record, mode PutMode) error {
 	if err != nil {
 		return err
 	}
+	return tx.PutEncoded(r, body, mode)
+}
+
+// PutEncoded is Put of a record whose canonical encoding (Encode(r)) the
+// caller made already: an import encodes the records ahead, on another
+// goroutine than the transaction's.
+func (tx *Tx) PutEncoded(r Record, body []byte, mode PutMode) error {
 	m := r.Base()
 	ix := indexOf(r)
 	if o, ok := r.(*Organisation); ok && mode != PutToolkit {
@@ -220,20 +227,41 @@ func (tx *Tx) Put(r Record, mode PutMode) error {
 			lang = excluded.lang, created = excluded.created, updated = excluded.updated,
 			deleted = excluded.deleted, visibility = excluded.visibility, title = excluded.title,
 			country = excluded.country, category = excluded.category, parent = excluded.parent,
-			dirty = max(record_index.dirty, excluded.dirty)
-		RETURNING rid`)
+			dirty = max(record_index.dirty, excluded.dirty)`)
 	if err != nil {
 		return err
 	}
-	if err := st.QueryRow(m.ID, m.Type, m.Org, m.Author, m.Lang, fmtTime(m.Created), fmtTime(m.Updated),
-		m.Deleted, ix.visibility, ix.title, ix.country, ix.category, ix.parent, mode.origin(), dirty).Scan(&rid); err != nil {
+	// No RETURNING, and no DELETE of terms a record does not have: SQLite
+	// runs such statements inside a statement savepoint, and at each one
+	// FTS5 writes the index changes it holds in memory to disk as a new
+	// segment (merged again later), so an import that wrote them for every
+	// record wrote the full-text index in thousands of small pieces.
+	if _, err := st.Exec(m.ID, m.Type, m.Org, m.Author, m.Lang, fmtTime(m.Created), fmtTime(m.Updated),
+		m.Deleted, ix.visibility, ix.title, ix.country, ix.category, ix.parent, mode.origin(), dirty); err != nil {
+		return explainWriteError(err)
+	}
+	ridOf, err := tx.stmt("SELECT rid FROM record_index WHERE id = ?")
+	if err != nil {
+		return err
+	}
+	if err := ridOf.QueryRow(m.ID).Scan(&rid); err != nil {
 		return explainWriteError(err)
 	}
 	if _, err := tx.exec("INSERT INTO record_bodies(rid, body) VALUES(?, ?) ON CONFLICT(rid) DO UPDATE SET body = excluded.body", rid, string(body)); err != nil {
 		return explainWriteError(err)
 	}
-	if _, err := tx.exec("DELETE FROM record_terms WHERE rid = ?", rid); err != nil {
+	hasTerms, err := tx.stmt("SELECT count(*) FROM (SELECT 1 FROM record_terms WHERE rid = ? LIMIT 1)")
+	if err != nil {
 		return err
+	}
+	var had int
+	if err := hasTerms.QueryRow(rid).Scan(&had); err != nil {
+		return err
+	}
+	if had > 0 {
+		if _, err := tx.exec("DELETE FROM record_terms WHERE rid = ?", rid); err != nil {
+			return err
+		}
 	}
 	for _, t := range ix.terms {
 		if _, err := tx.exec("INSERT OR IGNORE INTO record_terms(kind, value, rid) VALUES(?, ?, ?)", t[0], t[1], rid); err != nil {

@@ -22,17 +22,21 @@ import (
 // wait in memory, and nothing is kept per file of the plan: a round of
 // 100,000 files holds a window of them, not a list.
 //
-// Each file read is also handed to the pre-check (Options.Precheck), which
-// does ahead the pure part of the signature check (keyring.go of
-// data/trust: the ed25519 verification, whose result the check then looks
-// up by its whole input) on this goroutine too.
+// Each file read then goes through a second goroutine, which does ahead
+// work on the record that needs no repository (prepare): the pure part of
+// the signature check (Options.Precheck: the ed25519 verification, whose
+// result the check then looks up by its whole input, precheck.go of
+// data/trust) and, for an import, the record's canonical encoding. Reading
+// and that work take about as long each: on two cores they run beside each
+// other and beside the round.
 type readAhead struct {
 	mu       gosync.Mutex
 	cond     *gosync.Cond
 	plan     readPlan
-	precheck func(plumbing.Hash, data.Record, []byte)
+	prepare  func(*readResult)
 	ring     [readAheadWindow]readResult // position i at ring[i%readAheadWindow]
 	next     int                         // the next position the reader reads
+	prepared int                         // positions the second goroutine has passed
 	consumed int                         // positions the round has passed
 	held     int                         // bytes of the files read and not taken yet
 	stopped  bool
@@ -55,7 +59,8 @@ type readResult struct {
 	rec        data.Record
 	body       []byte
 	reason     string
-	unreadable bool // not found through this handle (a pack written since it opened)
+	unreadable bool   // not found through this handle (a pack written since it opened)
+	encoded    []byte // data.Encode(rec), when prepare made it
 }
 
 const (
@@ -80,8 +85,9 @@ const (
 
 // startReadAhead starts reading plan ahead from the repository at path, or
 // returns nil when the plan is too small to gain from it. stop must be called.
-// precheck, when not nil, is given each file read and decoded.
-func startReadAhead(path string, keys *keyBox, plan readPlan, precheck func(plumbing.Hash, data.Record, []byte)) *readAhead {
+// prepare, when not nil, is given each file read and decoded, on another
+// goroutine, before the round takes it.
+func startReadAhead(path string, keys *keyBox, plan readPlan, prepare func(*readResult)) *readAhead {
 	if plan.n < readAheadMin {
 		return nil
 	}
@@ -89,10 +95,11 @@ func startReadAhead(path string, keys *keyBox, plan readPlan, precheck func(plum
 	// are read from the database here, on the round's goroutine, never from
 	// the read-ahead's.
 	keys.ready()
-	a := &readAhead{plan: plan, precheck: precheck}
+	a := &readAhead{plan: plan, prepare: prepare}
 	a.cond = gosync.NewCond(&a.mu)
-	a.wg.Add(1)
+	a.wg.Add(2)
 	go a.run(path, keys)
+	go a.prepareAll()
 	return a
 }
 
@@ -131,9 +138,6 @@ func (a *readAhead) run(path string, keys *keyBox) {
 			res = readResult{blob: blob, hf: hf, read: true}
 			res.rec, res.body, res.reason = readRecordIn(r, blob, hf)
 			res.unreadable = res.reason == unreadable
-			if res.rec != nil && a.precheck != nil {
-				a.precheck(blob, res.rec, res.body)
-			}
 		}
 		a.mu.Lock()
 		if i >= a.consumed {
@@ -141,6 +145,38 @@ func (a *readAhead) run(path string, keys *keyBox) {
 			a.held += len(res.body)
 		}
 		a.next = i + 1
+		a.cond.Broadcast()
+		a.mu.Unlock()
+	}
+}
+
+// prepareAll hands each file read, in order, to prepare.
+func (a *readAhead) prepareAll() {
+	defer a.wg.Done()
+	for j := 0; j < a.plan.n; j++ {
+		a.mu.Lock()
+		for !a.stopped && a.next <= j {
+			a.cond.Wait()
+		}
+		if a.stopped {
+			a.mu.Unlock()
+			return
+		}
+		// The round takes position j only once it is prepared, so the slot
+		// stays j's until then (or until the round passes it: then the work
+		// is dropped).
+		res := a.ring[j%readAheadWindow]
+		live := j >= a.consumed && res.read && res.rec != nil && a.prepare != nil
+		a.mu.Unlock()
+		if live {
+			a.prepare(&res)
+		}
+		a.mu.Lock()
+		if live && j >= a.consumed {
+			a.ring[j%readAheadWindow].encoded = res.encoded
+			a.held += len(res.encoded)
+		}
+		a.prepared = j + 1
 		a.cond.Broadcast()
 		a.mu.Unlock()
 	}
@@ -178,10 +214,10 @@ func (a *readAhead) take(blob plumbing.Hash, hf hubFile) (res readResult, ok boo
 	}
 	a.consumed = i
 	a.cond.Broadcast()
-	for a.next <= i && !a.stopped {
+	for a.prepared <= i && !a.stopped {
 		a.cond.Wait()
 	}
-	if a.next <= i {
+	if a.prepared <= i {
 		return res, false
 	}
 	res = a.ring[i%readAheadWindow]
@@ -194,7 +230,7 @@ func (a *readAhead) take(blob plumbing.Hash, hf hubFile) (res readResult, ok boo
 
 // drop lets go of the file read at position i (locked).
 func (a *readAhead) drop(i int) {
-	a.held -= len(a.ring[i%readAheadWindow].body)
+	a.held -= len(a.ring[i%readAheadWindow].body) + len(a.ring[i%readAheadWindow].encoded)
 	a.ring[i%readAheadWindow] = readResult{}
 }
 

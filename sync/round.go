@@ -71,7 +71,7 @@ func (e *Engine) mergeHub(hubHead plumbing.Hash, me data.Identity) (before, afte
 	sort.SliceStable(diff, func(i, j int) bool {
 		return strings.HasPrefix(diff[i].Path, "orgs/") && !strings.HasPrefix(diff[j].Path, "orgs/")
 	})
-	e.ahead = startReadAhead(r.path, r.keys, mergePlan(diff), e.precheck(false))
+	e.ahead = startReadAhead(r.path, r.keys, mergePlan(diff), e.prepare(false))
 	defer func() { e.ahead.stop(); e.ahead = nil }()
 	if e.ahead != nil { // a large merge: memory.go
 		defer limitMemory()()
@@ -149,21 +149,25 @@ func (e *Engine) mergeHub(hubHead plumbing.Hash, me data.Identity) (before, afte
 	return ours, m, conflicts, merged, refused, r.setRef(mainBranch, ours, m)
 }
 
-// precheck is what the read-ahead of a merge or an import hands the files it
-// reads to (Options.Precheck). An import skips the files the merge of the
-// round verified already (see verify): the merge is over, so the set no
-// longer changes and the read-ahead may read it.
-func (e *Engine) precheck(importing bool) func(plumbing.Hash, data.Record, []byte) {
+// prepare is the work done ahead on each file a merge or an import reads
+// ahead (readAhead): Options.Precheck, and for an import the record's
+// canonical encoding, which the import stores (Tx.PutEncoded). An import
+// skips the precheck of the files the merge of the round verified already
+// (see verify): the merge is over, so that set no longer changes and the
+// read-ahead may read it.
+func (e *Engine) prepare(importing bool) func(*readResult) {
 	pre := e.opts.Precheck
-	if pre == nil || e.opts.Verify == nil {
-		return nil
+	if e.opts.Verify == nil {
+		pre = nil
 	}
 	verified := e.verified
-	return func(blob plumbing.Hash, rec data.Record, body []byte) {
-		if importing && verified[blob] {
-			return
+	return func(res *readResult) {
+		if pre != nil && !(importing && verified[res.blob]) {
+			pre(res.rec, res.body)
 		}
-		pre(rec, body)
+		if importing {
+			res.encoded, _ = data.Encode(res.rec)
+		}
 	}
 }
 
@@ -507,6 +511,8 @@ type incoming struct {
 	own   []byte
 	at    plumbing.Hash // the commit the file is imported from
 	myOrg string
+	// encoded is data.Encode(rec), when the read-ahead made it.
+	encoded []byte
 }
 
 // change is one changed file as an import lists them all before reading any:
@@ -586,7 +592,7 @@ func (e *Engine) importUpTo(ctx context.Context, remote string, upTo, dirtyBase 
 		return 0, 0, err
 	}
 	progress(Progress{Stage: "import", Total: len(items)})
-	e.ahead = startReadAhead(e.repo.path, e.repo.keys, importPlan(items), e.precheck(true))
+	e.ahead = startReadAhead(e.repo.path, e.repo.keys, importPlan(items), e.prepare(true))
 	defer func() { e.ahead.stop(); e.ahead = nil }()
 	if e.ahead != nil { // a large import: memory.go
 		defer limitMemory()()
@@ -606,8 +612,9 @@ func (e *Engine) importUpTo(ctx context.Context, remote string, upTo, dirtyBase 
 			it := incoming{change: c}
 			if it.read() {
 				e.repo.mu.Lock()
-				it.rec, it.body, it.reason = e.readRecord(it.blob, it.hf)
+				res := e.readFile(it.blob, it.hf)
 				e.repo.mu.Unlock()
+				it.rec, it.body, it.reason, it.encoded = res.rec, res.body, res.reason, res.encoded
 				it.retryable = it.retryable || it.reason == reasonf(ReasonNoKey)
 			}
 			it.at, it.myOrg = to, me.Org
@@ -924,23 +931,32 @@ func (e *Engine) withMerged(items []change, to plumbing.Hash, merged map[string]
 // readRecord reads a record file and checks it against its path; a non-empty
 // reason means quarantine.
 func (e *Engine) readRecord(blob plumbing.Hash, hf hubFile) (data.Record, []byte, string) {
+	res := e.readFile(blob, hf)
+	return res.rec, res.body, res.reason
+}
+
+// readFile is readRecord with what the read-ahead prepared of the file, if it
+// read it (its canonical encoding, in an import).
+func (e *Engine) readFile(blob plumbing.Hash, hf hubFile) readResult {
 	if e.erased[hf.ID] {
 		// Nothing of an erased record is read (the read-ahead skips it).
-		return nil, nil, reasonf(ReasonErased, hf.ID)
+		return readResult{reason: reasonf(ReasonErased, hf.ID)}
 	}
 	return e.readRecordFile(blob, hf)
 }
 
-// readRecordFile is readRecord without the erasures: from the read-ahead
+// readRecordFile is readFile without the erasures: from the read-ahead
 // when it holds the file, else read here.
-func (e *Engine) readRecordFile(blob plumbing.Hash, hf hubFile) (data.Record, []byte, string) {
+func (e *Engine) readRecordFile(blob plumbing.Hash, hf hubFile) readResult {
 	if res, ok := e.ahead.take(blob, hf); ok {
 		if res.body != nil {
 			e.repo.recent.put(blob, res.body) // the merge reads it again for its attachments
 		}
-		return res.rec, res.body, res.reason
+		return res
 	}
-	return readRecordIn(e.repo, blob, hf)
+	var res readResult
+	res.rec, res.body, res.reason = readRecordIn(e.repo, blob, hf)
+	return res
 }
 
 // unreadable is the reason for a file that cannot be read.
@@ -1054,7 +1070,7 @@ func (e *Engine) applyOne(tx *data.Tx, it incoming, seen map[string]string, dirt
 		if err != nil {
 			return false, "", nil
 		}
-		it.rec, it.body, mode = rec, it.own, data.PutLocal
+		it.rec, it.body, it.encoded, mode = rec, it.own, nil, data.PutLocal
 	}
 	if bytes.Equal(local, it.body) {
 		return false, "", nil
@@ -1076,7 +1092,13 @@ func (e *Engine) applyOne(tx *data.Tx, it incoming, seen map[string]string, dirt
 				return false, "", err
 			}
 		}
-		if err := tx.Put(it.rec, mode); err != nil {
+		var err error
+		if it.encoded != nil {
+			err = tx.PutEncoded(it.rec, it.encoded, mode) // encoded ahead (prepare)
+		} else {
+			err = tx.Put(it.rec, mode)
+		}
+		if err != nil {
 			return false, "", err
 		}
 		return true, "", e.applyErasure(tx, it.rec)
