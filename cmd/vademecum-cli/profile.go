@@ -35,7 +35,7 @@ func startProfiles() (stop func()) {
 		finished := make(chan struct{})
 		go func() {
 			defer close(finished)
-			sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/memory/classes/total:bytes"}}
+			sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
 			var peak uint64
 			var top memoryAt // when the process's resident memory was largest
 			t := time.NewTicker(20 * time.Millisecond)
@@ -51,12 +51,14 @@ func startProfiles() (stop func()) {
 					writeProfile("heap", f)
 				}
 				if rss := residentBytes(); rss > top.rss {
-					top = memoryAt{rss, sample[1].Value.Uint64(), live}
+					top = memoryAt{rss, sample[1].Value.Uint64() - sample[2].Value.Uint64(), live}
 				}
 				select {
 				case <-done:
 					// Beside the profile: how much of the largest resident
-					// memory was Go's (the rest is SQLite's, outside Go's heap).
+					// memory was Go's (what its runtime holds, less what it
+					// gave back to the system; the rest is SQLite's, outside
+					// Go's heap).
 					os.WriteFile(f+".txt", []byte(fmt.Sprintf("peak resident %d MB: Go runtime %d MB (live heap %d MB), other %d MB\n",
 						top.rss>>20, top.goTotal>>20, top.live>>20, (top.rss-min(top.rss, top.goTotal))>>20)), 0o644)
 					return

@@ -47,4 +47,17 @@
 // before stays valid. Times are those the signer wrote, so a thief with a stolen
 // laptop could still back-date records: revoking quickly narrows what they can do,
 // it does not undo what was signed before.
+//
+// # Checks done ahead (Keyring.Precheck)
+//
+// A large sync reads the files of the hub ahead of its checks on another
+// goroutine, and hands each record to Precheck, which verifies its ed25519
+// signature with the key of that id listed in an organisation file the
+// keyring has read (any version: it decides nothing) and keeps the
+// verifications that passed, a bounded number, each taken once. Verify
+// makes every check in the same order as without it, chooses the key
+// itself, and takes a verification done ahead only for exactly the same key,
+// signed bytes and signature: what ed25519.Verify would answer again. On two
+// cores the signatures of a first sync are verified beside its checks and
+// its writes.
 package trust
