@@ -5,26 +5,34 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	gosync "sync"
+	"sync/atomic"
 )
 
 // The Go runtime lets the heap grow to twice what is live before it collects:
 // a first sync of a 100,000-practice hub holds about 105 MB live at its peak
 // (the list of changed files, go-git's pack indexes, the merge's decisions),
-// and without a limit the process reached 322 MB, about 110 MB of it outside
-// Go (SQLite's caches, the program itself). For the length of a large round
-// the engine sets a soft memory limit (runtime/debug) that makes the
-// collector run before the heap doubles (269 MB then), and puts the previous
-// limit back after. A soft limit never fails an allocation: when the live
-// heap is larger than it, the collector runs more often (at most half the
-// processor time), so the limit follows the heap live when the round starts.
-const (
-	// roundMemory is the soft limit of a large round's Go memory, unless
-	// the process holds more than roundMemoryHeadroom below it already.
-	roundMemory = 160 << 20
-	// roundMemoryHeadroom is room the round keeps above the heap that was
-	// live when it started (the app's own, in the desktop app).
-	roundMemoryHeadroom = 64 << 20
-)
+// and without a limit vademecum-cli reached 322 MB, about 110 MB of it outside
+// Go (SQLite's caches, the program itself). A program may ask (SetRoundMemory)
+// that for the length of a large round the engine set a soft memory limit
+// (runtime/debug), which makes the collector run before the heap doubles
+// (269 MB then), and put the previous limit back after. A soft limit never
+// fails an allocation, but a live heap near it makes the collector run
+// again and again (up to half the processor time): the limit suits a
+// process whose heap is the round's, such as vademecum-cli, and not one
+// holding much else (the desktop app does not ask for it).
+
+// roundMemory is the soft limit of a large round's Go memory (0: none), and
+// roundMemoryHeadroom the room kept above the heap live when the round
+// starts, whatever the limit.
+var roundMemory atomic.Int64
+
+const roundMemoryHeadroom = 64 << 20
+
+// SetRoundMemory asks that each large round (a merge or import read ahead)
+// run under a soft memory limit of n bytes, or 64 MB above the heap live
+// when it starts if that is more; 0 sets none (the default). A lower limit
+// set already (GOMEMLIMIT) stays. vademecum-cli asks for 160 MB.
+func SetRoundMemory(n int64) { roundMemory.Store(n) }
 
 // limitMu makes rounds of several engines in one process (tests) set and put
 // back the limit in turn.
@@ -34,9 +42,13 @@ var (
 	limitBefore int64
 )
 
-// limitMemory sets the soft memory limit of a large round and returns what
-// puts the previous one back. A lower limit set already (GOMEMLIMIT) stays.
+// limitMemory sets the soft memory limit of a large round, if the program
+// asked for one, and returns what puts the previous one back.
 func limitMemory() (restore func()) {
+	want := roundMemory.Load()
+	if want <= 0 {
+		return func() {}
+	}
 	limitMu.Lock()
 	defer limitMu.Unlock()
 	limitDepth++
@@ -44,7 +56,6 @@ func limitMemory() (restore func()) {
 		limitBefore = debug.SetMemoryLimit(-1)
 		sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 		metrics.Read(sample)
-		want := int64(roundMemory)
 		if live := sample[0].Value.Uint64(); live < math.MaxInt64/2 {
 			want = max(want, int64(live)+roundMemoryHeadroom)
 		}

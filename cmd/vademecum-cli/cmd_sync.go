@@ -58,8 +58,16 @@ func (c *ctx) engine(trusted bool) (*vsync.Engine, func(), error) {
 	if os.Getenv("VADEMECUM_DEBUG") != "" {
 		logf = func(format string, args ...any) { fprintf(c.stderr, format+"\n", args...) }
 	}
+	// This process's heap is the round's: a large one runs under a soft
+	// memory limit (sync/memory.go).
+	vsync.SetRoundMemory(cliRoundMemory)
 	return vsync.OpenTrusted(s, logf)
 }
+
+// cliRoundMemory is the soft memory limit of a large sync round of the CLI:
+// the first sync of a 100,000-practice hub peaked at 269 MB resident with it,
+// 322 MB without.
+const cliRoundMemory = 160 << 20
 
 func runRemoteAdd(c *ctx) error {
 	if err := c.wantArgs(2, c.X("cli.want.remote", "a NAME and an ADDRESS")); err != nil {
