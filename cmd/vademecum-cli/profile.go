@@ -27,7 +27,7 @@ func startProfiles() (stop func()) {
 	}
 	if f := os.Getenv("VADEMECUM_MEMPROFILE"); f != "" {
 		runtime.MemProfileRate = 64 << 10
-		stops = append(stops, func() { writeProfile("allocs", f) })
+		stops = append(stops, func() { writeProfile(allocsProfile, f) })
 	}
 	if f := os.Getenv("VADEMECUM_HEAPPROFILE"); f != "" {
 		runtime.MemProfileRate = 64 << 10
@@ -48,7 +48,7 @@ func startProfiles() (stop func()) {
 				live := sample[0].Value.Uint64()
 				if live > peak+peak/10 {
 					peak = live
-					writeProfile("heap", f)
+					writeProfile(heapProfile, f)
 				}
 				if rss := residentBytes(); rss > top.rss {
 					top = memoryAt{rss, sample[1].Value.Uint64() - sample[2].Value.Uint64(), live}
@@ -59,7 +59,7 @@ func startProfiles() (stop func()) {
 					// memory was Go's (what its runtime holds, less what it
 					// gave back to the system; the rest is SQLite's, outside
 					// Go's heap).
-					os.WriteFile(f+".txt", []byte(fmt.Sprintf("peak resident %d MB: Go runtime %d MB (live heap %d MB), other %d MB\n",
+					os.WriteFile(f+".txt", []byte(fmt.Sprintf(memoryNote,
 						top.rss>>20, top.goTotal>>20, top.live>>20, (top.rss-min(top.rss, top.goTotal))>>20)), 0o644)
 					return
 				case <-t.C:
@@ -74,6 +74,14 @@ func startProfiles() (stop func()) {
 		}
 	}
 }
+
+// What the profiles are and say: for the people doing performance work,
+// in English, as pprof's own output is.
+const (
+	allocsProfile = "allocs" // pprof's profile names
+	heapProfile   = "heap"
+	memoryNote    = "peak resident %d MB: Go runtime %d MB (live heap %d MB), other %d MB\n"
+)
 
 // writeProfile writes the named pprof profile to file, replacing it whole.
 func writeProfile(name, file string) {
