@@ -163,7 +163,7 @@ func run(n, small int, work, cli, desktop string, queries, grepQueries int, out 
 	runs := map[int]*hubRun{}
 	for _, size := range []int{small, n} {
 		start := time.Now()
-		if err := hubgen.Build(filepath.Join(work, fmt.Sprintf("gen-%d", size)), filepath.Join(hubs, fmt.Sprintf("h%d.git", size)), size, uint64(size)); err != nil {
+		if err := hubgen.Build(filepath.Join(work, fmt.Sprintf("gen-%d", size)), filepath.Join(hubs, fmt.Sprintf("h%d.git", size)), size, uint64(size), true); err != nil {
 			return fmt.Errorf("building the %d-practice hub: %w", size, err)
 		}
 		logf("built a hub of %d practices in %v", size, time.Since(start).Round(time.Millisecond))
