@@ -3,7 +3,9 @@ package sync_test
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -293,4 +295,46 @@ func TestReadAheadOpensSealedFiles(t *testing.T) {
 			t.Fatalf("practice %d: %q, want %q", i, got, want)
 		}
 	}
+}
+
+// A key branch over 1 MB (about 15,000 records) on a hub folder: its file is
+// read into memory like a small one, never written into the local repository
+// (where an erasure could not remove a key), and the records it opens are
+// imported, not held for a key "not received yet".
+func TestLargeKeyBranchOnAHubFolder(t *testing.T) {
+	hub, a, _, _ := erasureWorld(t)
+	pid := a.practice("Housing first")
+	a.sync()
+	work := filepath.Join(t.TempDir(), "work")
+	gitCLI(t, "", "clone", "-q", "-b", "keys", hub, work)
+	var keys map[string]string
+	if err := json.Unmarshal([]byte(gitCLI(t, work, "show", "HEAD:keys.json")), &keys); err != nil || keys[pid] == "" {
+		t.Fatalf("the key branch: %v %v", keys, err)
+	}
+	for i := range 16000 {
+		keys[fmt.Sprintf("01900000-0000-7000-8000-%012d", i)] = base64.StdEncoding.EncodeToString(data.NewRecordKey())
+	}
+	body, err := data.Canonical(keys)
+	if err != nil || len(body) <= 1<<20 {
+		t.Fatalf("key file of %d bytes: %v", len(body), err)
+	}
+	if err := os.WriteFile(filepath.Join(work, "keys.json"), body, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gitCLI(t, work, "add", "keys.json")
+	gitCLI(t, work, "commit", "-q", "-m", "keys")
+	gitCLI(t, work, "push", "-q", "origin", "HEAD:keys")
+	blob := strings.TrimSpace(gitCLI(t, work, "rev-parse", "HEAD:keys.json"))
+
+	late := newNetworkNode(t, "pmff-pl", "newcomer", hub)
+	late.sync()
+	if late.title(pid) != "Housing first" {
+		t.Fatalf("the newcomer did not read the practice (held: %q)", late.quarantined(pid))
+	}
+	filepath.WalkDir(late.dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.Contains(p, blob[2:]) {
+			t.Errorf("the key file was written into the installation's folder: %s", p)
+		}
+		return nil
+	})
 }

@@ -154,6 +154,18 @@ func (d *diskTransport) load(ctx context.Context, ep *transport.Endpoint) (*file
 }
 
 func (d *diskTransport) NewUploadPackSession(ep *transport.Endpoint, auth transport.AuthMethod) (transport.UploadPackSession, error) {
+	return d.uploadSession(ep, auth, d.local)
+}
+
+// keysSession reads a hub folder's key branch: every object comes in the pack,
+// whatever its size, and nothing goes into the local repository, where no key
+// may be written (an erasure could not take it back out). A key file over
+// largeObject (about 15,000 records) went there, and its keys were never read.
+func (d *diskTransport) keysSession(ep *transport.Endpoint, auth transport.AuthMethod) (transport.UploadPackSession, error) {
+	return d.uploadSession(ep, auth, nil)
+}
+
+func (d *diskTransport) uploadSession(ep *transport.Endpoint, auth transport.AuthMethod, local *repo) (transport.UploadPackSession, error) {
 	st, srv, err := d.load(context.Background(), ep)
 	if err != nil {
 		return nil, err
@@ -163,7 +175,7 @@ func (d *diskTransport) NewUploadPackSession(ep *transport.Endpoint, auth transp
 		st.Close()
 		return nil, err
 	}
-	return &diskUpload{UploadPackSession: inner, st: st, rd: newBoundedStore(st, ep.Path), path: ep.Path, local: d.local}, nil
+	return &diskUpload{UploadPackSession: inner, st: st, rd: newBoundedStore(st, ep.Path), path: ep.Path, local: local}, nil
 }
 
 func (d *diskTransport) NewReceivePackSession(ep *transport.Endpoint, auth transport.AuthMethod) (transport.ReceivePackSession, error) {

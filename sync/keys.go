@@ -19,6 +19,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp/capability"
 	"github.com/go-git/go-git/v5/plumbing/storer"
+	"github.com/go-git/go-git/v5/plumbing/transport"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/storage/memory"
 
@@ -186,7 +187,13 @@ func (e *Engine) readKeys(ctx context.Context, h *hub) hubKeys {
 // sealed record yet) offers none.
 func (e *Engine) fetchKeys(ctx context.Context, h *hub) (hubKeys, error) {
 	var hk hubKeys
-	sess, err := h.tr.NewUploadPackSession(h.ep, h.auth)
+	var sess transport.UploadPackSession
+	var err error
+	if h.disk != nil {
+		sess, err = h.disk.keysSession(h.ep, h.auth)
+	} else {
+		sess, err = h.tr.NewUploadPackSession(h.ep, h.auth)
+	}
 	if err != nil {
 		return hk, explain(err, h)
 	}

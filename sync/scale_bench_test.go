@@ -22,13 +22,11 @@ func scaleHubSize() int {
 	return 2000
 }
 
-// scaleHub is a bare hub of n signed practices.
+// scaleHub is a bare hub of n signed practices, sealed with their key branch.
 func scaleHub(b *testing.B, n int) string {
 	work := b.TempDir()
 	dir := filepath.Join(work, "hub.git")
-	// In the clear: a hub folder built by hubgen with its key branch delivers
-	// no key (hubgen's Build), and every sealed record would wait in quarantine.
-	if err := hubgen.Build(filepath.Join(work, "gen"), dir, n, uint64(n), false); err != nil {
+	if err := hubgen.Build(filepath.Join(work, "gen"), dir, n, uint64(n), true); err != nil {
 		b.Fatal(err)
 	}
 	return dir

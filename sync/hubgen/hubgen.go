@@ -30,9 +30,7 @@ import (
 // installed). work is a folder for the writers' data directories.
 //
 // sealed false writes every record in the clear, with no key branch, as hub
-// format 3 did: the sync package's Go benchmarks use it on hub folders, where a
-// hub built here with its key branch delivers no key (found 2026-11-29 and not
-// yet explained: over HTTP the same hub delivers them all).
+// format 3 did.
 func Build(work, hubDir string, n int, seed uint64, sealed bool) error {
 	repo, err := git.PlainInit(hubDir, true)
 	if err != nil {
