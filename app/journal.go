@@ -68,7 +68,7 @@ func (m *journalModel) page(ctx context.Context, p int) ([]data.Summary, error) 
 	// took 0.2 s a page. A jump (the scroll bar dragged) counts it once.
 	if prev := m.pages[p-1]; len(prev) == journalPage {
 		f.After = &prev[journalPage-1]
-	} else if next := m.pages[p+1]; len(next) > 0 && p >= 0 {
+	} else if next := m.pages[p+1]; len(next) > 0 {
 		f.Before = &next[0]
 	}
 	rows, err := m.store.ListPractices(ctx, f)

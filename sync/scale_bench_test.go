@@ -85,8 +85,12 @@ func BenchmarkOneNoteSync(b *testing.B) {
 	hub := scaleHub(b, scaleHubSize())
 	st, eng := installation(b, "writer", hub)
 	ctx := context.Background()
-	if _, err := eng.Sync(ctx, "", nil); err != nil {
+	res, err := eng.Sync(ctx, "", nil)
+	if err != nil {
 		b.Fatal(err)
+	}
+	if res.Quarantined > 0 {
+		b.Fatalf("%d files of the hub were set aside, not imported", res.Quarantined)
 	}
 	b.ResetTimer()
 	for i := range b.N {

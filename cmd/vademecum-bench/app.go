@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -132,25 +131,10 @@ func startApp(app, display, dir string, rest time.Duration) (time.Duration, floa
 	var rss float64
 	if rest > 0 {
 		time.Sleep(rest)
-		rss = vmRSS(cmd.Process.Pid)
+		rss = float64(procStatusKB(cmd.Process.Pid, "VmRSS")) / 1024
 	}
 	stop()
 	return took, rss, nil
-}
-
-// vmRSS is a process's resident memory now, in MB.
-func vmRSS(pid int) float64 {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
-			return kb / 1024
-		}
-	}
-	return 0
 }
 
 // measureApps times the app on a new installation (the first-start form), on

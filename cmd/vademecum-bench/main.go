@@ -104,12 +104,18 @@ func vmHWM(pid int, args []string) int64 {
 	if fields := strings.Split(strings.TrimSuffix(string(cmdline), "\x00"), "\x00"); strings.Join(fields[1:], "\x00") != strings.Join(args, "\x00") {
 		return 0
 	}
+	return procStatusKB(pid, "VmHWM")
+}
+
+// procStatusKB is one memory field of a process's /proc status, in KB (0 once
+// the process is gone).
+func procStatusKB(pid int, field string) int64 {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+		if rest, ok := strings.CutPrefix(line, field+":"); ok {
 			var kb int64
 			fmt.Sscan(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), &kb)
 			return kb

@@ -109,16 +109,7 @@ func Build(work, hubDir string, n int, seed uint64, sealed bool) error {
 		return err
 	}
 	sig := object.Signature{Name: "vademecum-bench", Email: "bench@localhost", When: time.Now()}
-	c := &object.Commit{Author: sig, Committer: sig, Message: fmt.Sprintf("%d practices\n", n), TreeHash: root}
-	obj := repo.Storer.NewEncodedObject()
-	if err := c.Encode(obj); err != nil {
-		return err
-	}
-	h, err := repo.Storer.SetEncodedObject(obj)
-	if err != nil {
-		return err
-	}
-	if err := repo.Storer.SetReference(plumbing.NewHashReference("refs/heads/main", h)); err != nil {
+	if err := writeBranch(repo, "refs/heads/main", root, fmt.Sprintf("%d practices\n", n), sig); err != nil {
 		return err
 	}
 	if err := repo.Storer.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, "refs/heads/main")); err != nil {
@@ -149,16 +140,21 @@ func writeKeys(repo *git.Repository, keys map[string]string, sig object.Signatur
 	if err != nil {
 		return err
 	}
-	kc := &object.Commit{Author: sig, Committer: sig, Message: "Record keys (hub format 4)\n", TreeHash: keyRoot}
-	kobj := repo.Storer.NewEncodedObject()
-	if err := kc.Encode(kobj); err != nil {
+	return writeBranch(repo, vsync.KeysBranch, keyRoot, "Record keys (hub format 4)\n", sig)
+}
+
+// writeBranch stores a commit with no parent of tree and points branch at it.
+func writeBranch(repo *git.Repository, branch plumbing.ReferenceName, tree plumbing.Hash, msg string, sig object.Signature) error {
+	c := &object.Commit{Author: sig, Committer: sig, Message: msg, TreeHash: tree}
+	obj := repo.Storer.NewEncodedObject()
+	if err := c.Encode(obj); err != nil {
 		return err
 	}
-	kh, err := repo.Storer.SetEncodedObject(kobj)
+	h, err := repo.Storer.SetEncodedObject(obj)
 	if err != nil {
 		return err
 	}
-	return repo.Storer.SetReference(plumbing.NewHashReference(vsync.KeysBranch, kh))
+	return repo.Storer.SetReference(plumbing.NewHashReference(branch, h))
 }
 
 // writeTree stores files (path -> content) as blobs and nested trees.
