@@ -100,6 +100,7 @@ func New(a fyne.App, opts Options) *UI {
 		}
 		opts.Kit = k
 	}
+	uiThread.claim()
 	ctx, cancel := context.WithCancel(context.Background())
 	u := &UI{app: a, store: opts.Store, engine: opts.Engine, kit: opts.Kit, opts: opts, ctx: ctx, cancel: cancel,
 		shown: make(chan struct{})}
@@ -145,7 +146,36 @@ func (u *UI) Shown() <-chan struct{} { return u.shown }
 func (u *UI) markShown() { u.shownOnce.Do(func() { close(u.shown) }) }
 
 // Wait blocks until the background work started so far has reported back.
-func (u *UI) Wait() { u.jobs.Wait() }
+func (u *UI) Wait() {
+	done := make(chan struct{})
+	go func() {
+		u.jobs.Wait()
+		close(done)
+	}()
+	uiThread.wait(done)
+}
+
+// uiThread is how results of background work reach the widgets. The real
+// driver runs them one at a time on its main goroutine (fyne.Do). Fyne's test
+// driver would run each on the goroutine that asked, beside the test's own
+// steps on the same widgets; this package's tests replace these functions
+// (uithread_test.go) so that the test's goroutine runs them all, queued, when it
+// waits.
+var uiThread = struct {
+	do    func(f func(), wait bool)  // runs f on the UI goroutine
+	wait  func(done <-chan struct{}) // blocks until done, on the UI goroutine
+	claim func()                     // New: the calling goroutine is the UI goroutine
+}{
+	do: func(f func(), wait bool) {
+		if wait {
+			fyne.DoAndWait(f)
+		} else {
+			fyne.Do(f)
+		}
+	},
+	wait:  func(done <-chan struct{}) { <-done },
+	claim: func() {},
+}
 
 // Close stops background work, keeping a draft being edited.
 func (u *UI) Close() {
@@ -160,24 +190,24 @@ func (u *UI) Close() {
 
 // onUI runs f on the UI goroutine, without waiting.
 func (u *UI) onUI(f func()) {
-	fyne.Do(func() {
+	uiThread.do(func() {
 		u.uiMu.Lock()
 		defer u.uiMu.Unlock()
 		langMu.RLock()
 		defer langMu.RUnlock()
 		f()
-	})
+	}, false)
 }
 
 // onUIWait runs f on the UI goroutine and waits for it.
 func (u *UI) onUIWait(f func()) {
-	fyne.DoAndWait(func() {
+	uiThread.do(func() {
 		u.uiMu.Lock()
 		defer u.uiMu.Unlock()
 		langMu.RLock()
 		defer langMu.RUnlock()
 		f()
-	})
+	}, true)
 }
 
 // background runs work off the UI goroutine; the function it returns, if any,

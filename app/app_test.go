@@ -450,6 +450,7 @@ func TestDraftAutosaves(t *testing.T) {
 	test.Type(e.summary, "Typed before the title")
 	e.vis.SetSelected(e.vis.Options[2]) // shared: still kept only as a draft until Save
 	time.Sleep(100 * time.Millisecond)
+	pumpUI()
 	if n := practiceCount(t, st); n != 0 {
 		t.Fatalf("autosaved without a title")
 	}
@@ -463,6 +464,7 @@ func TestDraftAutosaves(t *testing.T) {
 			break
 		}
 		time.Sleep(20 * time.Millisecond)
+		pumpUI()
 	}
 	if len(list) != 1 || list[0].Title != "Draft that saves itself" || list[0].Visibility != data.Draft {
 		t.Fatalf("autosaved: %+v", list)

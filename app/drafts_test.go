@@ -37,6 +37,7 @@ func commentField(t *testing.T, j *journalScreen) *entry {
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		pumpUI()
 		if cond() {
 			return
 		}

@@ -207,13 +207,13 @@ func newEditorScreen(u *UI, p *data.Practice) *editorScreen {
 	}
 
 	e.stopTick = make(chan struct{})
-	go e.tick(e.stopTick)
+	go e.tick(e.stopTick, autosaveEvery)
 	return e
 }
 
 // tick autosaves the draft every few seconds until the editor closes.
-func (e *editorScreen) tick(stop chan struct{}) {
-	t := time.NewTicker(autosaveEvery)
+func (e *editorScreen) tick(stop chan struct{}, every time.Duration) {
+	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		select {

@@ -14,6 +14,7 @@ import (
 func TestShownAfterTheFirstScreen(t *testing.T) {
 	st := newTestStore(t)
 	u := newTestUI(t, st, nil)
+	u.Wait() // the toolkit's first page comes back from a goroutine
 	select {
 	case <-u.Shown():
 	case <-time.After(30 * time.Second):
