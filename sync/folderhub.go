@@ -234,7 +234,7 @@ func (s *diskUpload) UploadPack(ctx context.Context, req *packp.UploadPackReques
 	}
 	pr, pw := io.Pipe()
 	go func() {
-		pw.CloseWithError(writePack(pw, s.rd, objs, nil, false))
+		pw.CloseWithError(writePack(pw, s.rd, objs, nil, 0))
 	}()
 	return packp.NewUploadPackResponseWithPackfile(req, pr), nil
 }

@@ -175,7 +175,7 @@ func FuzzTreeImport(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := writePack(io.Discard, r.st, small, nil, false); err != nil {
+		if err := writePack(io.Discard, r.st, small, nil, 0); err != nil {
 			t.Fatalf("pack: %v", err)
 		}
 	})

@@ -1,8 +1,10 @@
 package sync
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha1"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -164,6 +166,10 @@ func (k *keyBox) open(b []byte) []byte {
 type hubKeys struct {
 	head plumbing.Hash
 	keys map[string]string
+	// file and body are its key file as read (hash and bytes): the base a
+	// new key file is sent as a delta against.
+	file plumbing.Hash
+	body []byte
 	// unread: the branch could not be read this time (a hub folder
 	// replacing it meanwhile): nothing is written over it.
 	unread bool
@@ -218,7 +224,7 @@ func (e *Engine) fetchKeys(ctx context.Context, h *hub) (hubKeys, error) {
 	if err := packfile.UpdateObjectStorage(mem, io.LimitReader(packStream(req, resp), maxKeysPack)); err != nil {
 		return hk, fmt.Errorf("the key branch of %s cannot be read: %w", h.display, err)
 	}
-	hk.keys, err = readKeysCommit(mem, hk.head)
+	hk.keys, hk.file, hk.body, err = readKeysCommit(mem, hk.head)
 	if err != nil {
 		return hk, fmt.Errorf("the key branch of %s cannot be read: %w", h.display, err)
 	}
@@ -246,31 +252,43 @@ func hasKey(ks [][]byte, k []byte) bool {
 	return false
 }
 
-func readKeysCommit(mem *memory.Storage, head plumbing.Hash) (map[string]string, error) {
-	c, err := object.GetCommit(mem, head)
+func readKeysCommit(mem *memory.Storage, head plumbing.Hash) (map[string]string, plumbing.Hash, []byte, error) {
+	file, body, err := keyFileOf(mem, head)
 	if err != nil {
-		return nil, err
+		return nil, file, nil, err
+	}
+	keys := map[string]string{}
+	if err := json.Unmarshal(body, &keys); err != nil {
+		return nil, file, nil, err
+	}
+	return keys, file, body, nil
+}
+
+// keyFileOf is the key file of the key commit head: its hash and bytes.
+func keyFileOf(st storer.EncodedObjectStorer, head plumbing.Hash) (plumbing.Hash, []byte, error) {
+	var none plumbing.Hash
+	c, err := object.GetCommit(st, head)
+	if err != nil {
+		return none, nil, err
 	}
 	t, err := c.Tree()
 	if err != nil {
-		return nil, err
+		return none, nil, err
 	}
 	f, err := t.File(keysFile)
 	if err != nil {
-		return nil, err
+		return none, nil, err
 	}
 	if f.Size > maxKeysPack {
-		return nil, errors.New("the key file is too large")
+		return none, nil, errors.New("the key file is too large")
 	}
-	s, err := f.Contents()
+	r, err := f.Reader()
 	if err != nil {
-		return nil, err
+		return none, nil, err
 	}
-	keys := map[string]string{}
-	if err := json.Unmarshal([]byte(s), &keys); err != nil {
-		return nil, err
-	}
-	return keys, nil
+	defer r.Close()
+	body, err := io.ReadAll(io.LimitReader(r, maxKeysPack+1))
+	return f.Hash, body, err
 }
 
 // wantedKeys is the key file this installation writes: the hub's, less the
@@ -341,7 +359,7 @@ func (e *Engine) pushKeys(ctx context.Context, h *hub, hk hubKeys) error {
 		if err != nil || !changed {
 			return err
 		}
-		err = e.pushKeysOnce(ctx, h, hk.head, want)
+		err = e.pushKeysOnce(ctx, h, hk, want)
 		if errors.Is(err, errRejected) && try == 4 {
 			e.logf("the key branch of %s kept changing: its keys go with the next sync", h.display)
 			return nil
@@ -353,26 +371,62 @@ func (e *Engine) pushKeys(ctx context.Context, h *hub, hk hubKeys) error {
 	}
 }
 
-func (e *Engine) pushKeysOnce(ctx context.Context, h *hub, old plumbing.Hash, keys map[string]string) error {
+// deltaBase is the key file a new one (keys) may be sent as a delta against:
+// the hub's, when the new one keeps every key of it. A push that removes a key
+// (an erasure) sends the whole file: a git host completes a thin pack by
+// copying its base into the pack it keeps (index-pack --fix-thin) and stores
+// the new file as a delta on it, so the erased key would sit in the same pack
+// as the live key file, needed to read it, rather than only in the replaced
+// commit's objects, unreachable, that the host's gc prunes.
+func (hk hubKeys) deltaBase(keys map[string]string) (plumbing.Hash, []byte, bool) {
+	if hk.file.IsZero() || hk.body == nil {
+		return plumbing.ZeroHash, nil, false
+	}
+	for id := range hk.keys {
+		if _, kept := keys[id]; !kept {
+			return plumbing.ZeroHash, nil, false
+		}
+	}
+	return hk.file, hk.body, true
+}
+
+// noThin is the capability of a receive-pack that takes no thin pack (go-git
+// has no name for it).
+const noThin = capability.Capability("no-thin")
+
+func (e *Engine) pushKeysOnce(ctx context.Context, h *hub, hk hubKeys, keys map[string]string) error {
 	body, err := data.Canonical(keys)
 	if err != nil {
 		return err
 	}
-	mem := memory.NewStorage()
-	put := func(typ plumbing.ObjectType, b []byte) (plumbing.Hash, error) {
-		obj := mem.NewEncodedObject()
-		obj.SetType(typ)
-		w, err := obj.Writer()
-		if err != nil {
-			return plumbing.ZeroHash, err
-		}
-		w.Write(b)
-		w.Close()
-		return mem.SetEncodedObject(obj)
+	sess, err := h.tr.NewReceivePackSession(h.ep, h.auth)
+	if err != nil {
+		return explain(err, h)
 	}
-	blob, err := put(plumbing.BlobObject, body)
+	defer sess.Close()
+	ar, err := sess.AdvertisedReferencesContext(ctx)
+	if err != nil {
+		return explain(err, h)
+	}
+	if ar.References[keysBranch.String()] != hk.head {
+		return errRejected
+	}
+	mem := memory.NewStorage()
+	blob, err := putObject(mem, plumbing.BlobObject, body)
 	if err != nil {
 		return err
+	}
+	// The new key file goes as a delta against the hub's (a few hundred
+	// bytes for a new record, where the whole file of a 100,000-record
+	// network is 6 MB), unless the host takes no thin pack.
+	var deltaUpTo int64
+	var base map[plumbing.Hash]plumbing.Hash
+	if file, old, ok := hk.deltaBase(keys); ok && !ar.Capabilities.Supports(noThin) {
+		// The base is in the storage for writePack to diff against; the
+		// pack names it and does not carry it.
+		if b, err := putObject(mem, plumbing.BlobObject, old); err == nil && b == file && b != blob {
+			base, deltaUpTo = map[plumbing.Hash]plumbing.Hash{blob: file}, maxKeysPack
+		}
 	}
 	tree := &object.Tree{Entries: []object.TreeEntry{{Name: keysFile, Mode: filemode.Regular, Hash: blob}}}
 	to := mem.NewEncodedObject()
@@ -394,23 +448,12 @@ func (e *Engine) pushKeysOnce(ctx context.Context, h *hub, old plumbing.Hash, ke
 		return err
 	}
 	var buf bytes.Buffer
-	if err := writePack(&buf, mem, []plumbing.Hash{ch, th, blob}, nil, false); err != nil {
+	if err := writePack(&buf, mem, []plumbing.Hash{ch, th, blob}, base, deltaUpTo); err != nil {
 		return err
 	}
-	sess, err := h.tr.NewReceivePackSession(h.ep, h.auth)
-	if err != nil {
-		return explain(err, h)
-	}
-	defer sess.Close()
-	ar, err := sess.AdvertisedReferencesContext(ctx)
-	if err != nil {
-		return explain(err, h)
-	}
-	if ar.References[keysBranch.String()] != old {
-		return errRejected
-	}
+	size := buf.Len()
 	req := packp.NewReferenceUpdateRequestFromCapabilities(ar.Capabilities)
-	req.Commands = []*packp.Command{{Name: keysBranch, Old: old, New: ch}}
+	req.Commands = []*packp.Command{{Name: keysBranch, Old: hk.head, New: ch}}
 	req.Packfile = io.NopCloser(&buf)
 	rs, err := sess.ReceivePack(ctx, req)
 	if rs != nil {
@@ -426,6 +469,7 @@ func (e *Engine) pushKeysOnce(ctx context.Context, h *hub, old plumbing.Hash, ke
 		}
 		return explain(err, h)
 	}
+	e.logf("sent the keys of %d records (%d bytes) to %s", len(keys), size, h.display)
 	return nil
 }
 
@@ -488,10 +532,16 @@ func (s *diskReceive) receiveKeys(req *packp.ReferenceUpdateRequest, rs *packp.R
 	cmd := req.Commands[0]
 	mem := memory.NewStorage()
 	if req.Packfile != nil {
-		err := packfile.UpdateObjectStorage(mem, io.LimitReader(req.Packfile, maxKeysPack))
+		pack, err := io.ReadAll(io.LimitReader(req.Packfile, maxKeysPack+1))
 		req.Packfile.Close()
+		if err == nil {
+			mem, err = readKeyPack(pack, s.currentKeyFile)
+		}
 		if err != nil {
 			rs.UnpackStatus = err.Error()
+			if errors.Is(err, errKeyPack) {
+				return rs, fmt.Errorf("the push to %s: %w", s.path, err)
+			}
 			return rs, explainLocal(err, s.path)
 		}
 	}
@@ -516,4 +566,113 @@ func (s *diskReceive) receiveKeys(req *packp.ReferenceUpdateRequest, rs *packp.R
 		return rs, explainLocal(err, s.path)
 	}
 	return rs, nil
+}
+
+// currentKeyFile is the key file of the key commit a hub folder's key branch
+// names: the one base a pushed key file may be a delta against.
+func (s *diskReceive) currentKeyFile() (plumbing.Hash, []byte, error) {
+	ref, err := s.st.Reference(keysBranch)
+	if err != nil {
+		return plumbing.ZeroHash, nil, err
+	}
+	return keyFileOf(s.st, ref.Hash())
+}
+
+// errKeyPack is a key push a hub folder does not take.
+var errKeyPack = errors.New("a key branch push the hub folder does not take")
+
+// readKeyPack reads a pushed key commit's pack into memory: at most
+// maxKeysPack bytes, whose objects make at most maxKeysPack bytes. Objects
+// come whole, or as a delta against the one object a sender may leave out:
+// the key file the branch names now (base, read only when a delta needs it).
+// A delta against anything else (a record's file, an older key file, an
+// object the folder lacks) or within the pack (no sender writes one) is
+// refused, so that a key file is only ever made of what the pusher sent and
+// what the branch already offers to every reader.
+func readKeyPack(pack []byte, base func() (plumbing.Hash, []byte, error)) (*memory.Storage, error) {
+	if len(pack) > maxKeysPack {
+		return nil, fmt.Errorf("%w: over %d bytes", errKeyPack, maxKeysPack)
+	}
+	if len(pack) < 32 {
+		return nil, fmt.Errorf("%w: not a pack", errKeyPack)
+	}
+	if sum := sha1.Sum(pack[:len(pack)-20]); !bytes.Equal(sum[:], pack[len(pack)-20:]) {
+		return nil, fmt.Errorf("%w: damaged (checksum)", errKeyPack)
+	}
+	sc := packfile.NewScanner(bytes.NewReader(pack))
+	_, count, err := sc.Header()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", errKeyPack, err)
+	}
+	mem := memory.NewStorage()
+	var baseFile plumbing.Hash
+	var baseBody []byte
+	var baseErr error
+	left := int64(maxKeysPack) // what the objects may still inflate to
+	inflate := func(size int64) ([]byte, error) {
+		if size > left {
+			return nil, fmt.Errorf("%w: its objects make over %d bytes", errKeyPack, maxKeysPack)
+		}
+		var b bytes.Buffer
+		n, _, err := sc.NextObject(&b)
+		if err != nil || n != size {
+			return nil, fmt.Errorf("%w: damaged object (%v)", errKeyPack, err)
+		}
+		left -= size
+		return b.Bytes(), nil
+	}
+	for range count {
+		oh, err := sc.NextObjectHeader()
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", errKeyPack, err)
+		}
+		typ := oh.Type
+		var content []byte
+		switch oh.Type {
+		case plumbing.CommitObject, plumbing.TreeObject, plumbing.BlobObject:
+			if content, err = inflate(oh.Length); err != nil {
+				return nil, err
+			}
+		case plumbing.REFDeltaObject:
+			if baseBody == nil && baseErr == nil {
+				baseFile, baseBody, baseErr = base()
+			}
+			if baseErr != nil || oh.Reference != baseFile {
+				return nil, fmt.Errorf("%w: a delta against %s, which is not the key file of the branch", errKeyPack, oh.Reference)
+			}
+			delta, err := inflate(oh.Length)
+			if err != nil {
+				return nil, err
+			}
+			_, size, ok := deltaSizes(delta)
+			if !ok || size > left {
+				return nil, fmt.Errorf("%w: a delta that makes over %d bytes", errKeyPack, maxKeysPack)
+			}
+			var out bytes.Buffer
+			if err := patchDelta(&out, bytes.NewReader(baseBody), int64(len(baseBody)), bufio.NewReader(bytes.NewReader(delta)), size); err != nil {
+				return nil, fmt.Errorf("%w: a damaged delta (%v)", errKeyPack, err)
+			}
+			left -= size
+			typ, content = plumbing.BlobObject, out.Bytes()
+		default:
+			return nil, fmt.Errorf("%w: a %s entry", errKeyPack, oh.Type)
+		}
+		if _, err := putObject(mem, typ, content); err != nil {
+			return nil, err
+		}
+	}
+	return mem, nil
+}
+
+// putObject stores b in mem as an object of type typ.
+func putObject(mem *memory.Storage, typ plumbing.ObjectType, b []byte) (plumbing.Hash, error) {
+	obj := mem.NewEncodedObject()
+	obj.SetType(typ)
+	w, err := obj.Writer()
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	w.Write(b)
+	w.Close()
+	return mem.SetEncodedObject(obj)
 }

@@ -18,13 +18,15 @@ import (
 	"vademecum/internal/atomicfile"
 )
 
-// writePack writes a packfile of objs. With thin, an object whose base (an
-// older version the receiver has) is known is sent as a delta against it when
-// that is less than half its size: a changed month folder of a large hub costs
-// a few hundred bytes instead of tens of kilobytes. Thin packs go only to real
-// git servers, which complete them on arrival; a pack written to a folder hub
-// must stand alone.
-func writePack(w io.Writer, s storer.EncodedObjectStorer, objs []plumbing.Hash, base map[plumbing.Hash]plumbing.Hash, thin bool) error {
+// writePack writes a packfile of objs. An object of at most deltaUpTo bytes
+// whose base (an older version the receiver has) is known is sent as a delta
+// against it when that is less than half its size: a changed month folder of a
+// large hub costs a few hundred bytes instead of tens of kilobytes. With
+// deltaUpTo 0 the pack stands alone. Thin packs go only to real git servers,
+// which complete them on arrival, and as the key file to a hub folder, which
+// takes a delta against its current key file only (keys.go); a pack of
+// records written to a folder hub must stand alone.
+func writePack(w io.Writer, s storer.EncodedObjectStorer, objs []plumbing.Hash, base map[plumbing.Hash]plumbing.Hash, deltaUpTo int64) error {
 	sum := sha1.New()
 	bw := bufio.NewWriterSize(w, 64<<10)
 	out := io.MultiWriter(bw, sum)
@@ -45,7 +47,7 @@ func writePack(w io.Writer, s storer.EncodedObjectStorer, objs []plumbing.Hash, 
 			return err
 		}
 		typ, size := obj.Type(), obj.Size()
-		if size > largeObject || !thin {
+		if deltaUpTo == 0 || size > deltaUpTo {
 			// Streamed from the disk: a large object is never held whole.
 			if err := packHeader(out, typ, int(size)); err != nil {
 				return err

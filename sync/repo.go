@@ -1230,7 +1230,7 @@ func packObjects(src storer.EncodedObjectStorer, st *filesystem.Storage, hs []pl
 		return plumbing.ZeroHash, err
 	}
 	tail := &tailWriter{}
-	if err := writePack(io.MultiWriter(w, tail), src, hs, nil, false); err != nil {
+	if err := writePack(io.MultiWriter(w, tail), src, hs, nil, 0); err != nil {
 		w.Close()
 		return plumbing.ZeroHash, err
 	}

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"sync/atomic"
 	"testing"
 
 	"vademecum/data"
@@ -34,23 +36,23 @@ func scaleHub(b *testing.B, n int) string {
 
 // installation is a new data directory wired as the CLI wires it (signing,
 // verification) with the hub as its remote.
-func installation(b *testing.B, org, hub string) (*data.Store, *vsync.Engine) {
-	st, err := data.Open(b.TempDir())
+func installation(tb testing.TB, org, hub string, auth vsync.Auth, logf func(string, ...any)) (*data.Store, *vsync.Engine) {
+	st, err := data.Open(tb.TempDir())
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	b.Cleanup(func() { st.Close() })
+	tb.Cleanup(func() { st.Close() })
 	o := &data.Organisation{Meta: data.Meta{ID: org, Lang: "en"}, Name: org, Country: "IT", Languages: []string{"en"}}
 	if err := st.Init(o, "Staff of "+org); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	eng, closeEng, err := vsync.OpenTrusted(st, nil)
+	eng, closeEng, err := vsync.OpenTrusted(st, logf)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	b.Cleanup(closeEng)
-	if err := eng.AddRemote("hub", hub, vsync.Auth{}); err != nil {
-		b.Fatal(err)
+	tb.Cleanup(closeEng)
+	if err := eng.AddRemote("hub", hub, auth); err != nil {
+		tb.Fatal(err)
 	}
 	return st, eng
 }
@@ -64,7 +66,7 @@ func BenchmarkFirstSync(b *testing.B) {
 	b.ResetTimer()
 	for i := range b.N {
 		b.StopTimer()
-		_, eng := installation(b, fmt.Sprintf("reader-%d", i), hub)
+		_, eng := installation(b, fmt.Sprintf("reader-%d", i), hub, vsync.Auth{}, nil)
 		b.StartTimer()
 		res, err := eng.Sync(context.Background(), "", nil)
 		if err != nil {
@@ -80,10 +82,20 @@ func BenchmarkFirstSync(b *testing.B) {
 
 // BenchmarkOneNoteSync is the round that sends one new practice to a hub the
 // installation holds whole: its cost should not grow with the hub (DESIGN.md,
-// invariant 3). Compare VADEMECUM_BENCH_HUB=1000 with a larger hub.
+// invariant 3). Compare VADEMECUM_BENCH_HUB=1000 with a larger hub. It
+// reports the bytes of the pushes: the records' (sent-B/op) and the key
+// file's (key-B/op, a delta against the hub's key file).
 func BenchmarkOneNoteSync(b *testing.B) {
 	hub := scaleHub(b, scaleHubSize())
-	st, eng := installation(b, "writer", hub)
+	var keyBytes, sentBytes atomic.Int64
+	st, eng := installation(b, "writer", hub, vsync.Auth{}, func(format string, args ...any) {
+		switch {
+		case strings.HasPrefix(format, "sent the keys of %d records (%d bytes)"):
+			keyBytes.Add(int64(args[1].(int)))
+		case strings.HasPrefix(format, "sent %d records (%d bytes)"):
+			sentBytes.Add(int64(args[1].(int)))
+		}
+	})
 	ctx := context.Background()
 	res, err := eng.Sync(ctx, "", nil)
 	if err != nil {
@@ -92,6 +104,8 @@ func BenchmarkOneNoteSync(b *testing.B) {
 	if res.Quarantined > 0 {
 		b.Fatalf("%d files of the hub were set aside, not imported", res.Quarantined)
 	}
+	keyBytes.Store(0)
+	sentBytes.Store(0)
 	b.ResetTimer()
 	for i := range b.N {
 		b.StopTimer()
@@ -109,4 +123,6 @@ func BenchmarkOneNoteSync(b *testing.B) {
 			b.Fatalf("sent %d records", res.Sent)
 		}
 	}
+	b.ReportMetric(float64(sentBytes.Load())/float64(b.N), "sent-B/op")
+	b.ReportMetric(float64(keyBytes.Load())/float64(b.N), "key-B/op")
 }

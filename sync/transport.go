@@ -332,7 +332,11 @@ func (e *Engine) pushHub(ctx context.Context, h *hub, old, head plumbing.Hash) (
 		}
 	}
 	if err == nil {
-		err = writePack(buf, e.repo.objects(), objs, base, h.kind != hubDisk)
+		thinUpTo := int64(largeObject) // larger objects are streamed whole
+		if h.kind == hubDisk {
+			thinUpTo = 0
+		}
+		err = writePack(buf, e.repo.objects(), objs, base, thinUpTo)
 	}
 	e.repo.mu.Unlock()
 	if err != nil {
