@@ -75,7 +75,7 @@ func withKey(t *testing.T, body []byte) []byte {
 }
 
 // craftedKeyCommit is a key commit whose file is body, in mem.
-func craftedKeyCommit(t *testing.T, body []byte) (mem *memory.Storage, commit, tree, blob plumbing.Hash) {
+func craftedKeyCommit(t testing.TB, body []byte) (mem *memory.Storage, commit, tree, blob plumbing.Hash) {
 	t.Helper()
 	mem = memory.NewStorage()
 	blob, err := putObject(mem, plumbing.BlobObject, body)
@@ -107,7 +107,7 @@ type craftEntry struct {
 }
 
 // craftPack writes a pack as a modified client could.
-func craftPack(t *testing.T, mem *memory.Storage, entries []craftEntry) []byte {
+func craftPack(t testing.TB, mem *memory.Storage, entries []craftEntry) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	hdr := make([]byte, 12)
@@ -289,4 +289,41 @@ func deltaVarint(n int) []byte {
 		}
 		out = append(out, b|0x80)
 	}
+}
+
+// FuzzReadKeyPack: whatever a pusher sends a hub folder as a key pack, the
+// reader neither panics nor takes more than the bound, and an object it makes
+// from a delta is made from the current key file only.
+func FuzzReadKeyPack(f *testing.F) {
+	body := []byte(`{"01900000-0000-7000-8000-000000000000": "` + base64.StdEncoding.EncodeToString(make([]byte, 32)) + `"}` + "\n")
+	file := plumbing.ComputeHash(plumbing.BlobObject, body)
+	newBody := append([]byte(`{"01900000-0000-7000-8000-000000000001": "`+base64.StdEncoding.EncodeToString(make([]byte, 32))+`",`), body[1:]...)
+	mem, commit, tree, blob := craftedKeyCommit(f, newBody)
+	d := packfile.DiffDelta(body, newBody)
+	thin := craftPack(f, mem, []craftEntry{{obj: commit}, {obj: tree}, {typ: plumbing.REFDeltaObject, base: file, raw: d, size: len(d)}})
+	whole := craftPack(f, mem, []craftEntry{{obj: commit}, {obj: tree}, {obj: blob}})
+	f.Add(thin)
+	f.Add(whole)
+	f.Add(thin[:len(thin)-1])
+	f.Fuzz(func(t *testing.T, pack []byte) {
+		// The checksum is the first check: fix it, so that the rest is read.
+		if len(pack) >= 32 {
+			sum := sha1.Sum(pack[:len(pack)-20])
+			pack = append(pack[:len(pack)-20:len(pack)-20], sum[:]...)
+		}
+		out, err := readKeyPack(pack, func() (plumbing.Hash, []byte, error) { return file, body, nil })
+		if err != nil {
+			if !errors.Is(err, errKeyPack) {
+				t.Fatalf("an error not worded as a refused key push: %v", err)
+			}
+			return
+		}
+		var total int64
+		for _, o := range out.Objects {
+			total += o.Size()
+		}
+		if total > maxKeysPack {
+			t.Fatalf("took objects of %d bytes", total)
+		}
+	})
 }
