@@ -456,16 +456,11 @@ func TestDraftAutosaves(t *testing.T) {
 	}
 	test.Type(e.title, "Draft that saves itself")
 	// The autosave may catch the title half typed; the next one has all of it.
-	deadline := time.Now().Add(3 * time.Second)
 	var list []data.Summary
-	for time.Now().Before(deadline) {
+	waitFor(t, "the draft autosaved with its whole title", func() bool {
 		list, _ = st.ListPractices(context.Background(), data.PracticeFilter{})
-		if len(list) == 1 && list[0].Title == "Draft that saves itself" {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-		pumpUI()
-	}
+		return len(list) == 1 && list[0].Title == "Draft that saves itself"
+	})
 	if len(list) != 1 || list[0].Title != "Draft that saves itself" || list[0].Visibility != data.Draft {
 		t.Fatalf("autosaved: %+v", list)
 	}

@@ -287,8 +287,11 @@ func keyFileOf(st storer.EncodedObjectStorer, head plumbing.Hash) (plumbing.Hash
 		return none, nil, err
 	}
 	defer r.Close()
-	body, err := io.ReadAll(io.LimitReader(r, maxKeysPack+1))
-	return f.Hash, body, err
+	body := make([]byte, f.Size) // its size is known: read in one allocation
+	if _, err := io.ReadFull(r, body); err != nil {
+		return none, nil, err
+	}
+	return f.Hash, body, nil
 }
 
 // wantedKeys is the key file this installation writes: the hub's, less the
@@ -425,7 +428,7 @@ func (e *Engine) pushKeysOnce(ctx context.Context, h *hub, hk hubKeys, keys map[
 		// The base is in the storage for writePack to diff against (read
 		// where it is, not copied: at 100,000 records it is 12 MB); the pack
 		// names it and does not carry it.
-		if file != blob && plumbing.ComputeHash(plumbing.BlobObject, old) == file {
+		if file != blob {
 			mem.SetEncodedObject(&madeObject{typ: plumbing.BlobObject, size: int64(len(old)), hash: file,
 				open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(old)), nil }})
 			base, deltaUpTo = map[plumbing.Hash]plumbing.Hash{blob: file}, maxKeysPack
@@ -665,17 +668,4 @@ func readKeyPack(pack []byte, base func() (plumbing.Hash, []byte, error)) (*memo
 		}
 	}
 	return mem, nil
-}
-
-// putObject stores b in mem as an object of type typ.
-func putObject(mem *memory.Storage, typ plumbing.ObjectType, b []byte) (plumbing.Hash, error) {
-	obj := mem.NewEncodedObject()
-	obj.SetType(typ)
-	w, err := obj.Writer()
-	if err != nil {
-		return plumbing.ZeroHash, err
-	}
-	w.Write(b)
-	w.Close()
-	return mem.SetEncodedObject(obj)
 }

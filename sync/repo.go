@@ -163,20 +163,25 @@ func (r *repo) writeObject(typ plumbing.ObjectType, b []byte) (plumbing.Hash, er
 	if r.has(h) {
 		return h, nil
 	}
-	obj := r.st.NewEncodedObject()
+	return putObject(r.st, typ, b)
+}
+
+// putObject stores b in st as an object of type typ.
+func putObject(st storer.EncodedObjectStorer, typ plumbing.ObjectType, b []byte) (plumbing.Hash, error) {
+	obj := st.NewEncodedObject()
 	obj.SetType(typ)
 	obj.SetSize(int64(len(b)))
 	w, err := obj.Writer()
 	if err != nil {
-		return h, err
+		return plumbing.ZeroHash, err
 	}
 	if _, err := w.Write(b); err != nil {
-		return h, err
+		return plumbing.ZeroHash, err
 	}
 	if err := w.Close(); err != nil {
-		return h, err
+		return plumbing.ZeroHash, err
 	}
-	return r.st.SetEncodedObject(obj)
+	return st.SetEncodedObject(obj)
 }
 
 func (r *repo) writeBlob(b []byte) (plumbing.Hash, error) {
